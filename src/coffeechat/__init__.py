@@ -1,0 +1,5 @@
+"""coffeechat: plan, run and follow up informational interviews."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

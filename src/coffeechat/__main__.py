@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from coffeechat.cli.main import main
+
+main()

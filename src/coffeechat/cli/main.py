@@ -1,0 +1,49 @@
+"""The ``coffeechat`` command: a thin click group over the services.
+
+Nothing here imports Django at module level: ``coffeechat --help`` and ``--version`` must answer
+without paying for ``django.setup()``. Each command loads Django through ``bootstrap.ready()``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from coffeechat import __version__
+from coffeechat.cli.demo import demo
+from coffeechat.cli.export import export
+from coffeechat.cli.serve import serve
+from coffeechat.cli.today import today
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="coffeechat")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory that holds your data (default: COFFEECHAT_HOME, else your platform's "
+    "data directory).",
+)
+def cli(home: Path | None) -> None:
+    """Plan, run and follow up informational interviews.
+
+    \b
+    Example:
+      coffeechat serve            # open the web app in your browser
+      coffeechat --home ~/cc today
+    """
+    if home is not None:
+        # Settings read the environment when Django loads, which happens after this point.
+        os.environ["COFFEECHAT_HOME"] = str(home.expanduser().resolve())
+
+
+cli.add_command(serve)
+cli.add_command(demo)
+cli.add_command(today)
+cli.add_command(export)
+
+
+def main() -> None:
+    cli(prog_name="coffeechat")

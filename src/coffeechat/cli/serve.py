@@ -1,0 +1,86 @@
+"""``coffeechat serve``: start the web app and hand the user a way in."""
+
+from __future__ import annotations
+
+import click
+
+from coffeechat.cli.bootstrap import ready_with_database
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option("--no-browser", is_flag=True, help="Do not open the sign-in link in a browser.")
+def serve(host: str, port: int, no_browser: bool) -> None:
+    """Migrate if needed, start the web app and print a one-time sign-in link.
+
+    In local mode the app listens on this computer only and signs you in through a link that
+    works once, for a few minutes. Stop it with Ctrl+C.
+
+    \b
+    Example:
+      coffeechat serve --port 8080 --no-browser
+    """
+    from coffeechat.config import load
+
+    config = load_or_fail(load)
+    if config.is_local and host not in LOOPBACK:
+        raise click.BadParameter(
+            "in local mode coffeechat listens on this computer only (127.0.0.1, localhost or ::1); "
+            "set COFFEECHAT_MODE=server to serve others.",
+            param_hint="--host",
+        )
+    ready_with_database()
+
+    import waitress
+
+    from coffeechat.services.accounts import ensure_owner, issue_login_link
+    from coffeechat.wsgi import application
+
+    try:
+        server = waitress.create_server(
+            application, host=host, port=port, threads=8, ident="coffeechat"
+        )
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({error.strerror}). "
+            "Is coffeechat already running? Try another port with --port."
+        ) from None
+    shown_host = f"[{host}]" if ":" in host else host
+    base = f"http://{shown_host}:{port}"
+    if config.is_local:
+        owner = ensure_owner()
+        link = f"{base}/signin/{issue_login_link(owner)}/"
+        click.echo(f"coffeechat is running at {base}/ (data in {config.home})")
+        click.echo(
+            f"Open this link to sign in (it works once, for {config.login_link_minutes} minutes):"
+        )
+        click.echo(f"  {link}")
+        if not no_browser:
+            import webbrowser
+
+            webbrowser.open(link)
+    else:
+        click.echo(f"coffeechat (server mode) is running at {base}/")
+    click.echo("Press Ctrl+C to stop.", err=False)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+
+
+def load_or_fail(load):
+    from coffeechat.config import ConfigError
+
+    try:
+        return load()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,33 @@
+"""Small text helpers shared by forms, imports and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_line(value: str) -> str:
+    """Trim and collapse inner whitespace, as names and titles should be stored."""
+    return _SPACES.sub(" ", value).strip()
+
+
+def fold(value: str) -> str:
+    """A comparison key: case, accents and spacing ignored (``José  Núñez`` ~ ``jose nunez``)."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return clean_line(stripped).casefold()
+
+
+def split_list(value: str) -> list[str]:
+    """Split a comma or newline separated field into clean, distinct items, order kept."""
+    items: list[str] = []
+    seen: set[str] = set()
+    for raw in re.split(r"[,\n;]", value):
+        item = clean_line(raw)
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            items.append(item)
+    return items

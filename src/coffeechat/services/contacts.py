@@ -1,0 +1,116 @@
+"""Contacts: add, change, remove, find."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from coffeechat.core.clock import is_time_zone
+from coffeechat.core.text import clean_line, split_list
+from coffeechat.services.errors import InvalidInput
+from coffeechat.services.organisations import organisation_named
+from coffeechat.store.models import Contact
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    """What a user can say about a contact; every field but the name is optional."""
+
+    name: str
+    role: str = ""
+    organisation: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin_url: str = ""
+    location: str = ""
+    time_zone: str = ""
+    tags: tuple[str, ...] = ()
+    how_we_met: str = ""
+    research_notes: str = ""
+    keep_in_touch_days: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _cleaned(details: ContactDetails) -> dict:
+    name = clean_line(details.name)
+    if not name:
+        raise InvalidInput("Give the contact a name.", field="name")
+    if len(name) > 200:
+        raise InvalidInput("A name has at most 200 characters.", field="name")
+    time_zone = details.time_zone.strip()
+    if time_zone and not is_time_zone(time_zone):
+        raise InvalidInput(
+            f"{time_zone!r} is not a time zone; use a name such as Europe/Paris.", field="time_zone"
+        )
+    return {
+        "name": name,
+        "role": clean_line(details.role),
+        "emails": _distinct(email.strip().lower() for email in details.emails),
+        "phones": _distinct(clean_line(phone) for phone in details.phones),
+        "linkedin_url": details.linkedin_url.strip(),
+        "location": clean_line(details.location),
+        "time_zone": time_zone,
+        "tags": split_list(",".join(details.tags)),
+        "how_we_met": details.how_we_met.strip(),
+        "research_notes": details.research_notes.strip(),
+        "keep_in_touch_days": details.keep_in_touch_days,
+    }
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+@transaction.atomic
+def add_contact(owner, details: ContactDetails) -> Contact:
+    """Add a contact, creating its organisation on first mention."""
+    fields = _cleaned(details)
+    organisation = organisation_named(owner, details.organisation)
+    return Contact.objects.create(owner=owner, organisation=organisation, **fields)
+
+
+@transaction.atomic
+def change_contact(owner, contact: Contact, details: ContactDetails) -> Contact:
+    """Replace a contact's details with ``details``."""
+    _check_owner(owner, contact)
+    fields = _cleaned(details)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.organisation = organisation_named(owner, details.organisation)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def remove_contact(owner, contact: Contact) -> None:
+    """Delete a contact with its chats, notes and follow-ups."""
+    _check_owner(owner, contact)
+    contact.delete()
+
+
+def find_contacts(owner, query: str = "") -> QuerySet[Contact]:
+    """The owner's contacts matching ``query`` in name, role, organisation, email or tags."""
+    contacts = Contact.objects.for_owner(owner).active().select_related("organisation")
+    for word in clean_line(query).split(" "):
+        if word:
+            contacts = contacts.filter(
+                Q(name__icontains=word)
+                | Q(role__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(emails__icontains=word)
+                | Q(tags__icontains=word)
+            )
+    return contacts.order_by("name", "pk")
+
+
+def _check_owner(owner, row) -> None:
+    if row.owner_id != owner.pk:
+        # Callers look rows up through for_owner(); reaching here is a programming error.
+        raise InvalidInput("That record is not yours.")

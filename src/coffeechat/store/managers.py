@@ -1,0 +1,45 @@
+"""Owner-scoped query sets: the one way views and services reach a user's rows."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OwnedQuerySet(models.QuerySet):
+    def for_owner(self, owner) -> OwnedQuerySet:
+        """Only the rows that belong to ``owner``; an anonymous owner sees nothing."""
+        if owner is None or not getattr(owner, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=owner)
+
+
+class ContactQuerySet(OwnedQuerySet):
+    def active(self) -> ContactQuerySet:
+        """Contacts that have not been merged into another one."""
+        return self.filter(merged_into__isnull=True)
+
+
+class ChatQuerySet(OwnedQuerySet):
+    def starting_between(self, start, end) -> ChatQuerySet:
+        return self.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+
+    def upcoming(self, now) -> ChatQuerySet:
+        return self.filter(starts_at__gte=now, status__in=("planned", "live")).order_by("starts_at")
+
+    def past(self, now) -> ChatQuerySet:
+        return self.filter(starts_at__lt=now).order_by("-starts_at")
+
+
+class FollowUpQuerySet(OwnedQuerySet):
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(sent_at__isnull=True, dismissed_at__isnull=True)
+
+    def due_by(self, moment) -> FollowUpQuerySet:
+        """Open follow-ups due at or before ``moment``, soonest first (overdue ones lead)."""
+        return self.open().filter(due_at__lte=moment).order_by("due_at")
+
+
+OwnedManager = models.Manager.from_queryset(OwnedQuerySet)
+ContactManager = models.Manager.from_queryset(ContactQuerySet)
+ChatManager = models.Manager.from_queryset(ChatQuerySet)
+FollowUpManager = models.Manager.from_queryset(FollowUpQuerySet)

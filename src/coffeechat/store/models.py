@@ -1,0 +1,455 @@
+"""The whole data model (DESIGN §2). Every row has an owner and a UUID ``code`` for URLs."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from coffeechat.store.managers import (
+    ChatManager,
+    ContactManager,
+    FollowUpManager,
+    OwnedManager,
+)
+
+
+class Owned(models.Model):
+    """Fields every user-owned row carries."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedManager()
+
+    class Meta:
+        abstract = True
+
+
+class Preferences(models.Model):
+    """One user's settings for the method: chat length, buffer, cues, locale."""
+
+    class ClockFormat(models.TextChoices):
+        H24 = "24", "24-hour (13:20)"
+        H12 = "12", "12-hour (1:20 pm)"
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    chat_minutes = models.PositiveSmallIntegerField(default=20)
+    buffer_minutes = models.PositiveSmallIntegerField(default=15)
+    wrapup_minutes = models.PositiveSmallIntegerField(default=5)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    locale = models.CharField(max_length=16, default="en-GB")
+    clock_format = models.CharField(max_length=2, choices=ClockFormat, default=ClockFormat.H24)
+    words_per_minute = models.PositiveSmallIntegerField(default=150)
+    holiday_country = models.CharField(max_length=8, blank=True)
+
+    objects = OwnedManager()
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.owner}"
+
+
+class Organisation(Owned):
+    """An employer or group; a target organisation carries a priority."""
+
+    class Hiring(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        NONE = "none", "Not hiring"
+        SOME = "some", "Some openings"
+        ACTIVE = "active", "Hiring actively"
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+    is_target = models.BooleanField(default=False)
+    motivation = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 (low) to 3 (high)
+    has_advocate = models.BooleanField(null=True, blank=True)  # None: work it out from contacts
+    hiring_signal = models.CharField(max_length=16, choices=Hiring, default=Hiring.UNKNOWN)
+    top_five = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "owner", name="organisation_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(motivation__isnull=True) | models.Q(motivation__range=(1, 3)),
+                name="organisation_motivation_1_to_3",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "is_target"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(Owned):
+    """A person in the user's network."""
+
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    emails = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True)
+    linkedin_url = models.URLField(max_length=500, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    how_we_met = models.TextField(blank=True)
+    research_notes = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    keep_in_touch_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = ContactManager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["owner", "organisation"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def email(self) -> str:
+        return self.emails[0] if self.emails else ""
+
+    @property
+    def phone(self) -> str:
+        return self.phones[0] if self.phones else ""
+
+
+class Outreach(Owned):
+    """A request for a chat sent to a contact, with its 3-and-7 business-day timers."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        WAITING = "waiting", "Waiting for a reply"
+        REPLIED = "replied", "Replied"
+        DECLINED = "declined", "Declined"
+        MOVED_ON = "moved_on", "Moved on"
+        NUDGED = "nudged", "Nudged"
+        CLOSED = "closed", "Closed"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="outreaches")
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-created_at"]
+        indexes = [models.Index(fields=["owner", "status", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"Outreach to {self.contact}"
+
+
+class Story(Owned):
+    """A short success story from the user's library."""
+
+    title = models.CharField(max_length=200)
+    situation = models.TextField(blank=True)
+    action = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Pitch(Owned):
+    """The elevator pitch and the career-change story: one of each per user."""
+
+    class Kind(models.TextChoices):
+        ELEVATOR = "elevator", "Elevator pitch"
+        CAREER_CHANGE = "career_change", "Career-change story"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "pitches"
+        constraints = [models.UniqueConstraint("owner", "kind", name="pitch_one_per_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Chat(Owned):
+    """One informational interview, with its plan, its clock and its prep."""
+
+    class Medium(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone call"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        LIVE = "live", "Live"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    class Extension(models.TextChoices):
+        NONE = "none", "Not extended"
+        THEY_ASKED = "they_asked", "They asked to continue"
+        I_OFFERED = "i_offered", "I asked to continue"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="chats")
+    outreach = models.ForeignKey(
+        Outreach, null=True, blank=True, on_delete=models.SET_NULL, related_name="chats"
+    )
+    medium = models.CharField(max_length=16, choices=Medium, default=Medium.VIDEO)
+    starts_at = models.DateTimeField()
+    agreed_minutes = models.PositiveSmallIntegerField(default=20)
+    buffer_minutes = models.PositiveSmallIntegerField(default=15)
+    venue = models.CharField(max_length=300, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)  # the other person's, when remote
+    status = models.CharField(max_length=16, choices=Status, default=Status.PLANNED)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+    # The clock: what really happened.
+    actual_start = models.DateTimeField(null=True, blank=True)
+    actual_end = models.DateTimeField(null=True, blank=True)
+    check_in_at = models.DateTimeField(null=True, blank=True)
+    extension = models.CharField(max_length=16, choices=Extension, default=Extension.NONE)
+    extension_minutes = models.PositiveSmallIntegerField(default=0)
+    felt_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Prep: what the user brings.
+    research_notes = models.TextField(blank=True)
+    hypothesis = models.TextField(blank=True)
+    ask = models.TextField(blank=True)
+    questions = models.JSONField(default=list, blank=True)
+    logistics = models.JSONField(default=dict, blank=True)
+    stories = models.ManyToManyField(Story, blank=True, related_name="chats")
+    # Debrief.
+    talk_share = models.PositiveSmallIntegerField(null=True, blank=True)  # % of time I talked
+    time_confirmed = models.BooleanField(null=True, blank=True)
+    ask_made = models.BooleanField(null=True, blank=True)
+
+    objects = ChatManager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["owner", "starts_at"]),
+            models.Index(fields=["owner", "status", "starts_at"]),
+            models.Index(fields=["owner", "contact", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chat with {self.contact} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Note(Owned):
+    """A timestamped line captured during or after a chat."""
+
+    class Kind(models.TextChoices):
+        INSIGHT = "insight", "Insight"
+        MEMORABLE = "memorable", "Memorable"
+        NEXT_STEP = "next_step", "Next step"
+        REFERRAL = "referral", "Referral"
+        QUESTION = "question", "Question"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes")
+    chat = models.ForeignKey(
+        Chat, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.INSIGHT)
+    text = models.TextField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["taken_at"]
+        indexes = [
+            models.Index(fields=["owner", "chat", "taken_at"]),
+            models.Index(fields=["owner", "contact", "taken_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class NextStep(Owned):
+    """A commitment from a chat, by me or by them."""
+
+    class Side(models.TextChoices):
+        ME = "me", "Me"
+        THEM = "them", "Them"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="next_steps")
+    chat = models.ForeignKey(
+        Chat, null=True, blank=True, on_delete=models.CASCADE, related_name="next_steps"
+    )
+    side = models.CharField(max_length=8, choices=Side, default=Side.ME)
+    text = models.CharField(max_length=500)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Referral(Owned):
+    """A directed edge: ``from_contact`` suggested or introduced ``to_contact``."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        INTRO_ASKED = "intro_asked", "Intro asked"
+        INTRODUCED = "introduced", "Introduced"
+        MET = "met", "Met"
+
+    from_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="referrals_given"
+    )
+    to_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="referrals_received"
+    )
+    chat = models.ForeignKey(
+        Chat, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.SUGGESTED)
+    may_use_name = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "owner", "from_contact", "to_contact", name="referral_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_contact=models.F("to_contact")),
+                name="referral_not_to_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_contact} → {self.to_contact}"
+
+
+class FollowUp(Owned):
+    """A message owed: a thank-you, a nudge, a keep-in-touch note."""
+
+    class Kind(models.TextChoices):
+        THANK_YOU = "thank_you", "Thank-you"
+        NEXT_STEP = "next_step", "Next step"
+        ADD_VALUE = "add_value", "Add value"
+        KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+        OUTREACH_NUDGE = "outreach_nudge", "Outreach nudge"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="follow_ups")
+    chat = models.ForeignKey(
+        Chat, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    kind = models.CharField(max_length=16, choices=Kind)
+    due_at = models.DateTimeField()
+    draft = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowUpManager()
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["owner", "sent_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.contact}"
+
+
+class Opportunity(Owned):
+    """Something that came out of the network, credited to the contact it came through."""
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "Lead"
+        INTERVIEW = "interview", "Interview"
+        OFFER = "offer", "Offer"
+        PROJECT = "project", "Project"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opportunities")
+    kind = models.CharField(max_length=16, choices=Kind)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    arose_on = models.DateField()
+
+    class Meta:
+        ordering = ["-arose_on"]
+        verbose_name_plural = "opportunities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BusyBlock(Owned):
+    """A span when the user is unavailable, from an imported calendar."""
+
+    title = models.CharField(max_length=300, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    all_day = models.BooleanField(default=False)
+    source = models.CharField(max_length=500, blank=True)  # file name or feed URL
+    uid = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["owner", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="busy_block_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or "Busy"
+
+
+class ClockTrial(Owned):
+    """One round of the internal-clock trainer: the target, the felt and the true length."""
+
+    target_seconds = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    elapsed_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Clock trial of {self.target_seconds} s"
+
+
+class LoginLink(models.Model):
+    """A one-time, short-lived sign-in link; only a hash of its secret is kept."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.owner}"
