@@ -29,8 +29,19 @@ def ensure_owner():
     if created:
         owner.set_unusable_password()
         owner.save(update_fields=["password"])
+        # On a laptop "today" should mean the owner's day, so start from the computer's zone.
+        Preferences.objects.get_or_create(owner=owner, defaults={"time_zone": _computer_zone()})
     ensure_preferences(owner)
     return owner
+
+
+def _computer_zone() -> str:
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # noqa: BLE001 - an unreadable system zone must not stop the app starting
+        return "UTC"
 
 
 def ensure_preferences(owner) -> Preferences:
