@@ -24,6 +24,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python tests/run_postgres.py
 
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+## The PostgreSQL run alone (skipped with a message unless COFFEECHAT_TEST_DATABASE_URL is set).
+test-postgres: $(STAMP)
+	$(BIN)/python tests/run_postgres.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -37,8 +44,9 @@ format: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m coffeechat.cli.docs > docs/cli.md
 
+## Benchmarks at full scale (about a minute on SQLite); ARGS="--scale 0.05" for a quick run.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,19 +146,39 @@ def prepare_home(home: Path) -> Path:
 def local_secret_key(home: Path) -> str:
     """Read the home's secret key, generating it on first use, readable by the owner only."""
     path = home / SECRET_KEY_FILE
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        pass
+    if path.exists():
+        return _read_secret_key(path)
     key = secrets.token_urlsafe(50)
     # O_EXCL: when two processes start at once, only one key wins and both then read it.
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
+        return _read_secret_key(path)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def _read_secret_key(path: Path) -> str:
+    """The key in ``path``; an empty or damaged file is an error, never an empty key."""
+    # A file that another process has just created may stay empty for an instant before its
+    # key is written, so look again briefly before calling it damaged.
+    for _ in range(25):
+        try:
+            key = path.read_text(encoding="ascii").strip()
+        except UnicodeDecodeError:
+            key = ""
+        except OSError as error:
+            raise ConfigError(
+                f"Cannot read the secret key file {path}: {error.strerror}. Fix its permissions."
+            ) from None
+        if len(key) >= 32:
+            return key
+        time.sleep(0.02)
+    raise ConfigError(
+        f"The secret key file {path} is empty or damaged. Delete it and coffeechat makes a "
+        "new one (anyone signed in is signed out)."
+    )
 
 
 def load(environ: Mapping[str, str] | None = None) -> Config:

@@ -18,6 +18,20 @@ COFFEECHAT_MODE = CONFIG.mode
 COFFEECHAT_HOME = CONFIG.home
 COFFEECHAT_LOGIN_LINK_MINUTES = CONFIG.login_link_minutes
 
+
+def _computer_time_zone() -> str:
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # an unreadable system zone must not stop the app starting
+        return "UTC"
+
+
+# Read now: once settings are loaded Django sets TZ from TIME_ZONE and the computer's own zone is
+# lost. A new local owner's "today" starts in this zone.
+COFFEECHAT_COMPUTER_TIME_ZONE = _computer_time_zone()
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +61,8 @@ ROOT_URLCONF = "coffeechat.urls"
 WSGI_APPLICATION = "coffeechat.wsgi.application"
 LOGIN_URL = "web:sign_in"
 LOGIN_REDIRECT_URL = "web:home"
+# A refused form (expired or forged CSRF token) gets a page that says what to do next.
+CSRF_FAILURE_VIEW = "coffeechat.web.views.errors.csrf_failure"
 
 TEMPLATES = [
     {

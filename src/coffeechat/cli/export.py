@@ -1,9 +1,102 @@
+"""``coffeechat export``: everything in the home, in a documented format."""
+
 from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import click
 
+from coffeechat.cli.common import friendly_errors, local_owner
+
+# csv, vcard and ics join this list as they arrive.
+FORMATS = ["json"]
+LABELS = {
+    "next_steps": "next steps",
+    "follow_ups": "follow-ups",
+    "busy_blocks": "busy blocks",
+    "clock_trials": "clock trials",
+}
+
 
 @click.command()
-def export() -> None:
-    """Export."""
-    raise click.ClickException("not yet")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output. The file appears complete or not at "
+    "all, and only you can read it.",
+)
+def export(fmt: str, output: Path | None) -> None:
+    """Export everything in the home as FORMAT (json for now; csv, vCard and iCalendar follow).
+
+    json writes a complete, versioned document of every contact, organisation, chat, note,
+    referral, follow-up and more, with references between them by code; docs/export-format.md
+    describes it field by field.
+
+    \b
+    Example:
+      coffeechat export json > coffeechat.json
+      coffeechat export json -o ~/backups/coffeechat.json
+    """
+    owner = local_owner()
+    from coffeechat.services.exports import write_json
+
+    if output is None:
+        _write_stdout(lambda handle: write_json(owner, handle))
+        return
+    with friendly_errors():
+        counts = _write_whole(output, lambda handle: write_json(owner, handle))
+    summary = ", ".join(f"{count} {LABELS.get(key, key)}" for key, count in counts.items() if count)
+    click.echo(f"Exported {summary or 'an empty home'} to {output}.", err=True)
+
+
+def _write_stdout(write) -> None:
+    """Write UTF-8 to standard output whatever the terminal's encoding (JSON is UTF-8)."""
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        with friendly_errors():
+            write(stream)
+            stream.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): end quietly instead of a traceback on a closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
+    finally:
+        # Hand the buffer back so closing our wrapper never closes standard output itself.
+        stream.detach()
+
+
+def _write_whole(path: Path, write):
+    """Write through a temporary file beside ``path``, then move it into place in one step."""
+    directory = path.absolute().parent
+    if not directory.is_dir():
+        raise click.ClickException(
+            f"The folder {directory} does not exist; create it or choose another file."
+        )
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=directory, prefix=f".{path.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot write in {directory} ({error.strerror}); choose another file."
+        ) from None
+    part = Path(temporary)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            result = write(handle)
+            handle.flush()
+            # On disk before the rename, so a crash cannot leave a complete name on empty data.
+            os.fsync(handle.fileno())
+        part.replace(path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return result

@@ -30,18 +30,11 @@ def ensure_owner():
         owner.set_unusable_password()
         owner.save(update_fields=["password"])
         # On a laptop "today" should mean the owner's day, so start from the computer's zone.
-        Preferences.objects.get_or_create(owner=owner, defaults={"time_zone": _computer_zone()})
+        Preferences.objects.get_or_create(
+            owner=owner, defaults={"time_zone": settings.COFFEECHAT_COMPUTER_TIME_ZONE}
+        )
     ensure_preferences(owner)
     return owner
-
-
-def _computer_zone() -> str:
-    import tzlocal
-
-    try:
-        return tzlocal.get_localzone_name() or "UTC"
-    except Exception:  # noqa: BLE001 - an unreadable system zone must not stop the app starting
-        return "UTC"
 
 
 def ensure_preferences(owner) -> Preferences:

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from coffeechat import __version__
+from coffeechat.web.shortcuts import preferences_of
 
 
 def site(request) -> dict:
-    return {"coffeechat_version": __version__, "coffeechat_mode": settings.COFFEECHAT_MODE}
+    values = {"coffeechat_version": __version__, "coffeechat_mode": settings.COFFEECHAT_MODE}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # Lazy: pages that show no times do not read the preferences at all.
+        values["preferences"] = SimpleLazyObject(lambda: preferences_of(request))
+    return values

@@ -1,0 +1,267 @@
+"""The complete, versioned JSON export: every row a user owns, references given by code.
+
+Each entity is read with one query (plus one for the chats' chosen stories), whatever the size of
+the data, and streamed out item by item so a large network does not have to fit in memory twice.
+The whole read happens in one transaction, so references always point at an exported item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TextIO
+from uuid import UUID
+
+from django.db import connection, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from coffeechat.store.models import (
+    BusyBlock,
+    Chat,
+    ClockTrial,
+    Contact,
+    FollowUp,
+    NextStep,
+    Note,
+    Opportunity,
+    Organisation,
+    Outreach,
+    Pitch,
+    Preferences,
+    Referral,
+    Story,
+)
+
+FORMAT = "coffeechat"
+VERSION = 1
+PREFERENCE_FIELDS = (
+    "chat_minutes",
+    "buffer_minutes",
+    "wrapup_minutes",
+    "time_zone",
+    "locale",
+    "clock_format",
+    "words_per_minute",
+    "holiday_country",
+)
+_STAMPS = ("code", "created_at", "updated_at")
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list in the document: a model, its exported fields, and how references are named."""
+
+    key: str
+    model: type[models.Model]
+    fields: tuple[str, ...]  # exported as they are
+    references: tuple[str, ...] = ()  # foreign keys, exported as the code of the row they name
+
+    def columns(self) -> list[tuple[str, str]]:
+        """(name in the document, lookup in the database), ``code`` first."""
+        refs = [(name, f"{name}__code") for name in self.references]
+        return [(name, name) for name in (*_STAMPS, *self.fields)] + refs
+
+
+# The order of the document: every entity after the entities it refers to.
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "organisations",
+        Organisation,
+        (
+            "name",
+            "website",
+            "notes",
+            "is_target",
+            "motivation",
+            "has_advocate",
+            "hiring_signal",
+            "top_five",
+        ),
+    ),
+    Section(
+        "contacts",
+        Contact,
+        (
+            "name",
+            "role",
+            "emails",
+            "phones",
+            "linkedin_url",
+            "location",
+            "time_zone",
+            "tags",
+            "how_we_met",
+            "research_notes",
+            "keep_in_touch_days",
+        ),
+        ("organisation", "merged_into"),
+    ),
+    Section(
+        "outreaches",
+        Outreach,
+        ("message", "status", "sent_at", "replied_at", "nudged_at", "closed_at"),
+        ("contact",),
+    ),
+    Section("stories", Story, ("title", "situation", "action", "result", "tags")),
+    Section("pitches", Pitch, ("kind", "text")),
+    Section(
+        "chats",
+        Chat,
+        (
+            "medium",
+            "starts_at",
+            "agreed_minutes",
+            "buffer_minutes",
+            "venue",
+            "link",
+            "time_zone",
+            "status",
+            "cancelled_reason",
+            "actual_start",
+            "actual_end",
+            "check_in_at",
+            "extension",
+            "extension_minutes",
+            "felt_minutes",
+            "research_notes",
+            "hypothesis",
+            "ask",
+            "questions",
+            "logistics",
+            "talk_share",
+            "time_confirmed",
+            "ask_made",
+        ),
+        ("contact", "outreach"),
+    ),
+    Section("notes", Note, ("kind", "text", "taken_at"), ("contact", "chat")),
+    Section("next_steps", NextStep, ("side", "text", "due_on", "done_at"), ("contact", "chat")),
+    Section(
+        "referrals",
+        Referral,
+        ("status", "may_use_name"),
+        ("from_contact", "to_contact", "chat"),
+    ),
+    Section(
+        "follow_ups",
+        FollowUp,
+        ("kind", "due_at", "draft", "sent_at", "snoozed_until", "dismissed_at"),
+        ("contact", "chat"),
+    ),
+    Section("opportunities", Opportunity, ("kind", "title", "notes", "arose_on"), ("contact",)),
+    Section(
+        "busy_blocks", BusyBlock, ("title", "starts_at", "ends_at", "all_day", "source", "uid")
+    ),
+    Section("clock_trials", ClockTrial, ("target_seconds", "started_at", "elapsed_seconds")),
+)
+
+
+def plain(value: Any) -> Any:
+    """A database value as JSON: codes as strings, moments in UTC with ``Z``, days as ISO dates."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _items(owner, section: Section, chat_stories: dict[int, list[str]]) -> Iterator[dict]:
+    columns = section.columns()
+    # Aliases keep a reference's document name ("contact") apart from the model field it shadows.
+    aliases = {f"c{index}": F(lookup) for index, (_, lookup) in enumerate(columns)}
+    rows = (
+        section.model.objects.for_owner(owner)
+        .order_by("created_at", "code")
+        .values("pk", **aliases)
+    )
+    for row in rows.iterator(chunk_size=_CHUNK):
+        item = {name: plain(row[f"c{index}"]) for index, (name, _) in enumerate(columns)}
+        if section.model is Chat:
+            item["stories"] = chat_stories.get(row["pk"], [])
+        yield item
+
+
+def _chat_stories(owner) -> dict[int, list[str]]:
+    links = (
+        Chat.stories.through.objects.filter(chat__owner=owner)
+        .order_by("chat_id", "story__created_at", "story__code")
+        .values_list("chat_id", "story__code")
+    )
+    chosen: dict[int, list[str]] = defaultdict(list)
+    for chat_id, story_code in links.iterator(chunk_size=_CHUNK):
+        chosen[chat_id].append(str(story_code))
+    return chosen
+
+
+def _preferences(owner) -> dict:
+    found = Preferences.objects.filter(owner=owner).values(*PREFERENCE_FIELDS).first()
+    if found is None:
+        # Not created yet: the defaults are what the user effectively has.
+        fields = Preferences._meta
+        found = {name: fields.get_field(name).get_default() for name in PREFERENCE_FIELDS}
+    return {name: plain(found[name]) for name in PREFERENCE_FIELDS}
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One consistent view of the data for the whole export."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # PostgreSQL's default isolation re-reads per statement; an export must not see a
+            # chat whose contact it did not see.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _header(now: datetime | None) -> dict:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": plain(now or timezone.now()),
+    }
+
+
+def document(owner, *, now: datetime | None = None) -> dict:
+    """The whole export as one dictionary (for tests and small data; prefer write_json)."""
+    with _snapshot():
+        result = _header(now)
+        result["preferences"] = _preferences(owner)
+        chat_stories = _chat_stories(owner)
+        for section in SECTIONS:
+            result[section.key] = list(_items(owner, section, chat_stories))
+    return result
+
+
+def write_json(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
+    """Write the export to ``out`` as UTF-8 JSON, one item per line; return the count per list."""
+    counts: dict[str, int] = {}
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    with _snapshot():
+        out.write("{\n")
+        for key, value in _header(now).items():
+            out.write(f"  {dump(key)}: {dump(value)},\n")
+        out.write(f'  "preferences": {dump(_preferences(owner))}')
+        chat_stories = _chat_stories(owner)
+        for section in SECTIONS:
+            out.write(f",\n  {dump(section.key)}: [")
+            count = 0
+            for item in _items(owner, section, chat_stories):
+                out.write(("\n    " if count == 0 else ",\n    ") + dump(item))
+                count += 1
+            out.write("\n  ]" if count else "]")
+            counts[section.key] = count
+        out.write("\n}\n")
+    return counts

@@ -1,0 +1,103 @@
+"""Preferences: the user's defaults for the method (lengths, cues, zone, clock)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from coffeechat.core.clock import is_time_zone
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES
+from coffeechat.services.errors import InvalidInput
+from coffeechat.store.models import Preferences
+
+MIN_CHAT_MINUTES = 5
+MAX_WRAPUP_MINUTES = 60
+WORDS_PER_MINUTE = (60, 300)
+# A language tag such as "en", "en-GB" or "pt-BR"; enough to pick date and number formats.
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# An ISO 3166 country, optionally with a subdivision: "GB", "US-CA", "DE-BY".
+_COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+@dataclass(frozen=True)
+class PreferenceChoices:
+    """Everything the preferences page lets a user set."""
+
+    chat_minutes: int
+    buffer_minutes: int
+    wrapup_minutes: int
+    time_zone: str
+    locale: str
+    clock_format: str
+    words_per_minute: int
+    holiday_country: str = ""
+
+
+def _checked(choices: PreferenceChoices) -> dict:
+    if not MIN_CHAT_MINUTES <= choices.chat_minutes <= MAX_CHAT_MINUTES:
+        raise InvalidInput(
+            f"Choose a chat length between {MIN_CHAT_MINUTES} and {MAX_CHAT_MINUTES} minutes.",
+            field="chat_minutes",
+        )
+    if not 0 <= choices.buffer_minutes <= MAX_BUFFER_MINUTES:
+        raise InvalidInput(
+            f"Choose a buffer between 0 and {MAX_BUFFER_MINUTES} minutes.", field="buffer_minutes"
+        )
+    if not 1 <= choices.wrapup_minutes <= MAX_WRAPUP_MINUTES:
+        raise InvalidInput(
+            f"Choose a wrap-up cue between 1 and {MAX_WRAPUP_MINUTES} minutes before the end.",
+            field="wrapup_minutes",
+        )
+    if choices.wrapup_minutes >= choices.chat_minutes:
+        raise InvalidInput(
+            "The wrap-up cue must come before the chat ends; make it shorter than the chat.",
+            field="wrapup_minutes",
+        )
+    time_zone = choices.time_zone.strip()
+    if not is_time_zone(time_zone):
+        raise InvalidInput(
+            f"{time_zone!r} is not a time zone; use a name such as Europe/London.",
+            field="time_zone",
+        )
+    locale = choices.locale.strip()
+    if not _LOCALE.match(locale) or len(locale) > 16:
+        raise InvalidInput(
+            f"{locale!r} is not a language tag; use one such as en-GB or fr-FR.", field="locale"
+        )
+    if choices.clock_format not in Preferences.ClockFormat.values:
+        raise InvalidInput("Choose a 12-hour or a 24-hour clock.", field="clock_format")
+    low, high = WORDS_PER_MINUTE
+    if not low <= choices.words_per_minute <= high:
+        raise InvalidInput(
+            f"Choose between {low} and {high} words per minute.", field="words_per_minute"
+        )
+    country = choices.holiday_country.strip().upper()
+    if country and not _COUNTRY.match(country):
+        raise InvalidInput(
+            f"{country!r} is not a country code; use two letters such as GB or US.",
+            field="holiday_country",
+        )
+    return {
+        "chat_minutes": choices.chat_minutes,
+        "buffer_minutes": choices.buffer_minutes,
+        "wrapup_minutes": choices.wrapup_minutes,
+        "time_zone": time_zone,
+        "locale": locale,
+        "clock_format": choices.clock_format,
+        "words_per_minute": choices.words_per_minute,
+        "holiday_country": country,
+    }
+
+
+@transaction.atomic
+def update_preferences(owner, choices: PreferenceChoices) -> Preferences:
+    """Replace the owner's preferences with ``choices`` after checking every range."""
+    fields = _checked(choices)
+    preferences = ensure_preferences(owner)
+    for name, value in fields.items():
+        setattr(preferences, name, value)
+    preferences.save()
+    return preferences

@@ -1,0 +1,394 @@
+"""Forms: read what the user typed into the values services take. They never save anything."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django.forms.renderers import DjangoTemplates
+
+from coffeechat.core.text import split_list
+from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
+from coffeechat.services.contacts import ContactDetails
+from coffeechat.services.preferences import (
+    MAX_WRAPUP_MINUTES,
+    MIN_CHAT_MINUTES,
+    WORDS_PER_MINUTE,
+    PreferenceChoices,
+)
+from coffeechat.store.models import Chat, Contact, Note, Preferences
+
+LIST_HELP = "One per line, or separated by commas."
+
+
+class Renderer(DjangoTemplates):
+    """Our own field and form layout: label, help, errors, then the input."""
+
+    form_template_name = "coffeechat/forms/form.html"
+    field_template_name = "coffeechat/forms/field.html"
+
+
+class Form(forms.Form):
+    default_renderer = Renderer()
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Labels are shown as written ("Name", not "Name:"); the layout separates them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def minutes_field(label: str, low: int, high: int, **kwargs) -> forms.IntegerField:
+    """A whole number of minutes with messages that say the allowed range."""
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": "Enter a number of minutes.",
+            "invalid": f"Enter a whole number of minutes, from {low} to {high}.",
+            "min_value": f"Use at least {low} minutes.",
+            "max_value": f"Use at most {high} minutes.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+def time_zone_input() -> forms.TextInput:
+    # "list" ties the box to the <datalist id="time-zones"> the page renders once: the browser
+    # suggests zone names while the user can still type any of them.
+    return forms.TextInput(
+        attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+    )
+
+
+class ContactForm(Form):
+    name = forms.CharField(label="Name", max_length=200)
+    role = forms.CharField(label="Role", max_length=200, required=False)
+    organisation = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        required=False,
+        help_text="Type a new name to add the organisation.",
+        widget=forms.TextInput(attrs={"list": "organisation-names", "autocomplete": "off"}),
+    )
+    emails = forms.CharField(
+        label="Emails",
+        required=False,
+        help_text=LIST_HELP,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+    phones = forms.CharField(
+        label="Phones",
+        required=False,
+        help_text=LIST_HELP,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+    linkedin_url = forms.URLField(
+        label="LinkedIn URL",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address such as https://www.linkedin.com/in/…"},
+    )
+    location = forms.CharField(label="Location", max_length=200, required=False)
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        required=False,
+        help_text="Where they live, such as Europe/Paris; used to show their local time.",
+        widget=time_zone_input(),
+    )
+    tags = forms.CharField(
+        label="Tags", max_length=1000, required=False, help_text="Separated by commas."
+    )
+    how_we_met = forms.CharField(
+        label="How we met", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    research_notes = forms.CharField(
+        label="Research notes", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def clean_emails(self) -> list[str]:
+        emails = split_list(self.cleaned_data["emails"])
+        wrong = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError:
+                wrong.append(email)
+        if wrong:
+            raise ValidationError(
+                "Not an email address: " + ", ".join(wrong) + ". Write one address per line."
+            )
+        return emails
+
+    def clean_phones(self) -> list[str]:
+        return split_list(self.cleaned_data["phones"])
+
+    def clean_tags(self) -> list[str]:
+        return split_list(self.cleaned_data["tags"])
+
+    def details(self) -> ContactDetails:
+        data = self.cleaned_data
+        return ContactDetails(
+            name=data["name"],
+            role=data["role"],
+            organisation=data["organisation"],
+            emails=tuple(data["emails"]),
+            phones=tuple(data["phones"]),
+            linkedin_url=data["linkedin_url"],
+            location=data["location"],
+            time_zone=data["time_zone"],
+            tags=tuple(data["tags"]),
+            how_we_met=data["how_we_met"],
+            research_notes=data["research_notes"],
+        )
+
+    @staticmethod
+    def initial_for(contact: Contact) -> dict:
+        return {
+            "name": contact.name,
+            "role": contact.role,
+            "organisation": contact.organisation.name if contact.organisation else "",
+            "emails": "\n".join(contact.emails),
+            "phones": "\n".join(contact.phones),
+            "linkedin_url": contact.linkedin_url,
+            "location": contact.location,
+            "time_zone": contact.time_zone,
+            "tags": ", ".join(contact.tags),
+            "how_we_met": contact.how_we_met,
+            "research_notes": contact.research_notes,
+        }
+
+
+class ContactChoice(forms.ModelChoiceField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            # A value that is not even a code would otherwise say "not a valid UUID".
+            if error.code == "invalid_choice":
+                raise
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+    def label_from_instance(self, obj: Contact) -> str:
+        if obj.organisation is not None:
+            return f"{obj.name} ({obj.organisation.name})"
+        return obj.name
+
+
+class ChatForm(Form):
+    contact = ContactChoice(
+        label="Contact",
+        queryset=Contact.objects.none(),
+        # Choices carry the public code, never the row number.
+        to_field_name="code",
+        empty_label="Choose a contact",
+        error_messages={
+            "required": "Choose who the chat is with.",
+            "invalid_choice": "Choose one of your contacts from the list.",
+        },
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Enter the day of the chat.",
+            "invalid": "Enter a date such as 2026-03-02.",
+        },
+    )
+    start_time = forms.TimeField(
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": "Enter when the chat starts.",
+            "invalid": "Enter a time such as 13:20.",
+        },
+    )
+    agreed_minutes = minutes_field("Length (minutes)", 5, MAX_CHAT_MINUTES)
+    buffer_minutes = minutes_field(
+        "Buffer after (minutes)",
+        0,
+        MAX_BUFFER_MINUTES,
+        help_text="Time kept free after the chat, so a good conversation can run on.",
+    )
+    medium = forms.ChoiceField(
+        label="Medium", choices=Chat.Medium.choices, initial=Chat.Medium.VIDEO
+    )
+    venue = forms.CharField(
+        label="Venue",
+        max_length=300,
+        required=False,
+        help_text="For a chat in person: the café or office.",
+    )
+    link = forms.URLField(
+        label="Video or call link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address such as https://meet.example.com/abc."},
+    )
+    time_zone = forms.CharField(
+        label="Their time zone",
+        max_length=64,
+        required=False,
+        help_text="For a remote chat, such as America/New_York; leave empty if you share a zone.",
+        widget=time_zone_input(),
+    )
+
+    def __init__(self, *args, owner, current: Contact | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.for_owner(owner)
+        # A merged contact is hidden from choices, except the one this chat is already with.
+        active = Q(merged_into__isnull=True)
+        if current is not None:
+            active |= Q(pk=current.pk)
+        self.fields["contact"].queryset = (
+            contacts.filter(active).select_related("organisation").order_by("name", "pk")
+        )
+        if self.data.get("allow_overlap"):
+            self.offer_overlap()
+
+    def offer_overlap(self) -> None:
+        """Show the "Plan it anyway" box, once the user has seen what it overrides."""
+        self.fields["allow_overlap"] = forms.BooleanField(
+            label="Plan it anyway",
+            required=False,
+            help_text="Keep this time even though it overlaps another chat or its buffer.",
+        )
+
+    def plan(self, tz: tzinfo) -> ChatPlan:
+        data = self.cleaned_data
+        return ChatPlan(
+            contact=data["contact"],
+            starts_at=datetime.combine(data["date"], data["start_time"], tzinfo=tz),
+            agreed_minutes=data["agreed_minutes"],
+            buffer_minutes=data["buffer_minutes"],
+            medium=data["medium"],
+            venue=data["venue"],
+            link=data["link"],
+            time_zone=data["time_zone"],
+        )
+
+    @property
+    def allow_overlap(self) -> bool:
+        return bool(self.cleaned_data.get("allow_overlap"))
+
+    @staticmethod
+    def initial_for(chat: Chat, tz: tzinfo) -> dict:
+        local = chat.starts_at.astimezone(tz)
+        return {
+            "contact": chat.contact,
+            "date": local.date(),
+            "start_time": local.time().replace(second=0, microsecond=0),
+            "agreed_minutes": chat.agreed_minutes,
+            "buffer_minutes": chat.buffer_minutes,
+            "medium": chat.medium,
+            "venue": chat.venue,
+            "link": chat.link,
+            "time_zone": chat.time_zone,
+        }
+
+
+class CancelForm(Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=300,
+        required=False,
+        help_text="For your own record, such as “they had to travel”.",
+    )
+
+
+class NoteForm(Form):
+    kind = forms.ChoiceField(label="Kind", choices=Note.Kind.choices, initial=Note.Kind.INSIGHT)
+    text = forms.CharField(
+        label="Note",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write something before saving the note."},
+    )
+
+
+class OrganisationForm(Form):
+    name = forms.CharField(label="Name", max_length=200)
+    website = forms.URLField(
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address such as https://example.com."},
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class PreferencesForm(Form):
+    chat_minutes = minutes_field(
+        "Chat length (minutes)",
+        MIN_CHAT_MINUTES,
+        MAX_CHAT_MINUTES,
+        help_text="What you usually agree; 15 to 30 minutes suits most chats.",
+    )
+    buffer_minutes = minutes_field(
+        "Buffer after a chat (minutes)",
+        0,
+        MAX_BUFFER_MINUTES,
+        help_text="Kept free after each chat, so it can run on without wrecking your next one.",
+    )
+    wrapup_minutes = minutes_field(
+        "Wrap-up cue (minutes before the end)",
+        1,
+        MAX_WRAPUP_MINUTES,
+        help_text="When to make your Ask and ask for one or two names.",
+    )
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="Times everywhere are shown in this zone, such as Europe/London.",
+        widget=time_zone_input(),
+    )
+    locale = forms.CharField(
+        label="Locale", max_length=16, help_text="A language tag such as en-GB or fr-FR."
+    )
+    clock_format = forms.ChoiceField(label="Clock", choices=Preferences.ClockFormat.choices)
+    words_per_minute = forms.IntegerField(
+        label="Speaking speed (words per minute)",
+        min_value=WORDS_PER_MINUTE[0],
+        max_value=WORDS_PER_MINUTE[1],
+        help_text="Used to estimate how long your pitch takes to say; about 150 is typical.",
+        error_messages={
+            "invalid": "Enter a whole number of words per minute.",
+            "min_value": f"Use at least {WORDS_PER_MINUTE[0]} words per minute.",
+            "max_value": f"Use at most {WORDS_PER_MINUTE[1]} words per minute.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    holiday_country = forms.CharField(
+        label="Public holidays of",
+        max_length=8,
+        required=False,
+        help_text="A country code such as GB or US; its holidays do not count as working days.",
+    )
+
+    def choices(self) -> PreferenceChoices:
+        return PreferenceChoices(**self.cleaned_data)
+
+    @staticmethod
+    def initial_for(preferences: Preferences) -> dict:
+        return {name: getattr(preferences, name) for name in PreferencesForm.base_fields}
+
+
+class SignInForm(AuthenticationForm):
+    """Server mode's username and password, laid out like every other form."""
+
+    default_renderer = Form.default_renderer
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

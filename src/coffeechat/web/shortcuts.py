@@ -1,0 +1,79 @@
+"""Small helpers every views module shares: methods, preferences, pages, form errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.paginator import Page, Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from coffeechat.core.clock import zone
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.errors import DomainError
+
+PER_PAGE = 50
+# The header the notes script sends; a view answers it with just the changed piece of the page.
+PARTIAL_HEADER = "X-Coffeechat-Partial"
+# A form that comes back with problems answers 400, so scripts and tests can tell it from success.
+INVALID = 400
+
+
+def allow(*methods: str) -> Callable:
+    """Like require_http_methods, but the refusal is a readable page instead of an empty body."""
+
+    # HEAD is GET without the body; link checkers and monitors use it.
+    accepted = (*methods, "HEAD") if "GET" in methods else methods
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in accepted:
+                body = render_to_string(
+                    "coffeechat/errors/405.html", {"allowed": methods}, request=request
+                )
+                return HttpResponseNotAllowed(methods, body)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def preferences_of(request: HttpRequest):
+    """The signed-in user's preferences, read once per request."""
+    cached = getattr(request, "_coffeechat_preferences", None)
+    if cached is None:
+        cached = ensure_preferences(request.user)
+        request._coffeechat_preferences = cached
+    return cached
+
+
+def user_zone(request: HttpRequest):
+    """The ZoneInfo the user reads times in."""
+    return zone(preferences_of(request).time_zone)
+
+
+def page_of(request: HttpRequest, items) -> Page:
+    """The page of ``items`` named by ?page=; a bad or too-large number gives a real page."""
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def show_domain_error(form: Form, error: DomainError) -> None:
+    """Attach a service's refusal to the field it names, or to the whole form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def wants_partial(request: HttpRequest, name: str) -> bool:
+    """Whether the page's script asked for just the piece called ``name``."""
+    return request.headers.get(PARTIAL_HEADER) == name
+
+
+def show_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render a form page: 200 the first time, 400 when a sent form came back with problems."""
+    status = INVALID if context["form"].is_bound else 200
+    return render(request, template, context, status=status)

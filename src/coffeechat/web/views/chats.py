@@ -1,0 +1,186 @@
+"""Chats: upcoming and past, plan, read, change, cancel, and notes taken during them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from coffeechat.core.clock import local_today, zone
+from coffeechat.services.chats import add_note, cancel_chat, change_chat, plan_chat, span_of
+from coffeechat.services.errors import DomainError, SlotTaken
+from coffeechat.store.models import Chat, Contact, Note
+from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
+from coffeechat.web.shortcuts import (
+    INVALID,
+    allow,
+    page_of,
+    preferences_of,
+    show_domain_error,
+    show_form,
+    user_zone,
+    wants_partial,
+)
+
+
+def _chat(request, code) -> Chat:
+    return get_object_or_404(
+        Chat.objects.for_owner(request.user).select_related("contact", "contact__organisation"),
+        code=code,
+    )
+
+
+@allow("GET")
+def chat_list(request):
+    past = request.GET.get("when") == "past"
+    now = timezone.now()
+    chats = Chat.objects.for_owner(request.user).select_related("contact", "contact__organisation")
+    if past:
+        chats = chats.filter(starts_at__lt=now).order_by("-starts_at", "pk")
+    else:
+        chats = chats.filter(starts_at__gte=now).order_by("starts_at", "pk")
+    context = {"page": page_of(request, chats), "past": past}
+    return render(request, "coffeechat/chats/list.html", context)
+
+
+def _save(request, form: ChatForm, chat: Chat | None) -> Chat | None:
+    """Plan or change the chat; on a refusal, put the reason on the form and return None."""
+    plan = form.plan(user_zone(request))
+    try:
+        if chat is None:
+            return plan_chat(request.user, plan, allow_overlap=form.allow_overlap)
+        return change_chat(request.user, chat, plan, allow_overlap=form.allow_overlap)
+    except SlotTaken as error:
+        form.offer_overlap()
+        show_domain_error(form, error)
+    except DomainError as error:
+        show_domain_error(form, error)
+    return None
+
+
+def _form_page(request, form: ChatForm, chat: Chat | None):
+    context = {
+        "form": form,
+        "chat": chat,
+        "time_zone": preferences_of(request).time_zone,
+        "no_contacts": chat is None and not form.fields["contact"].queryset.exists(),
+    }
+    return show_form(request, "coffeechat/chats/form.html", context)
+
+
+def _initial_for_new(request) -> dict:
+    preferences = preferences_of(request)
+    initial = {
+        "date": local_today(timezone.now(), user_zone(request)),
+        "agreed_minutes": preferences.chat_minutes,
+        "buffer_minutes": preferences.buffer_minutes,
+    }
+    wanted = request.GET.get("contact", "").strip()
+    if wanted:
+        contact = _contact_named_by(request, wanted)
+        if contact is None:
+            messages.warning(request, "That contact was not found; choose one from the list.")
+        else:
+            initial["contact"] = contact
+            initial["time_zone"] = contact.time_zone
+    return initial
+
+
+def _contact_named_by(request, code: str) -> Contact | None:
+    try:
+        parsed = uuid.UUID(code)
+    except ValueError:
+        return None
+    return Contact.objects.for_owner(request.user).filter(code=parsed).first()
+
+
+@allow("GET", "POST")
+def chat_new(request):
+    if request.method == "POST":
+        form = ChatForm(request.POST, owner=request.user)
+        if form.is_valid() and (chat := _save(request, form, None)) is not None:
+            messages.success(request, f"Planned your chat with {chat.contact.name}.")
+            return redirect("web:chat", code=chat.code)
+    else:
+        form = ChatForm(owner=request.user, initial=_initial_for_new(request))
+    return _form_page(request, form, None)
+
+
+@allow("GET", "POST")
+def chat_edit(request, code):
+    chat = _chat(request, code)
+    data = request.POST if request.method == "POST" else None
+    initial = ChatForm.initial_for(chat, user_zone(request))
+    form = ChatForm(data, owner=request.user, current=chat.contact, initial=initial)
+    if form.is_bound and form.is_valid() and _save(request, form, chat) is not None:
+        messages.success(request, f"Saved the chat with {chat.contact.name}.")
+        return redirect("web:chat", code=chat.code)
+    if form.is_bound:
+        chat = _chat(request, code)  # the refused change may have touched the instance
+    return _form_page(request, form, chat)
+
+
+def _detail(request, chat: Chat, note_form: NoteForm, **extra) -> dict:
+    # The other person's clock is worth showing only when it differs from the user's.
+    their_zone = chat.time_zone or chat.contact.time_zone
+    if their_zone == preferences_of(request).time_zone:
+        their_zone = ""
+    their_day = chat.starts_at.astimezone(zone(their_zone)).date() if their_zone else None
+    my_day = chat.starts_at.astimezone(user_zone(request)).date()
+    notes = Note.objects.for_owner(request.user).filter(chat=chat).order_by("-taken_at", "-pk")
+    return {
+        "chat": chat,
+        "span": span_of(chat),
+        "their_zone": their_zone,
+        "their_day_differs": their_day is not None and their_day != my_day,
+        "notes": notes,
+        "note_form": note_form,
+        "note_action": reverse("web:chat_note", args=[chat.code]),
+        **extra,
+    }
+
+
+@allow("GET")
+def chat_detail(request, code):
+    chat = _chat(request, code)
+    return render(request, "coffeechat/chats/detail.html", _detail(request, chat, NoteForm()))
+
+
+@allow("POST")
+def chat_note(request, code):
+    chat = _chat(request, code)
+    form = NoteForm(request.POST)
+    partial = wants_partial(request, "notes")
+    template = "coffeechat/chats/detail.html" + ("#notes" if partial else "")
+    if form.is_valid():
+        text, kind = form.cleaned_data["text"], form.cleaned_data["kind"]
+        try:
+            add_note(request.user, chat.contact, text, kind=kind, chat=chat)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if partial:
+                return render(
+                    request, template, _detail(request, chat, NoteForm(), note_saved=True)
+                )
+            messages.success(request, "Note added.")
+            return redirect(reverse("web:chat", args=[chat.code]) + "#notes")
+    return render(request, template, _detail(request, chat, form), status=INVALID)
+
+
+@allow("GET", "POST")
+def chat_cancel(request, code):
+    chat = _chat(request, code)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            cancel_chat(request.user, chat, form.cleaned_data["reason"])
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"Cancelled the chat with {chat.contact.name}.")
+            return redirect("web:chat", code=chat.code)
+    return show_form(request, "coffeechat/chats/cancel.html", {"form": form, "chat": chat})

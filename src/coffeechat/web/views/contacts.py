@@ -1,0 +1,142 @@
+"""Contacts: find, read, add, change, delete, and take notes about them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from coffeechat.services.chats import add_note
+from coffeechat.services.contacts import add_contact, change_contact, find_contacts, remove_contact
+from coffeechat.services.errors import DomainError
+from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
+from coffeechat.web.forms import ContactForm, NoteForm
+from coffeechat.web.shortcuts import (
+    INVALID,
+    allow,
+    page_of,
+    show_domain_error,
+    show_form,
+    wants_partial,
+)
+
+
+def _contact(request, code) -> Contact:
+    return get_object_or_404(
+        Contact.objects.for_owner(request.user).select_related("organisation"), code=code
+    )
+
+
+@allow("GET")
+def contact_list(request):
+    query = request.GET.get("q", "").strip()
+    page = page_of(request, find_contacts(request.user, query))
+    return render(request, "coffeechat/contacts/list.html", {"page": page, "search_query": query})
+
+
+def _form_page(request, form: ContactForm, contact: Contact | None):
+    names = Organisation.objects.for_owner(request.user).values_list("name", flat=True)
+    context = {"form": form, "contact": contact, "organisation_names": names}
+    return show_form(request, "coffeechat/contacts/form.html", context)
+
+
+@allow("GET", "POST")
+def contact_new(request):
+    # "Add contact" on an organisation's page names it already.
+    initial = {"organisation": request.GET.get("organisation", "")[:200]}
+    form = ContactForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            contact = add_contact(request.user, form.details())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"Saved {contact.name}.")
+            return redirect("web:contact", code=contact.code)
+    return _form_page(request, form, None)
+
+
+@allow("GET", "POST")
+def contact_edit(request, code):
+    contact = _contact(request, code)
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data, initial=ContactForm.initial_for(contact))
+    if form.is_bound and form.is_valid():
+        try:
+            change_contact(request.user, contact, form.details())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, f"Saved {contact.name}.")
+            return redirect("web:contact", code=contact.code)
+        # The failed change may have touched the instance; show the stored name in the heading.
+        contact = _contact(request, code)
+    return _form_page(request, form, contact)
+
+
+def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
+    now = timezone.now()
+    chats = Chat.objects.for_owner(request.user).filter(contact=contact)
+    notes = (
+        Note.objects.for_owner(request.user)
+        .filter(contact=contact)
+        .select_related("chat")
+        .order_by("-taken_at", "-pk")
+    )
+    return {
+        "contact": contact,
+        "now": now,
+        "upcoming": chats.filter(starts_at__gte=now).order_by("starts_at"),
+        "past": chats.filter(starts_at__lt=now).order_by("-starts_at"),
+        "notes": notes,
+        "note_form": note_form,
+        "note_action": reverse("web:contact_note", args=[contact.code]),
+        **extra,
+    }
+
+
+@allow("GET")
+def contact_detail(request, code):
+    contact = _contact(request, code)
+    return render(request, "coffeechat/contacts/detail.html", _detail(request, contact, NoteForm()))
+
+
+@allow("POST")
+def contact_note(request, code):
+    contact = _contact(request, code)
+    form = NoteForm(request.POST)
+    partial = wants_partial(request, "notes")
+    template = "coffeechat/contacts/detail.html" + ("#notes" if partial else "")
+    if form.is_valid():
+        try:
+            add_note(
+                request.user, contact, form.cleaned_data["text"], kind=form.cleaned_data["kind"]
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if partial:
+                return render(
+                    request, template, _detail(request, contact, NoteForm(), note_saved=True)
+                )
+            messages.success(request, "Note added.")
+            return redirect(reverse("web:contact", args=[contact.code]) + "#notes")
+    return render(request, template, _detail(request, contact, form), status=INVALID)
+
+
+@allow("GET", "POST")
+def contact_delete(request, code):
+    contact = _contact(request, code)
+    if request.method == "POST":
+        remove_contact(request.user, contact)
+        messages.success(request, f"Deleted {contact.name} with their chats and notes.")
+        return redirect("web:contacts")
+    owned = {"owner": request.user, "contact": contact}
+    context = {
+        "contact": contact,
+        "chat_count": Chat.objects.filter(**owned).count(),
+        "note_count": Note.objects.filter(**owned).count(),
+        "follow_up_count": FollowUp.objects.filter(**owned).count(),
+    }
+    return render(request, "coffeechat/contacts/delete.html", context)

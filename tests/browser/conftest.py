@@ -1,0 +1,218 @@
+"""Browser tests drive the real thing: `coffeechat serve` in a subprocess and the system Chromium.
+
+The server runs on a fresh home filled by `coffeechat demo`. During the PostgreSQL run
+(DATABASE_URL points at PostgreSQL) it gets a fresh database of its own on the same server,
+dropped afterwards. No browser is downloaded: Playwright launches Chromium from
+COFFEECHAT_CHROMIUM, else /usr/bin/chromium. Without it the tests are skipped with a reason, or
+fail under COFFEECHAT_STRICT=1.
+
+Browser tests must not use the Django ``db`` fixture: while Playwright's sync API is active in a
+test, Django refuses ORM calls from that thread. Everything they check goes through the server.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from coffeechat.config import env_bool
+
+ROOT = Path(__file__).resolve().parents[2]
+COFFEECHAT = str(Path(sys.executable).with_name("coffeechat"))
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Headless Chromium as CI runs it: no sandbox (CI runs as root), no GPU, no background traffic.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+SIGN_IN_LINK = re.compile(r"(https?://\S+/signin/\S+/)")
+SERVER_START_SECONDS = 90
+DEMO_SECONDS = 300
+
+
+@dataclass
+class Server:
+    """A running `coffeechat serve`: where it listens, its one-time link, what it printed."""
+
+    base_url: str
+    link: str
+    home: Path
+    output: list[str]
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail when the run is strict (CI must not pass by skipping its browser tests)."""
+    if env_bool("COFFEECHAT_STRICT", False):
+        pytest.fail(f"{reason}. COFFEECHAT_STRICT=1 makes this a failure.", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = os.environ.get("COFFEECHAT_CHROMIUM", "").strip() or DEFAULT_CHROMIUM
+    if not (Path(path).is_file() and os.access(path, os.X_OK)):
+        unavailable(
+            f"Browser tests need Chromium, and there is none at {path}: install it "
+            "(apt-get install chromium) or point COFFEECHAT_CHROMIUM at one"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Browser tests need Playwright: pip install -e '.[dev]'")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Screenshots land in test-artifacts/ (git-ignored) for a human to look at."""
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def child_environment(home: Path, database_url: str | None) -> dict[str, str]:
+    """The test's environment minus coffeechat and Django settings, for a child process."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("COFFEECHAT_")
+        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    environ["COFFEECHAT_HOME"] = str(home)
+    environ["PYTHONUNBUFFERED"] = "1"
+    if database_url:
+        environ["DATABASE_URL"] = database_url
+    return environ
+
+
+@contextmanager
+def server_database() -> Iterator[str | None]:
+    """On the PostgreSQL run, a fresh database for the server; on SQLite, None (the home's file)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"coffeechat_browser_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def read_lines(stream, lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line.rstrip("\n"))
+    lines.put(None)
+
+
+def wait_for_link(process: subprocess.Popen, lines: queue.Queue, output: list[str]) -> str:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        if line is None:
+            break
+        output.append(line)
+        found = SIGN_IN_LINK.search(line)
+        if found:
+            return found.group(1)
+    state = "exited" if process.poll() is not None else "did not print a sign-in link in time"
+    pytest.fail(
+        f"coffeechat serve {state}. It printed:\n" + "\n".join(output or ["(nothing)"]),
+        pytrace=False,
+    )
+    raise AssertionError  # pytest.fail does not return
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
+    """`coffeechat serve` on a fresh demo home, for the whole session."""
+    home = tmp_path_factory.mktemp("browser-home")
+    with server_database() as database_url:
+        environ = child_environment(home, database_url)
+        demo = subprocess.run(
+            [COFFEECHAT, "--home", str(home), "demo"],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=DEMO_SECONDS,
+        )
+        if demo.returncode != 0:
+            pytest.fail(
+                f"coffeechat demo failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}",
+                pytrace=False,
+            )
+        port = free_port()
+        process = subprocess.Popen(
+            [COFFEECHAT, "--home", str(home), "serve", "--no-browser", "--port", str(port)],
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        lines: queue.Queue[str | None] = queue.Queue()
+        # A reader thread keeps draining the pipe so the server never blocks on a full buffer.
+        threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+        output: list[str] = []
+        try:
+            link = wait_for_link(process, lines, output)
+            yield Server(f"http://127.0.0.1:{port}", link, home, output)
+        finally:
+            stop(process)

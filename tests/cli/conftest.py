@@ -1,0 +1,63 @@
+"""Run the CLI two ways: in-process against the test database, or as a real subprocess.
+
+In-process runs (``run``) reuse the Django that pytest-django set up, so the commands work on the
+test database; the ``owner`` fixture is the local owner they act for. Subprocess runs
+(``coffeechat``) start from a clean environment with their own home, so nothing of the test run
+(its settings module, a PostgreSQL DATABASE_URL) leaks into them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from coffeechat.cli.main import cli
+from coffeechat.services.accounts import ensure_owner
+from tests.services.prefs import set_preferences
+
+ROOT = Path(__file__).resolve().parents[2]
+LEAKY = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "COFFEECHAT_HOME", "COFFEECHAT_MODE")
+
+
+@pytest.fixture
+def owner(db):
+    user = ensure_owner()
+    set_preferences(user, time_zone="Europe/Berlin")
+    return user
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, list(args), prog_name="coffeechat")
+
+    return invoke
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in LEAKY and k != "TZ"}
+    environment.update(extra)
+    return environment
+
+
+def coffeechat(
+    *args: str, timeout: float = 120, prefix: Sequence[str] = (), **extra: str
+) -> subprocess.CompletedProcess:
+    """Run ``python -m coffeechat ARGS`` as a user would (``prefix`` may switch user first)."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "coffeechat", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=clean_environment(**extra),
+        check=False,
+    )

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coffeechat.services.chats import ChatPlan, plan_chat
+from coffeechat.services.contacts import ContactDetails, add_contact
+from coffeechat.services.followups import add_follow_up
+from tests.services.prefs import set_preferences
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MORNING = datetime(2030, 1, 9, 8, 0, tzinfo=BERLIN)  # a Wednesday
+
+
+@pytest.fixture
+def morning(time_machine):
+    time_machine.move_to(MORNING, tick=False)
+
+
+@pytest.fixture
+def ada(owner):
+    return add_contact(
+        owner,
+        ContactDetails(
+            name="Ada Lovelace", organisation="Analytical", time_zone="America/New_York"
+        ),
+    )
+
+
+def test_an_empty_day_gets_a_friendly_line(owner, run, morning):
+    result = run("today")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Today, Wednesday 9 January 2030 (Europe/Berlin)",
+        "Nothing on today: no chats and no follow-ups due. "
+        "Plan your next chat with `coffeechat serve`.",
+    ]
+
+
+def test_it_lists_chats_in_my_zone_and_follow_ups_overdue_first(owner, run, morning, ada):
+    plan_chat(
+        owner,
+        ChatPlan(ada, datetime(2030, 1, 9, 15, 0, tzinfo=BERLIN), agreed_minutes=30),
+    )
+    bea = add_contact(owner, ContactDetails(name="Bea"))
+    add_follow_up(owner, bea, "thank_you", MORNING + timedelta(hours=3))
+    add_follow_up(owner, ada, "add_value", MORNING - timedelta(days=2, hours=1))
+    result = run("today")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Today, Wednesday 9 January 2030 (Europe/Berlin)"
+    assert "   15:00  Ada Lovelace · Analytical · 30 min" in result.output
+    follow_ups = lines[lines.index("Follow-ups") + 1 :]
+    assert follow_ups == [
+        "  Add value  Ada Lovelace  2 days overdue",
+        "  Thank-you  Bea           3 h left",
+    ]
+
+
+def test_a_remote_chat_shows_their_local_time_too(owner, run, morning, ada):
+    chat = ChatPlan(ada, datetime(2030, 1, 9, 15, 0, tzinfo=BERLIN), time_zone="America/New_York")
+    plan_chat(owner, chat)
+    assert "their time 09:00" in run("today").output
+
+
+def test_times_follow_my_clock_format(owner, run, morning, ada):
+    set_preferences(owner, clock_format="12")
+    plan_chat(owner, ChatPlan(ada, datetime(2030, 1, 9, 16, 30, tzinfo=BERLIN)))
+    assert "4:30 pm  Ada Lovelace" in run("today").output
+
+
+def test_a_day_without_chats_says_so_but_lists_follow_ups(owner, run, morning, ada):
+    add_follow_up(owner, ada, "thank_you", MORNING + timedelta(hours=1))
+    output = run("today").output
+    assert "No chats today." in output
+    assert "Thank-you  Ada Lovelace  1 h left" in output
+
+
+def test_the_demo_day_shows_its_three_chats(owner, run, morning):
+    assert run("demo").exit_code == 0
+    output = run("today").output
+    for clock in ("10:00", "14:00", "16:30"):
+        assert f"   {clock}  " in output
+    assert "overdue" in output
+    assert "left" in output

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coffeechat.services.agenda import today
+from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
+from coffeechat.services.contacts import ContactDetails, add_contact
+from coffeechat.services.followups import add_follow_up, mark_sent
+from tests.services.prefs import set_preferences
+
+# 20:00 UTC on a Wednesday is 21:00 in Berlin: the local day still has three hours to go.
+NOW = datetime(2030, 1, 9, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def berliner(alice, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    set_preferences(alice, time_zone="Europe/Berlin")
+    return alice
+
+
+@pytest.fixture
+def ada(alice):
+    return add_contact(alice, ContactDetails(name="Ada Lovelace"))
+
+
+def plan(owner, contact, start):
+    return plan_chat(owner, ChatPlan(contact, start), allow_overlap=True)
+
+
+def test_a_chat_late_in_the_utc_evening_belongs_to_tomorrow_in_berlin(berliner, ada):
+    plan(berliner, ada, datetime(2030, 1, 9, 23, 30, tzinfo=UTC))  # 00:30 on the 10th in Berlin
+    assert today(berliner).chats == []
+    tomorrow = today(berliner, now=NOW + timedelta(hours=4))
+    assert len(tomorrow.chats) == 1
+
+
+def test_an_early_utc_chat_belongs_to_the_same_berlin_day(berliner, ada):
+    chat = plan(berliner, ada, datetime(2030, 1, 8, 23, 15, tzinfo=UTC))  # 00:15 on the 9th
+    assert today(berliner).chats == [chat]
+
+
+def test_the_same_chat_is_today_for_someone_in_utc(alice, ada, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    chat = plan(alice, ada, datetime(2030, 1, 9, 23, 30, tzinfo=UTC))
+    assert today(alice).chats == [chat]
+
+
+def test_todays_chats_come_in_order_without_the_cancelled_ones(berliner, ada):
+    late = plan(berliner, ada, datetime(2030, 1, 9, 15, 0, tzinfo=UTC))
+    early = plan(berliner, ada, datetime(2030, 1, 9, 8, 0, tzinfo=UTC))
+    cancelled = plan(berliner, ada, datetime(2030, 1, 9, 12, 0, tzinfo=UTC))
+    cancel_chat(berliner, cancelled)
+    agenda = today(berliner)
+    assert agenda.chats == [early, late]
+    assert agenda.day_starts == datetime(2030, 1, 8, 23, 0, tzinfo=UTC)
+
+
+def test_it_hides_other_peoples_chats_and_follow_ups(berliner, bob, ada):
+    carl = add_contact(bob, ContactDetails(name="Carl"))
+    plan(bob, carl, NOW - timedelta(hours=1))
+    add_follow_up(bob, carl, "thank_you", NOW - timedelta(hours=1))
+    agenda = today(berliner)
+    assert agenda.chats == []
+    assert agenda.follow_ups == []
+
+
+def test_follow_ups_due_by_tonight_come_overdue_first(berliner, ada):
+    later_tonight = add_follow_up(berliner, ada, "thank_you", NOW + timedelta(hours=2))
+    long_overdue = add_follow_up(berliner, ada, "add_value", NOW - timedelta(days=3))
+    just_overdue = add_follow_up(berliner, ada, "next_step", NOW - timedelta(minutes=5))
+    add_follow_up(berliner, ada, "keep_in_touch", NOW + timedelta(hours=3, minutes=1))  # tomorrow
+    sent = add_follow_up(berliner, ada, "thank_you", NOW - timedelta(days=1))
+    mark_sent(berliner, sent)
+    agenda = today(berliner)
+    assert agenda.follow_ups == [long_overdue, just_overdue, later_tonight]
+    assert agenda.overdue == [long_overdue, just_overdue]
+    assert agenda.due_today == [later_tonight]
+
+
+def test_an_empty_day_is_empty(berliner):
+    agenda = today(berliner)
+    assert (agenda.chats, agenda.follow_ups) == ([], [])
+    assert agenda.time_zone == "Europe/Berlin"

@@ -1,0 +1,315 @@
+"""Contacts: the list with search and pages, a contact's page, add, edit, delete, notes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from coffeechat.store.models import Chat, Contact, Note
+from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
+
+FORM = {
+    "name": "Ada Lovelace",
+    "role": "Analyst",
+    "organisation": "Analytical Engines",
+    "emails": "ada@example.org\nADA@example.org, lovelace@example.org",
+    "phones": "+44 20 7946 0000",
+    "linkedin_url": "https://www.linkedin.com/in/ada",
+    "location": "London",
+    "time_zone": "Europe/London",
+    "tags": "maths, engines",
+    "how_we_met": "A talk on computing.",
+    "research_notes": "Wrote the first program.",
+}
+
+
+# Owner isolation: another user's contact looks as if it does not exist.
+
+
+@pytest.mark.parametrize("suffix", ["", "edit/", "delete/"])
+def test_another_users_contact_is_not_found(alice, bob_client, suffix):
+    contact = make_contact(alice)
+    assert bob_client.get(f"/contacts/{contact.code}/{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["edit/", "delete/", "notes/"])
+def test_another_user_cannot_post_to_a_contact(alice, bob_client, suffix):
+    contact = make_contact(alice)
+    response = bob_client.post(f"/contacts/{contact.code}/{suffix}", {**FORM, "text": "hi"})
+    assert response.status_code == 404
+    contact.refresh_from_db()
+    assert contact.name == "Ada Lovelace"
+    assert not Note.objects.exists()
+
+
+def test_an_unknown_or_malformed_code_is_not_found(alice_client):
+    assert alice_client.get(f"/contacts/{uuid.uuid4()}/").status_code == 404
+    response = alice_client.get("/contacts/12/")
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+
+
+# The list.
+
+
+def test_the_list_shows_name_role_and_organisation(alice, alice_client):
+    make_contact(alice, "Ada Lovelace", role="Analyst", organisation="Analytical Engines")
+    page = text_of(alice_client.get("/contacts/"))
+    assert "Ada Lovelace" in page
+    assert "Analyst" in page
+    assert "Analytical Engines" in page
+    assert 'href="/contacts/new/">Add contact</a>' in page
+
+
+def test_the_list_hides_other_peoples_contacts(alice, bob, alice_client):
+    make_contact(bob, "Grace Hopper")
+    assert "Grace Hopper" not in text_of(alice_client.get("/contacts/"))
+
+
+def test_search_finds_by_any_word(alice, alice_client):
+    make_contact(alice, "Ada Lovelace", organisation="Analytical Engines")
+    make_contact(alice, "Grace Hopper", organisation="Navy")
+    page = text_of(alice_client.get("/contacts/?q=analytical"))
+    assert "Ada Lovelace" in page
+    assert "Grace Hopper" not in page
+    assert 'value="analytical"' in page  # the search box keeps the words
+
+
+def test_search_without_results_says_so(alice, alice_client):
+    make_contact(alice, "Ada Lovelace")
+    page = text_of(alice_client.get("/contacts/?q=zzz"))
+    assert "Nobody matches" in page
+
+
+def test_the_list_has_pages_of_fifty(alice, alice_client):
+    for number in range(55):
+        make_contact(alice, f"Person {number:02d}")
+    first = text_of(alice_client.get("/contacts/"))
+    assert "Person 49" in first and "Person 50" not in first
+    assert "Page 1 of 2" in first
+    second = text_of(alice_client.get("/contacts/?page=2"))
+    assert "Person 54" in second and "Person 49" not in second
+    # A page that does not exist shows the nearest one instead of failing.
+    assert alice_client.get("/contacts/?page=99").status_code == 200
+    assert alice_client.get("/contacts/?page=abc").status_code == 200
+
+
+def test_the_pages_keep_the_search(alice, alice_client):
+    for number in range(55):
+        make_contact(alice, f"Person {number:02d}")
+    page = text_of(alice_client.get("/contacts/?q=person"))
+    assert 'href="?q=person&amp;page=2"' in page
+
+
+# Adding and editing.
+
+
+def test_the_add_form_has_every_label_the_ui_contract_names(alice_client):
+    page = text_of(alice_client.get("/contacts/new/"))
+    for label in [
+        "Name",
+        "Role",
+        "Organisation",
+        "Emails",
+        "Phones",
+        "LinkedIn URL",
+        "Location",
+        "Time zone",
+        "Tags",
+        "How we met",
+        "Research notes",
+    ]:
+        assert f">{label}</label>" in page
+    assert "Save contact</button>" in page
+
+
+def test_adding_a_contact_leads_to_their_page(alice, alice_client):
+    response = alice_client.post("/contacts/new/", FORM)
+    contact = Contact.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert response["Location"] == f"/contacts/{contact.code}/"
+    assert contact.emails == ["ada@example.org", "lovelace@example.org"]
+    assert contact.tags == ["maths", "engines"]
+    assert contact.organisation.name == "Analytical Engines"
+    page = text_of(alice_client.get(response["Location"]))
+    assert "<h1>Ada Lovelace</h1>" in page
+    assert f'href="/chats/new/?contact={contact.code}">Plan a chat</a>' in page
+    assert "Saved Ada Lovelace." in page
+
+
+def test_a_contact_form_with_problems_keeps_what_was_typed(alice_client):
+    typed = {**FORM, "name": "  ", "emails": "ada@example.org, not-an-address"}
+    response = alice_client.post("/contacts/new/", typed)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "This field is required." in page or "Give the contact a name" in page
+    assert "Not an email address: not-an-address" in page
+    assert "Analytical Engines" in page
+    assert "Wrote the first program." in page
+    assert not Contact.objects.exists()
+
+
+def test_an_unknown_time_zone_is_refused_clearly(alice_client):
+    response = alice_client.post("/contacts/new/", {**FORM, "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "is not a time zone" in page
+    # The message is tied to the field for screen readers.
+    assert 'aria-describedby="id_time_zone_helptext id_time_zone_error"' in page
+    assert 'id="id_time_zone_error"' in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_editing_shows_the_current_details_and_saves_changes(alice, alice_client):
+    contact = make_contact(alice, "Ada", emails=("a@example.org", "b@example.org"), tags=("x",))
+    page = text_of(alice_client.get(f"/contacts/{contact.code}/edit/"))
+    assert "a@example.org\nb@example.org" in page
+    response = alice_client.post(f"/contacts/{contact.code}/edit/", {**FORM, "name": "Ada King"})
+    assert response["Location"] == f"/contacts/{contact.code}/"
+    contact.refresh_from_db()
+    assert contact.name == "Ada King"
+
+
+def test_a_failed_edit_keeps_the_typing_and_the_stored_contact(alice, alice_client):
+    contact = make_contact(alice, "Ada")
+    response = alice_client.post(
+        f"/contacts/{contact.code}/edit/", {**FORM, "name": "Ada King", "time_zone": "Nowhere"}
+    )
+    assert response.status_code == 400
+    assert 'value="Ada King"' in text_of(response)
+    contact.refresh_from_db()
+    assert contact.name == "Ada"
+
+
+def test_an_overlong_name_gets_a_message_not_an_error_page(alice_client):
+    response = alice_client.post("/contacts/new/", {**FORM, "name": "x" * 5000})
+    assert response.status_code == 400
+    assert "at most 200 characters" in text_of(response)
+
+
+# A contact's page.
+
+
+def test_a_contacts_page_shows_their_chats_and_notes(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace", time_zone="America/New_York", tags=("maths",))
+    past = make_chat(alice, ada, NOW - timedelta(days=3))
+    upcoming = make_chat(alice, ada, NOW + timedelta(days=3))
+    make_note(alice, ada, "She suggested talking to Charles.", kind="referral", chat=past)
+    page = text_of(alice_client.get(f"/contacts/{ada.code}/"))
+    assert page.index(f"/chats/{upcoming.code}/") < page.index("Past chats")
+    assert page.index("Past chats") < page.index(f"/chats/{past.code}/")
+    assert "She suggested talking to Charles." in page
+    assert "Referral" in page
+    assert "04:00 there" in page  # their local time now, 09:00 UTC in New York
+    assert 'action="/contacts/' in page and "/notes/" in page
+
+
+def test_adding_a_note_returns_to_the_notes(alice, alice_client):
+    ada = make_contact(alice)
+    response = alice_client.post(
+        f"/contacts/{ada.code}/notes/", {"kind": "memorable", "text": "Loves poetry."}
+    )
+    assert response["Location"] == f"/contacts/{ada.code}/#notes"
+    note = Note.objects.get()
+    assert (note.kind, note.text, note.chat) == ("memorable", "Loves poetry.", None)
+
+
+def test_an_empty_note_is_refused_with_the_page_shown_again(alice, alice_client):
+    ada = make_contact(alice)
+    response = alice_client.post(f"/contacts/{ada.code}/notes/", {"kind": "insight", "text": " "})
+    assert response.status_code == 400
+    assert "Write something before saving the note." in text_of(response)
+    assert "<h1>Ada Lovelace</h1>" in text_of(response)
+
+
+def test_a_note_of_an_unknown_kind_is_refused(alice, alice_client):
+    ada = make_contact(alice)
+    response = alice_client.post(f"/contacts/{ada.code}/notes/", {"kind": "gossip", "text": "x"})
+    assert response.status_code == 400
+    assert not Note.objects.exists()
+
+
+def test_the_notes_script_gets_just_the_notes_section(alice, alice_client):
+    ada = make_contact(alice)
+    response = alice_client.post(
+        f"/contacts/{ada.code}/notes/",
+        {"kind": "insight", "text": "Start with the data."},
+        headers={"X-Coffeechat-Partial": "notes"},
+    )
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.lstrip().startswith("<section")
+    assert "Start with the data." in page
+    assert "Note added." in page
+    assert "<h1>" not in page
+
+
+def test_notes_are_added_only_by_post(alice, alice_client):
+    ada = make_contact(alice)
+    assert alice_client.get(f"/contacts/{ada.code}/notes/").status_code == 405
+
+
+# Deleting.
+
+
+def test_deleting_asks_first_and_says_what_goes(alice, alice_client):
+    ada = make_contact(alice)
+    chat = make_chat(alice, ada)
+    make_note(alice, ada, chat=chat)
+    make_note(alice, ada)
+    page = text_of(alice_client.get(f"/contacts/{ada.code}/delete/"))
+    assert "1 chat" in page
+    assert "2 notes" in page
+    assert "Delete contact</button>" in page
+    assert Contact.objects.exists()
+
+
+def test_deleting_removes_the_contact_and_their_chats(alice, alice_client):
+    ada = make_contact(alice)
+    make_chat(alice, ada)
+    response = alice_client.post(f"/contacts/{ada.code}/delete/")
+    assert response["Location"] == "/contacts/"
+    assert not Contact.objects.exists()
+    assert not Chat.objects.exists()
+    assert "Deleted Ada Lovelace" in text_of(alice_client.get("/contacts/"))
+
+
+def test_contact_pages_refuse_other_methods(alice, alice_client):
+    ada = make_contact(alice)
+    assert alice_client.post("/contacts/").status_code == 405
+    assert alice_client.put(f"/contacts/{ada.code}/").status_code == 405
+    response = alice_client.delete(f"/contacts/{ada.code}/delete/")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    assert "not available here" in text_of(response)
+
+
+# The number of queries stays the same however many rows there are.
+
+
+def test_the_list_runs_as_many_queries_for_20_contacts_as_for_2(alice, alice_client):
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            make_contact(alice, f"Person {number}", organisation=f"Org {number}")
+
+    add(2, 0)
+    few = count_queries(alice_client, "/contacts/")
+    add(18, 2)
+    assert count_queries(alice_client, "/contacts/") == few
+
+
+def test_a_contacts_page_runs_as_many_queries_for_20_chats_and_notes_as_for_2(alice, alice_client):
+    ada = make_contact(alice, organisation="Analytical Engines", time_zone="Europe/Paris")
+
+    def add(count: int) -> None:
+        for number in range(count):
+            past = make_chat(alice, ada, NOW - timedelta(days=number + 1))
+            make_chat(alice, ada, NOW + timedelta(days=number + 1))
+            make_note(alice, ada, f"Note {number}", chat=past)
+
+    add(2)
+    few = count_queries(alice_client, f"/contacts/{ada.code}/")
+    add(18)
+    assert count_queries(alice_client, f"/contacts/{ada.code}/") == few

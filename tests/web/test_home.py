@@ -1,0 +1,129 @@
+"""The home page: today's chats and the follow-ups due, in the user's own time zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from coffeechat.services.chats import cancel_chat
+from coffeechat.services.followups import add_follow_up
+from coffeechat.services.preferences import PreferenceChoices, update_preferences
+from tests.web.conftest import NOW, count_queries, make_chat, make_contact, text_of
+
+
+def move_to_zone(user, time_zone: str, clock_format: str = "24") -> None:
+    update_preferences(
+        user,
+        PreferenceChoices(
+            chat_minutes=20,
+            buffer_minutes=15,
+            wrapup_minutes=5,
+            time_zone=time_zone,
+            locale="en-GB",
+            clock_format=clock_format,
+            words_per_minute=150,
+        ),
+    )
+
+
+def test_it_lists_todays_chats_with_name_time_and_a_link(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace")
+    chat = make_chat(alice, ada, NOW + timedelta(hours=4, minutes=20))
+    page = text_of(alice_client.get("/"))
+    assert "<h1>Today</h1>" in page
+    assert "Chats today" in page
+    assert "Follow-ups due" in page
+    assert "Ada Lovelace" in page
+    assert "13:20" in page
+    assert f'href="/chats/{chat.code}/"' in page
+
+
+def test_it_shows_times_in_the_users_zone_and_clock(alice, alice_client):
+    move_to_zone(alice, "America/New_York", clock_format="12")
+    ada = make_contact(alice, "Ada Lovelace")
+    # 18:30 UTC is 1:30 pm in New York on 2 March (standard time, UTC-5).
+    make_chat(alice, ada, NOW + timedelta(hours=9, minutes=30))
+    page = text_of(alice_client.get("/"))
+    assert "1:30 pm" in page
+    assert ">18:30<" not in page
+
+
+def test_today_means_the_users_local_day(alice, alice_client):
+    move_to_zone(alice, "Asia/Tokyo")
+    ada = make_contact(alice, "Ada Lovelace")
+    # 16:00 UTC on 2 March is already 3 March in Tokyo, while it is 2 March at 18:00 there now.
+    make_chat(alice, ada, NOW + timedelta(hours=7))
+    page = text_of(alice_client.get("/"))
+    assert "No chats today" in page
+
+
+def test_it_hides_other_peoples_chats(alice, bob, alice_client):
+    bobs_contact = make_contact(bob, "Grace Hopper")
+    make_chat(bob, bobs_contact, NOW + timedelta(hours=2))
+    assert "Grace Hopper" not in text_of(alice_client.get("/"))
+
+
+def test_it_leaves_out_cancelled_chats_and_tomorrows(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace")
+    cancel_chat(alice, make_chat(alice, ada, NOW + timedelta(hours=2)))
+    make_chat(alice, make_contact(alice, "Tomorrow Person"), NOW + timedelta(days=1))
+    page = text_of(alice_client.get("/"))
+    assert "Ada Lovelace" not in page
+    assert "Tomorrow Person" not in page
+
+
+def test_follow_ups_come_overdue_first_with_a_countdown(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace")
+    grace = make_contact(alice, "Grace Hopper")
+    add_follow_up(alice, ada, "thank_you", NOW + timedelta(hours=3))
+    add_follow_up(alice, grace, "thank_you", NOW - timedelta(days=2))
+    page = text_of(alice_client.get("/"))
+    assert "2 days overdue" in page
+    assert "3 h left" in page
+    assert page.index("Grace Hopper") < page.index("Ada Lovelace")
+
+
+def test_a_new_user_is_told_what_to_do(alice_client):
+    page = text_of(alice_client.get("/"))
+    assert "No chats today." in page
+    assert 'href="/chats/new/">Plan one</a>' in page
+    assert "Nothing owed today" in page
+    assert 'href="/contacts/new/"' in page
+
+
+def test_every_page_has_the_navigation_and_the_search_box(alice_client):
+    page = text_of(alice_client.get("/"))
+    for link, label in [
+        ("/", "Today"),
+        ("/contacts/", "Contacts"),
+        ("/organisations/", "Organisations"),
+        ("/chats/", "Chats"),
+        ("/preferences/", "Preferences"),
+    ]:
+        assert f'href="{link}"' in page and f">{label}</a>" in page
+    assert '<label class="visually-hidden" for="site-search">Search contacts</label>' in page
+    assert 'action="/signout/"' in page
+    assert "Sign out</button>" in page
+    assert 'href="#main"' in page
+    assert 'role="status"' in page
+
+
+def test_the_home_page_answers_only_get(alice_client):
+    assert alice_client.post("/").status_code == 405
+
+
+def test_the_home_page_runs_as_many_queries_for_20_items_as_for_2(alice, alice_client):
+    def add(count: int) -> None:
+        for number in range(count):
+            contact = make_contact(alice, f"Person {number}", organisation=f"Org {number}")
+            chat = make_chat(alice, contact, NOW + timedelta(hours=1, minutes=number * 10))
+            add_follow_up(alice, contact, "thank_you", NOW - timedelta(hours=number), chat=chat)
+
+    add(2)
+    few = count_queries(alice_client, "/")
+    add(18)
+    many = count_queries(alice_client, "/")
+    assert few == many
+
+
+def test_the_home_page_answers_head_like_get(alice_client):
+    assert alice_client.head("/").status_code == 200

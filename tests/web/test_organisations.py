@@ -1,0 +1,124 @@
+"""Organisations: the list with contact counts, one organisation with its people, edit."""
+
+from __future__ import annotations
+
+import pytest
+
+from coffeechat.store.models import Organisation
+from tests.web.conftest import count_queries, make_contact, text_of
+
+
+@pytest.fixture
+def engines(alice):
+    return make_contact(alice, "Ada Lovelace", organisation="Analytical Engines").organisation
+
+
+@pytest.mark.parametrize("suffix", ["", "edit/"])
+def test_another_users_organisation_is_not_found(engines, bob_client, suffix):
+    assert bob_client.get(f"/organisations/{engines.code}/{suffix}").status_code == 404
+
+
+def test_another_user_cannot_edit_an_organisation(engines, bob_client):
+    response = bob_client.post(f"/organisations/{engines.code}/edit/", {"name": "Taken over"})
+    assert response.status_code == 404
+    engines.refresh_from_db()
+    assert engines.name == "Analytical Engines"
+
+
+def test_the_list_counts_contacts_at_each(alice, engines, alice_client):
+    make_contact(alice, "Charles Babbage", organisation="Analytical Engines")
+    make_contact(alice, "Grace Hopper", organisation="Navy")
+    page = text_of(alice_client.get("/organisations/"))
+    assert "Analytical Engines" in page
+    assert '<td data-label="Contacts" class="number">2</td>' in page
+    assert '<td data-label="Contacts" class="number">1</td>' in page
+
+
+def test_the_list_hides_other_peoples_organisations(bob, alice_client):
+    make_contact(bob, "Grace Hopper", organisation="Navy")
+    page = text_of(alice_client.get("/organisations/"))
+    assert "Navy" not in page
+    assert "No organisations yet" in page
+
+
+def test_an_organisation_shows_its_people(alice, engines, alice_client):
+    make_contact(alice, "Charles Babbage", role="Inventor", organisation="Analytical Engines")
+    make_contact(alice, "Grace Hopper", organisation="Navy")
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert "<h1>Analytical Engines</h1>" in page
+    assert "Ada Lovelace" in page
+    assert "Charles Babbage" in page and "Inventor" in page
+    assert "Grace Hopper" not in page
+
+
+def test_editing_an_organisation_saves_name_website_and_notes(engines, alice_client):
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/edit/"))
+    assert 'value="Analytical Engines"' in page
+    response = alice_client.post(
+        f"/organisations/{engines.code}/edit/",
+        {"name": "Engines Ltd", "website": "engines.example", "notes": "Hiring in spring."},
+    )
+    assert response["Location"] == f"/organisations/{engines.code}/"
+    engines.refresh_from_db()
+    assert (engines.name, engines.website, engines.notes) == (
+        "Engines Ltd",
+        "https://engines.example",
+        "Hiring in spring.",
+    )
+
+
+def test_renaming_onto_another_organisation_is_refused_with_the_typing_kept(
+    alice, engines, alice_client
+):
+    make_contact(alice, "Grace Hopper", organisation="Navy")
+    response = alice_client.post(
+        f"/organisations/{engines.code}/edit/", {"name": "navy", "notes": "typed notes"}
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "You already have an organisation called navy." in page
+    assert "typed notes" in page
+    assert Organisation.objects.get(pk=engines.pk).name == "Analytical Engines"
+
+
+def test_a_bad_website_gets_a_clear_message(engines, alice_client):
+    response = alice_client.post(
+        f"/organisations/{engines.code}/edit/", {"name": "Engines", "website": "not a site"}
+    )
+    assert response.status_code == 400
+    assert "Enter a web address" in text_of(response)
+
+
+def test_organisation_pages_refuse_other_methods(engines, alice_client):
+    assert alice_client.post("/organisations/").status_code == 405
+    assert alice_client.post(f"/organisations/{engines.code}/").status_code == 405
+
+
+def test_the_list_runs_as_many_queries_for_20_organisations_as_for_2(alice, alice_client):
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            make_contact(alice, f"Person {number}", organisation=f"Org {number}")
+            make_contact(alice, f"Colleague {number}", organisation=f"Org {number}")
+
+    add(2, 0)
+    few = count_queries(alice_client, "/organisations/")
+    add(18, 2)
+    assert count_queries(alice_client, "/organisations/") == few
+
+
+def test_an_organisation_runs_as_many_queries_for_20_people_as_for_2(alice, engines, alice_client):
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            make_contact(alice, f"Person {number}", organisation="Analytical Engines")
+
+    add(1, 0)
+    few = count_queries(alice_client, f"/organisations/{engines.code}/")
+    add(18, 1)
+    assert count_queries(alice_client, f"/organisations/{engines.code}/") == few
+
+
+def test_adding_a_contact_from_an_organisation_names_it(engines, alice_client):
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert 'href="/contacts/new/?organisation=Analytical%20Engines"' in page
+    form = text_of(alice_client.get("/contacts/new/?organisation=Analytical%20Engines"))
+    assert 'value="Analytical Engines"' in form

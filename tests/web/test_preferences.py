@@ -1,0 +1,79 @@
+"""Preferences: the user's usual lengths, cues, zone and clock, checked before they are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from coffeechat.services.accounts import ensure_preferences
+from tests.web.conftest import make_contact, text_of
+
+FORM = {
+    "chat_minutes": "25",
+    "buffer_minutes": "10",
+    "wrapup_minutes": "4",
+    "time_zone": "Europe/Berlin",
+    "locale": "de-DE",
+    "clock_format": "12",
+    "words_per_minute": "140",
+    "holiday_country": "de",
+}
+
+
+def test_the_page_shows_the_current_preferences(alice_client):
+    page = text_of(alice_client.get("/preferences/"))
+    assert 'name="chat_minutes" value="20"' in page
+    assert 'name="buffer_minutes" value="15"' in page
+    assert 'name="wrapup_minutes" value="5"' in page
+    assert 'name="words_per_minute" value="150"' in page
+    assert '<datalist id="time-zones">' in page and '<option value="Europe/Berlin">' in page
+    assert "Save preferences</button>" in page
+
+
+def test_saving_keeps_every_choice(alice, alice_client):
+    response = alice_client.post("/preferences/", FORM)
+    assert response["Location"] == "/preferences/"
+    saved = ensure_preferences(alice)
+    assert (saved.chat_minutes, saved.buffer_minutes, saved.wrapup_minutes) == (25, 10, 4)
+    assert (saved.time_zone, saved.locale, saved.clock_format) == ("Europe/Berlin", "de-DE", "12")
+    assert (saved.words_per_minute, saved.holiday_country) == (140, "DE")
+    assert "Saved your preferences." in text_of(alice_client.get("/preferences/"))
+
+
+def test_new_chats_start_from_the_saved_lengths(alice, alice_client):
+    make_contact(alice)
+    alice_client.post("/preferences/", FORM)
+    page = text_of(alice_client.get("/chats/new/"))
+    assert 'name="agreed_minutes" value="25"' in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"chat_minutes": "abc"}, "Enter a whole number of minutes"),
+        ({"chat_minutes": "9" * 30}, "Use at most 240 minutes."),
+        ({"buffer_minutes": "-1"}, "Use at least 0 minutes."),
+        ({"wrapup_minutes": "30"}, "The wrap-up cue must come before the chat ends"),
+        ({"time_zone": "Atlantis/Capital"}, "is not a time zone"),
+        ({"time_zone": ""}, "This field is required."),
+        ({"locale": "english please"}, "is not a language tag"),
+        ({"clock_format": "36"}, "Select a valid choice."),
+        ({"words_per_minute": "5000"}, "Use at most 300 words per minute."),
+        ({"holiday_country": "Germany"}, "is not a country code"),
+    ],
+)
+def test_bad_values_get_clear_messages_and_keep_the_typing(alice, alice_client, changes, message):
+    response = alice_client.post("/preferences/", {**FORM, **changes})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert message in page
+    assert 'value="de-DE"' in page or "english please" in page
+    assert ensure_preferences(alice).chat_minutes == 20  # nothing was saved
+
+
+def test_preferences_are_per_user(alice, bob, alice_client):
+    alice_client.post("/preferences/", FORM)
+    assert ensure_preferences(bob).time_zone == "UTC"
+
+
+def test_the_page_refuses_other_methods(alice_client):
+    assert alice_client.put("/preferences/").status_code == 405
