@@ -40,7 +40,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Regenerate docs/cli.md from the commands' --help.
+## Regenerate docs/cli.md (and the cached top-level help) from the commands' --help.
 docs: $(STAMP)
 	$(BIN)/python -m coffeechat.cli.docs > docs/cli.md
 

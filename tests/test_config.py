@@ -136,6 +136,22 @@ def test_server_mode_refuses_a_short_secret_key():
         config.load(environ=server_env(COFFEECHAT_SECRET_KEY="short"))
 
 
+def test_server_mode_believes_proxy_headers_only_from_the_named_proxy():
+    assert config.load(environ=server_env()).trusted_proxy is None
+    loaded = config.load(environ=server_env(COFFEECHAT_TRUSTED_PROXY="127.0.0.1"))
+    assert loaded.trusted_proxy == "127.0.0.1"
+
+
+def test_a_trusted_proxy_that_is_not_an_ip_address_is_an_error():
+    with pytest.raises(ConfigError, match="COFFEECHAT_TRUSTED_PROXY='proxy.local' is not an IP"):
+        config.load(environ=server_env(COFFEECHAT_TRUSTED_PROXY="proxy.local"))
+
+
+def test_a_trusted_proxy_in_local_mode_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="server mode only"):
+        config.load(environ=local_env(tmp_path, COFFEECHAT_TRUSTED_PROXY="127.0.0.1"))
+
+
 def test_serve_in_server_mode_without_settings_exits_with_a_message_not_a_traceback(tmp_path):
     result = subprocess.run(
         [COFFEECHAT, "serve", "--no-browser"],

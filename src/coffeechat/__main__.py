@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from coffeechat.cli.main import main
+from coffeechat.cli.launch import main
 
 main()

@@ -87,6 +87,20 @@ def env_list(name: str, environ: Mapping[str, str] | None = None) -> list[str]:
     return items
 
 
+def env_ip(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """Read an IP address, refusing host names and typos."""
+    import ipaddress
+
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an IP address such as 127.0.0.1.") from None
+
+
 def default_home() -> Path:
     """The platform's per-user data directory for coffeechat."""
     import platformdirs
@@ -105,6 +119,7 @@ class Config:
     allowed_hosts: list[str]
     database_url: str | None
     login_link_minutes: int
+    trusted_proxy: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -206,6 +221,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             raise ConfigError(
                 "COFFEECHAT_SECRET_KEY is too short; use at least 32 random characters."
             )
+        trusted_proxy = env_ip("COFFEECHAT_TRUSTED_PROXY", environ)
         return Config(
             mode=mode,
             debug=debug,
@@ -214,6 +230,12 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             allowed_hosts=env_list("COFFEECHAT_ALLOWED_HOSTS", environ),
             database_url=database_url,
             login_link_minutes=login_link_minutes,
+            trusted_proxy=trusted_proxy,
+        )
+    if environ.get("COFFEECHAT_TRUSTED_PROXY", "").strip():
+        raise ConfigError(
+            "COFFEECHAT_TRUSTED_PROXY applies to server mode only; in local mode nothing sits "
+            "between your browser and coffeechat."
         )
     home = prepare_home(resolve_home(environ))
     secret_key = environ.get("COFFEECHAT_SECRET_KEY", "").strip() or local_secret_key(home)

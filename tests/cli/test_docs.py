@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coffeechat.cli.docs import helps, markdown
+from coffeechat.cli.docs import helps, markdown, top_help
+from coffeechat.cli.launch import TOP_HELP
 
 CLI_MD = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
@@ -14,6 +15,12 @@ CLI_MD = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 def test_docs_cli_md_matches_the_commands_help():
     assert CLI_MD.read_text(encoding="utf-8") == markdown(), (
         "docs/cli.md is out of date with the commands' --help; run `make docs` and commit it."
+    )
+
+
+def test_the_fast_top_level_help_matches_the_live_one():
+    assert TOP_HELP.read_text(encoding="utf-8") == top_help(), (
+        "src/coffeechat/cli/top_help.txt is out of date; run `make docs` and commit it."
     )
 
 

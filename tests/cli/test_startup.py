@@ -51,3 +51,34 @@ def test_the_version_is_the_packages():
         check=False,
     )
     assert result.stdout.strip() == f"coffeechat, version {__version__}"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]])
+def test_the_console_script_answers_help_and_version_without_importing_click(args):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "coffeechat", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=clean_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()]
+    assert "click" not in imported
+    assert result.stdout.startswith(("Usage: coffeechat", "coffeechat, version"))
+
+
+def test_other_commands_still_reach_click():
+    result = subprocess.run(
+        [sys.executable, "-m", "coffeechat", "today", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=clean_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage: coffeechat today" in result.stdout

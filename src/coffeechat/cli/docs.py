@@ -33,6 +33,13 @@ def _walk(command: click.Command, ctx: click.Context) -> Iterator[tuple[str, str
             yield from _walk(sub, sub_ctx)
 
 
+def top_help() -> str:
+    """The group's own ``--help``, as ``coffeechat.cli.launch`` prints it without click."""
+    from coffeechat.cli.main import cli
+
+    return cli.get_help(cli.make_context("coffeechat", [], resilient_parsing=True)) + "\n"
+
+
 def markdown() -> str:
     """The whole of docs/cli.md."""
     parts = [
@@ -49,4 +56,7 @@ def markdown() -> str:
 
 
 if __name__ == "__main__":
+    from coffeechat.cli.launch import TOP_HELP
+
+    TOP_HELP.write_text(top_help(), encoding="utf-8")
     click.echo(markdown(), nl=False)

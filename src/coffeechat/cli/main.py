@@ -18,7 +18,9 @@ from coffeechat.cli.serve import serve
 from coffeechat.cli.today import today
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# Help is always laid out for 80 columns, whatever the terminal, so the copy that
+# coffeechat.cli.launch prints without importing click reads exactly like click's own.
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 80})
 @click.version_option(__version__, "--version", prog_name="coffeechat")
 @click.option(
     "--home",

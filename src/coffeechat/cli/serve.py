@@ -45,9 +45,18 @@ def serve(host: str, port: int, no_browser: bool) -> None:
     from coffeechat.services.accounts import ensure_owner, issue_login_link
     from coffeechat.wsgi import application
 
+    proxy = {}
+    if config.trusted_proxy:
+        # Behind a TLS proxy: believe its X-Forwarded-* headers, so Django sees https and the
+        # public host (CSRF checks and secure cookies depend on both).
+        proxy = {
+            "trusted_proxy": config.trusted_proxy,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for"},
+            "clear_untrusted_proxy_headers": True,
+        }
     try:
         server = waitress.create_server(
-            application, host=host, port=port, threads=8, ident="coffeechat"
+            application, host=host, port=port, threads=8, ident="coffeechat", **proxy
         )
     except OSError as error:
         raise click.ClickException(
@@ -65,9 +74,7 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         )
         click.echo(f"  {link}")
         if not no_browser:
-            import webbrowser
-
-            webbrowser.open(link)
+            open_in_browser(link)
     else:
         click.echo(f"coffeechat (server mode) is running at {base}/")
     click.echo("Press Ctrl+C to stop.", err=False)
@@ -75,6 +82,25 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         server.run()
     except KeyboardInterrupt:
         click.echo("\nStopped.")
+
+
+def open_in_browser(link: str) -> None:
+    """Open the link in a desktop browser; never start a text browser in this terminal."""
+    import os
+    import sys
+    import webbrowser
+
+    has_desktop = sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    opened = False
+    if has_desktop:
+        try:
+            opened = webbrowser.open(link)
+        except webbrowser.Error:
+            opened = False
+    if not opened:
+        click.echo("(No desktop browser found here: copy the link into your browser.)")
 
 
 def load_or_fail(load):

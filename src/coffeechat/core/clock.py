@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -17,8 +17,12 @@ class ChatSpan:
 
     @property
     def ends_at(self) -> datetime:
-        """When the agreed time is up."""
-        return self.starts_at + timedelta(minutes=self.agreed_minutes)
+        """When the agreed time is up, in UTC.
+
+        Adding minutes to a local time is wall-clock arithmetic in Python: across a clock change
+        the chat would end an hour early or late. Real minutes are added to the UTC instant.
+        """
+        return self.starts_at.astimezone(UTC) + timedelta(minutes=self.agreed_minutes)
 
     @property
     def free_at(self) -> datetime:
