@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from coffeechat.core.clock import ChatSpan, is_time_zone
+from coffeechat.core.clock import ChatSpan, format_clock, is_time_zone, zone
 from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, SlotTaken
@@ -95,21 +95,17 @@ def _refuse_collisions(owner, fields: dict, excluding: Chat | None) -> None:
     span = ChatSpan(fields["starts_at"], fields["agreed_minutes"], fields["buffer_minutes"])
     clashes = collisions(owner, span, excluding=excluding)
     if clashes:
+        preferences = ensure_preferences(owner)
+        tz = zone(preferences.time_zone)
         names = ", ".join(
-            f"{chat.contact.name} at {_short(chat.starts_at, owner)}" for chat in clashes
+            f"{chat.contact.name} at {format_clock(chat.starts_at, tz, preferences.clock_format)}"
+            for chat in clashes
         )
         raise SlotTaken(
             f"This chat and its buffer overlap your chat with {names}. "
             "Pick another time, shorten the buffer, or plan it anyway.",
             field="starts_at",
         )
-
-
-def _short(moment: datetime, owner) -> str:
-    from coffeechat.core.clock import format_clock, zone
-
-    preferences = ensure_preferences(owner)
-    return format_clock(moment, zone(preferences.time_zone), preferences.clock_format)
 
 
 @transaction.atomic

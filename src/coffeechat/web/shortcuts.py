@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from coffeechat.core.clock import zone
@@ -71,6 +72,45 @@ def show_domain_error(form: Form, error: DomainError) -> None:
 def wants_partial(request: HttpRequest, name: str) -> bool:
     """Whether the page's script asked for just the piece called ``name``."""
     return request.headers.get(PARTIAL_HEADER) == name
+
+
+def save_note(
+    request: HttpRequest,
+    *,
+    contact,
+    chat,
+    template: str,
+    context_for: Callable[..., dict],
+    back_to: str,
+) -> HttpResponse:
+    """Add a note from the notes form of a contact's or a chat's page.
+
+    The page's script gets just the notes piece back; a plain form post is redirected to the page;
+    a note with problems shows the page again with what was typed.
+    """
+    from coffeechat.services.chats import add_note
+    from coffeechat.web.forms import NoteForm
+
+    form = NoteForm(request.POST)
+    partial = wants_partial(request, "notes")
+    template = template + ("#notes" if partial else "")
+    if form.is_valid():
+        try:
+            add_note(
+                request.user,
+                contact,
+                form.cleaned_data["text"],
+                kind=form.cleaned_data["kind"],
+                chat=chat,
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if partial:
+                return render(request, template, context_for(NoteForm(), note_saved=True))
+            messages.success(request, "Note added.")
+            return redirect(back_to + "#notes")
+    return render(request, template, context_for(form), status=INVALID)
 
 
 def show_form(request: HttpRequest, template: str, context: dict) -> HttpResponse:

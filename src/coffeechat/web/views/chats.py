@@ -10,19 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.clock import local_today, zone
-from coffeechat.services.chats import add_note, cancel_chat, change_chat, plan_chat, span_of
+from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
 from coffeechat.services.errors import DomainError, SlotTaken
 from coffeechat.store.models import Chat, Contact, Note
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
 from coffeechat.web.shortcuts import (
-    INVALID,
     allow,
     page_of,
     preferences_of,
+    save_note,
     show_domain_error,
     show_form,
     user_zone,
-    wants_partial,
 )
 
 
@@ -152,23 +151,14 @@ def chat_detail(request, code):
 @allow("POST")
 def chat_note(request, code):
     chat = _chat(request, code)
-    form = NoteForm(request.POST)
-    partial = wants_partial(request, "notes")
-    template = "coffeechat/chats/detail.html" + ("#notes" if partial else "")
-    if form.is_valid():
-        text, kind = form.cleaned_data["text"], form.cleaned_data["kind"]
-        try:
-            add_note(request.user, chat.contact, text, kind=kind, chat=chat)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            if partial:
-                return render(
-                    request, template, _detail(request, chat, NoteForm(), note_saved=True)
-                )
-            messages.success(request, "Note added.")
-            return redirect(reverse("web:chat", args=[chat.code]) + "#notes")
-    return render(request, template, _detail(request, chat, form), status=INVALID)
+    return save_note(
+        request,
+        contact=chat.contact,
+        chat=chat,
+        template="coffeechat/chats/detail.html",
+        context_for=lambda form, **extra: _detail(request, chat, form, **extra),
+        back_to=reverse("web:chat", args=[chat.code]),
+    )
 
 
 @allow("GET", "POST")

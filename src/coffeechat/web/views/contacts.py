@@ -7,18 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from coffeechat.services.chats import add_note
 from coffeechat.services.contacts import add_contact, change_contact, find_contacts, remove_contact
 from coffeechat.services.errors import DomainError
 from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
 from coffeechat.web.forms import ContactForm, NoteForm
 from coffeechat.web.shortcuts import (
-    INVALID,
     allow,
     page_of,
+    save_note,
     show_domain_error,
     show_form,
-    wants_partial,
 )
 
 
@@ -105,24 +103,14 @@ def contact_detail(request, code):
 @allow("POST")
 def contact_note(request, code):
     contact = _contact(request, code)
-    form = NoteForm(request.POST)
-    partial = wants_partial(request, "notes")
-    template = "coffeechat/contacts/detail.html" + ("#notes" if partial else "")
-    if form.is_valid():
-        try:
-            add_note(
-                request.user, contact, form.cleaned_data["text"], kind=form.cleaned_data["kind"]
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            if partial:
-                return render(
-                    request, template, _detail(request, contact, NoteForm(), note_saved=True)
-                )
-            messages.success(request, "Note added.")
-            return redirect(reverse("web:contact", args=[contact.code]) + "#notes")
-    return render(request, template, _detail(request, contact, form), status=INVALID)
+    return save_note(
+        request,
+        contact=contact,
+        chat=None,
+        template="coffeechat/contacts/detail.html",
+        context_for=lambda form, **extra: _detail(request, contact, form, **extra),
+        back_to=reverse("web:contact", args=[contact.code]),
+    )
 
 
 @allow("GET", "POST")
