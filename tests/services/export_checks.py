@@ -14,6 +14,8 @@ REFERENCES: dict[str, dict[str, str]] = {
     "referrals": {"from_contact": "contacts", "to_contact": "contacts", "chat": "chats"},
     "follow_ups": {"contact": "contacts", "chat": "chats"},
     "opportunities": {"contact": "contacts"},
+    "chat_events": {"chat": "chats"},
+    "busy_blocks": {"calendar": "calendar_sources"},
 }
 LISTS = (
     "organisations",
@@ -22,12 +24,15 @@ LISTS = (
     "stories",
     "pitches",
     "chats",
+    "chat_events",
     "notes",
     "next_steps",
     "referrals",
     "follow_ups",
     "opportunities",
+    "calendar_sources",
     "busy_blocks",
+    "script_templates",
     "clock_trials",
 )
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from coffeechat.store.models import (
     BusyBlock,
+    CalendarSource,
     Chat,
+    ChatEvent,
     ClockTrial,
     Contact,
     FollowUp,
@@ -34,6 +36,7 @@ from coffeechat.store.models import (
     Pitch,
     Preferences,
     Referral,
+    ScriptTemplate,
     Story,
 )
 
@@ -48,6 +51,10 @@ PREFERENCE_FIELDS = (
     "clock_format",
     "words_per_minute",
     "holiday_country",
+    "extend_minutes",
+    "vibrate",
+    "keep_screen_awake",
+    # Not calendar_token: an export may be shared, and the token opens the private feed.
 )
 _STAMPS = ("code", "created_at", "updated_at")
 _CHUNK = 2000
@@ -126,6 +133,7 @@ SECTIONS: tuple[Section, ...] = (
             "actual_start",
             "actual_end",
             "check_in_at",
+            "target_end_at",
             "extension",
             "extension_minutes",
             "felt_minutes",
@@ -140,6 +148,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         ("contact", "outreach"),
     ),
+    Section("chat_events", ChatEvent, ("kind", "at", "minutes"), ("chat",)),
     Section("notes", Note, ("kind", "text", "taken_at"), ("contact", "chat")),
     Section("next_steps", NextStep, ("side", "text", "due_on", "done_at"), ("contact", "chat")),
     Section(
@@ -155,9 +164,14 @@ SECTIONS: tuple[Section, ...] = (
         ("contact", "chat"),
     ),
     Section("opportunities", Opportunity, ("kind", "title", "notes", "arose_on"), ("contact",)),
+    Section("calendar_sources", CalendarSource, ("name", "kind", "url", "synced_at", "last_error")),
     Section(
-        "busy_blocks", BusyBlock, ("title", "starts_at", "ends_at", "all_day", "source", "uid")
+        "busy_blocks",
+        BusyBlock,
+        ("title", "starts_at", "ends_at", "all_day", "source", "uid"),
+        ("calendar",),
     ),
+    Section("script_templates", ScriptTemplate, ("kind", "text")),
     Section("clock_trials", ClockTrial, ("target_seconds", "started_at", "elapsed_seconds")),
 )
 

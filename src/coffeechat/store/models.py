@@ -48,6 +48,12 @@ class Preferences(models.Model):
     clock_format = models.CharField(max_length=2, choices=ClockFormat, default=ClockFormat.H24)
     words_per_minute = models.PositiveSmallIntegerField(default=150)
     holiday_country = models.CharField(max_length=8, blank=True)
+    # The live chat page.
+    extend_minutes = models.PositiveSmallIntegerField(default=5)  # the "+N min" of one tap
+    vibrate = models.BooleanField(default=False)
+    keep_screen_awake = models.BooleanField(default=False)
+    # The private calendar subscription: the secret in the feed's URL; empty when revoked.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = OwnedManager()
 
@@ -230,6 +236,9 @@ class Chat(Owned):
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_end = models.DateTimeField(null=True, blank=True)
     check_in_at = models.DateTimeField(null=True, blank=True)
+    # The end confirmed at the start (the agreed length, capped by the next commitment), moved
+    # on by each extension.
+    target_end_at = models.DateTimeField(null=True, blank=True)
     extension = models.CharField(max_length=16, choices=Extension, default=Extension.NONE)
     extension_minutes = models.PositiveSmallIntegerField(default=0)
     felt_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -257,6 +266,51 @@ class Chat(Owned):
 
     def __str__(self) -> str:
         return f"Chat with {self.contact} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ChatEvent(Owned):
+    """One thing that happened on the live chat page, in order: the chat's own clock log."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Started"
+        THEY_EXTENDED = "they_extended", "They wanted to continue"
+        I_EXTENDED = "i_extended", "I asked to continue"
+        WRAP_UP = "wrap_up", "Wrapping up now"
+        ENDED = "ended", "Ended"
+        FELT = "felt", "Felt length given"
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind)
+    at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["owner", "chat", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%H:%M}"
+
+
+class ScriptTemplate(Owned):
+    """The user's own wording for one of the live page's scripts; absent means our default."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", "Confirm the time"
+        CONFIRM_CAPPED = "confirm_capped", "Confirm an earlier end"
+        WRAP_UP = "wrap_up", "Wrap-up cue"
+        CHECK_IN_ROOM = "check_in_room", "Check-in with room to continue"
+        CHECK_IN_CLOSE = "check_in_close", "Check-in without room"
+        NON_VERBAL = "non_verbal", "Non-verbal hint"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint("owner", "kind", name="script_one_per_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class Note(Owned):
@@ -403,9 +457,32 @@ class Opportunity(Owned):
         return self.title
 
 
+class CalendarSource(Owned):
+    """An imported calendar: an uploaded file or a feed URL fetched on demand."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "Uploaded file"
+        FEED = "feed", "Feed URL"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind)
+    url = models.URLField(max_length=1000, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class BusyBlock(Owned):
     """A span when the user is unavailable, from an imported calendar."""
 
+    calendar = models.ForeignKey(
+        CalendarSource, null=True, blank=True, on_delete=models.CASCADE, related_name="blocks"
+    )
     title = models.CharField(max_length=300, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
