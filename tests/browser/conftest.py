@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,6 +59,8 @@ class Server:
     link: str
     home: Path
     output: list[str]
+    # The server's environment (home, database), for a helper process such as fresh_sign_in_link.
+    environ: dict[str, str] = field(default_factory=dict)
 
 
 def unavailable(reason: str) -> None:
@@ -213,6 +215,29 @@ def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[Server]
         output: list[str] = []
         try:
             link = wait_for_link(process, lines, output)
-            yield Server(f"http://127.0.0.1:{port}", link, home, output)
+            yield Server(f"http://127.0.0.1:{port}", link, home, output, environ)
         finally:
             stop(process)
+
+
+def fresh_sign_in_link(server: Server) -> str:
+    """Another one-time sign-in link for the server's owner, for a module that signs in itself.
+
+    The link the server printed can be spent only once; this one comes from the same use case,
+    run in a child process on the same home, so the test process never touches the database.
+    """
+    script = (
+        "from coffeechat.cli.bootstrap import ready_with_database; ready_with_database(); "
+        "from coffeechat.services.accounts import ensure_owner, issue_login_link; "
+        "print(issue_login_link(ensure_owner()))"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", script],
+        env=server.environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if made.returncode != 0:
+        pytest.fail(f"Could not make a sign-in link:\n{made.stdout}\n{made.stderr}", pytrace=False)
+    return f"{server.base_url}/signin/{made.stdout.strip().splitlines()[-1]}/"

@@ -16,6 +16,7 @@ FORM = {
     "clock_format": "12",
     "words_per_minute": "140",
     "holiday_country": "de",
+    "extend_minutes": "5",
 }
 
 
@@ -77,3 +78,32 @@ def test_preferences_are_per_user(alice, bob, alice_client):
 
 def test_the_page_refuses_other_methods(alice_client):
     assert alice_client.put("/preferences/").status_code == 405
+
+
+# The live chat page's choices.
+
+
+def test_the_live_page_choices_are_kept(alice, alice_client):
+    form = {**FORM, "extend_minutes": "10", "vibrate": "on", "keep_screen_awake": "on"}
+    assert alice_client.post("/preferences/", form).status_code == 302
+    saved = ensure_preferences(alice)
+    assert (saved.extend_minutes, saved.vibrate, saved.keep_screen_awake) == (10, True, True)
+    alice_client.post("/preferences/", FORM)  # unticked boxes are not sent at all
+    saved = ensure_preferences(alice)
+    assert (saved.vibrate, saved.keep_screen_awake) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("0", "Use at least 1 minutes."), ("61", "Use at most 60 minutes.")]
+)
+def test_an_extension_out_of_range_is_refused(alice_client, value, message):
+    response = alice_client.post("/preferences/", {**FORM, "extend_minutes": value})
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+def test_the_page_explains_the_live_page_choices(alice_client):
+    page = text_of(alice_client.get("/preferences/"))
+    assert "Extension for one tap (minutes)" in page
+    assert "Vibrate at the cues" in page and "Keep the screen awake during a chat" in page
+    assert 'href="/preferences/scripts/"' in page

@@ -12,8 +12,8 @@ import click
 
 from coffeechat.cli.common import friendly_errors, local_owner
 
-# csv, vcard and ics join this list as they arrive.
-FORMATS = ["json"]
+# csv and vcard join this list as they arrive.
+FORMATS = ["json", "ics"]
 LABELS = {
     "next_steps": "next steps",
     "follow_ups": "follow-ups",
@@ -32,25 +32,33 @@ LABELS = {
     "all, and only you can read it.",
 )
 def export(fmt: str, output: Path | None) -> None:
-    """Export everything in the home as FORMAT (json for now; csv, vCard and iCalendar follow).
+    """Export everything in the home as FORMAT: json or ics (csv and vCard follow).
 
     json writes a complete, versioned document of every contact, organisation, chat, note,
     referral, follow-up and more, with references between them by code; docs/export-format.md
     describes it field by field.
 
+    ics writes every chat as iCalendar for a calendar app: the agreed time, the buffer after it
+    as a busy event, a reminder the day before, a wrap-up alarm before the agreed end, and the
+    thank-you deadline a day later.
+
     \b
     Example:
       coffeechat export json > coffeechat.json
       coffeechat export json -o ~/backups/coffeechat.json
+      coffeechat export ics -o chats.ics
     """
     owner = local_owner()
-    from coffeechat.services.exports import write_json
+    if fmt == "ics":
+        from coffeechat.services.calendars import write_ics as write
+    else:
+        from coffeechat.services.exports import write_json as write
 
     if output is None:
-        _write_stdout(lambda handle: write_json(owner, handle))
+        _write_stdout(lambda handle: write(owner, handle))
         return
     with friendly_errors():
-        counts = _write_whole(output, lambda handle: write_json(owner, handle))
+        counts = _write_whole(output, lambda handle: write(owner, handle))
     summary = ", ".join(f"{count} {LABELS.get(key, key)}" for key, count in counts.items() if count)
     click.echo(f"Exported {summary or 'an empty home'} to {output}.", err=True)
 

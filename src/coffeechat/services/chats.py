@@ -11,6 +11,7 @@ from django.utils import timezone
 from coffeechat.core.clock import ChatSpan, format_clock, is_time_zone, zone
 from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.calendars import busy_collisions
 from coffeechat.services.errors import InvalidInput, SlotTaken
 from coffeechat.store.models import Chat, Contact, Note
 
@@ -94,15 +95,23 @@ def collisions(owner, span: ChatSpan, *, excluding: Chat | None = None) -> list[
 def _refuse_collisions(owner, fields: dict, excluding: Chat | None) -> None:
     span = ChatSpan(fields["starts_at"], fields["agreed_minutes"], fields["buffer_minutes"])
     clashes = collisions(owner, span, excluding=excluding)
-    if clashes:
+    blocks = busy_collisions(owner, span.starts_at, span.free_at)
+    if clashes or blocks:
         preferences = ensure_preferences(owner)
         tz = zone(preferences.time_zone)
-        names = ", ".join(
-            f"{chat.contact.name} at {format_clock(chat.starts_at, tz, preferences.clock_format)}"
-            for chat in clashes
-        )
+
+        def at(moment: datetime) -> str:
+            return format_clock(moment, tz, preferences.clock_format)
+
+        parts = []
+        if clashes:
+            names = ", ".join(f"{chat.contact.name} at {at(chat.starts_at)}" for chat in clashes)
+            parts.append(f"your chat with {names}")
+        for block in blocks:
+            when = "all day" if block.all_day else f"{at(block.starts_at)}–{at(block.ends_at)}"
+            parts.append(f"“{block.title or 'Busy'}” ({when}) in your calendar")
         raise SlotTaken(
-            f"This chat and its buffer overlap your chat with {names}. "
+            f"This chat and its buffer overlap {' and '.join(parts)}. "
             "Pick another time, shorten the buffer, or plan it anyway.",
             field="starts_at",
         )

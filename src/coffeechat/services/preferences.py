@@ -15,6 +15,7 @@ from coffeechat.store.models import Preferences
 
 MIN_CHAT_MINUTES = 5
 MAX_WRAPUP_MINUTES = 60
+MAX_EXTEND_MINUTES = 60
 WORDS_PER_MINUTE = (60, 300)
 # A language tag such as "en", "en-GB" or "pt-BR"; enough to pick date and number formats.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -34,6 +35,10 @@ class PreferenceChoices:
     clock_format: str
     words_per_minute: int
     holiday_country: str = ""
+    # The live chat page: the "+N min" of one tap, and what a phone may do during a chat.
+    extend_minutes: int = 5
+    vibrate: bool = False
+    keep_screen_awake: bool = False
 
 
 def _checked(choices: PreferenceChoices) -> dict:
@@ -80,6 +85,11 @@ def _checked(choices: PreferenceChoices) -> dict:
             f"{country!r} is not a country code; use two letters such as GB or US.",
             field="holiday_country",
         )
+    if not 1 <= choices.extend_minutes <= MAX_EXTEND_MINUTES:
+        raise InvalidInput(
+            f"Choose an extension between 1 and {MAX_EXTEND_MINUTES} minutes.",
+            field="extend_minutes",
+        )
     return {
         "chat_minutes": choices.chat_minutes,
         "buffer_minutes": choices.buffer_minutes,
@@ -89,6 +99,9 @@ def _checked(choices: PreferenceChoices) -> dict:
         "clock_format": choices.clock_format,
         "words_per_minute": choices.words_per_minute,
         "holiday_country": country,
+        "extend_minutes": choices.extend_minutes,
+        "vibrate": bool(choices.vibrate),
+        "keep_screen_awake": bool(choices.keep_screen_awake),
     }
 
 

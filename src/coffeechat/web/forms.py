@@ -11,16 +11,18 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.forms.renderers import DjangoTemplates
 
+from coffeechat.core.live import ScriptError, check_script
 from coffeechat.core.text import split_list
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
 from coffeechat.services.contacts import ContactDetails
 from coffeechat.services.preferences import (
+    MAX_EXTEND_MINUTES,
     MAX_WRAPUP_MINUTES,
     MIN_CHAT_MINUTES,
     WORDS_PER_MINUTE,
     PreferenceChoices,
 )
-from coffeechat.store.models import Chat, Contact, Note, Preferences
+from coffeechat.store.models import Chat, Contact, Note, Preferences, ScriptTemplate
 
 LIST_HELP = "One per line, or separated by commas."
 
@@ -375,6 +377,22 @@ class PreferencesForm(Form):
         required=False,
         help_text="A country code such as GB or US; its holidays do not count as working days.",
     )
+    extend_minutes = minutes_field(
+        "Extension for one tap (minutes)",
+        1,
+        MAX_EXTEND_MINUTES,
+        help_text="How much longer “They want to continue” and “I asked to continue” add.",
+    )
+    vibrate = forms.BooleanField(
+        label="Vibrate at the cues",
+        required=False,
+        help_text="On a phone that can: a short buzz at the wrap-up and check-in cues.",
+    )
+    keep_screen_awake = forms.BooleanField(
+        label="Keep the screen awake during a chat",
+        required=False,
+        help_text="So the countdown stays visible on a phone lying on the table.",
+    )
 
     def choices(self) -> PreferenceChoices:
         return PreferenceChoices(**self.cleaned_data)
@@ -392,3 +410,48 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+# The live chat page and its scripts.
+
+
+class ExtendForm(Form):
+    who = forms.ChoiceField(
+        choices=[("they", "They want to continue"), ("me", "I asked to continue")],
+        error_messages={"required": "Say who asked to continue."},
+    )
+    minutes = minutes_field("Minutes more", 1, 60)
+
+
+class FeltForm(Form):
+    minutes = minutes_field(
+        "How long did that feel?",
+        1,
+        600,
+        help_text="In minutes, before you see the real length.",
+    )
+
+
+class ScriptsForm(Form):
+    """One box per script; an empty box means "use the default"."""
+
+    def __init__(self, *args, texts: dict[str, str], defaults: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in ScriptTemplate.Kind.choices:
+            self.fields[kind] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=600,
+                initial=texts.get(kind, ""),
+                help_text=f"Default: {defaults[kind]}",
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for kind, text in list(data.items()):
+            try:
+                check_script(" ".join((text or "").split()))
+            except ScriptError as error:
+                self.add_error(kind, str(error))
+        return data

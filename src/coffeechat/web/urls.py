@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
-from coffeechat.web.views import auth, chats, contacts, home, organisations, preferences
+from coffeechat.web.views import (
+    auth,
+    calendar,
+    chats,
+    contacts,
+    home,
+    live,
+    organisations,
+    preferences,
+    reflection,
+    scripts,
+    trainer,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -32,4 +44,37 @@ urlpatterns = [
     path("chats/<uuid:code>/cancel/", chats.chat_cancel, name="chat_cancel"),
     path("chats/<uuid:code>/notes/", chats.chat_note, name="chat_note"),
     path("preferences/", preferences.preferences, name="preferences"),
+    # The live chat page: actions are plain form posts; state.json is polled by live.js.
+    path("chats/<uuid:code>/live/", live.live_page, name="live"),
+    path("chats/<uuid:code>/live/state.json", live.live_state_json, name="live_state"),
+    path("chats/<uuid:code>/live/start/", live.live_start, name="live_start"),
+    path("chats/<uuid:code>/live/extend/", live.live_extend, name="live_extend"),
+    path("chats/<uuid:code>/live/wrap/", live.live_wrap, name="live_wrap"),
+    path("chats/<uuid:code>/live/end/", live.live_end, name="live_end"),
+    path("chats/<uuid:code>/live/felt/", live.live_felt, name="live_felt"),
+    path("chats/<uuid:code>/live/notes/", live.live_note, name="live_note"),
+    path("preferences/scripts/", scripts.scripts, name="scripts"),
+    # Calendars: busy time in, free slots, chats out (.ics per chat and a private feed).
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/import/", calendar.calendar_upload, name="calendar_upload"),
+    path("calendar/feeds/", calendar.calendar_feed_add, name="calendar_feed_add"),
+    path(
+        "calendar/sources/<uuid:code>/fetch/",
+        calendar.calendar_source_fetch,
+        name="calendar_source_fetch",
+    ),
+    path(
+        "calendar/sources/<uuid:code>/delete/",
+        calendar.calendar_source_delete,
+        name="calendar_source_delete",
+    ),
+    path("calendar/token/", calendar.calendar_token, name="calendar_token"),
+    re_path(r"^calendar/feed/(?P<token>[^/]+)\.ics$", calendar.calendar_feed, name="calendar_feed"),
+    path("chats/<uuid:code>/calendar.ics", calendar.chat_ics, name="chat_ics"),
+    # Keeping time: the internal-clock trainer and reflection on held chats.
+    path("trainer/", trainer.trainer, name="trainer"),
+    path("trainer/start/", trainer.trial_start, name="trial_start"),
+    path("trainer/<uuid:code>/", trainer.trial, name="trial"),
+    path("trainer/<uuid:code>/stop/", trainer.trial_stop, name="trial_stop"),
+    path("reflection/", reflection.reflection, name="reflection"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from datetime import date, time
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +14,7 @@ from django.utils import timezone
 from coffeechat.core.clock import local_today, zone
 from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
 from coffeechat.services.errors import DomainError, SlotTaken
+from coffeechat.services.reflection import buffer_suggestion, reflection_for
 from coffeechat.store.models import Chat, Contact, Note
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
 from coffeechat.web.shortcuts import (
@@ -66,6 +69,7 @@ def _form_page(request, form: ChatForm, chat: Chat | None):
         "chat": chat,
         "time_zone": preferences_of(request).time_zone,
         "no_contacts": chat is None and not form.fields["contact"].queryset.exists(),
+        "buffer_advice": buffer_suggestion(request.user),
     }
     return show_form(request, "coffeechat/chats/form.html", context)
 
@@ -77,6 +81,7 @@ def _initial_for_new(request) -> dict:
         "agreed_minutes": preferences.chat_minutes,
         "buffer_minutes": preferences.buffer_minutes,
     }
+    initial.update(_date_and_time_asked(request))
     wanted = request.GET.get("contact", "").strip()
     if wanted:
         contact = _contact_named_by(request, wanted)
@@ -86,6 +91,18 @@ def _initial_for_new(request) -> dict:
             initial["contact"] = contact
             initial["time_zone"] = contact.time_zone
     return initial
+
+
+def _date_and_time_asked(request) -> dict:
+    """?date=YYYY-MM-DD and ?time=HH:MM from a free slot link; anything unreadable is ignored."""
+    asked = {}
+    with contextlib.suppress(ValueError):
+        asked["date"] = date.fromisoformat(request.GET.get("date", ""))
+    with contextlib.suppress(ValueError):
+        asked["start_time"] = time.fromisoformat(request.GET.get("time", "")).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
+    return asked
 
 
 def _contact_named_by(request, code: str) -> Contact | None:
@@ -138,6 +155,7 @@ def _detail(request, chat: Chat, note_form: NoteForm, **extra) -> dict:
         "notes": notes,
         "note_form": note_form,
         "note_action": reverse("web:chat_note", args=[chat.code]),
+        "reflection": reflection_for(request.user, chat),
         **extra,
     }
 

@@ -1,0 +1,427 @@
+"""Calendars: busy time imported from files and feeds, free slots, and chats as iCalendar.
+
+Busy blocks come from an uploaded .ics file or a feed address fetched when the user asks. Each
+import replaces the blocks of its source in one transaction, so a refused or failed import leaves
+the previous blocks as they were. The other way round, the user's chats go out as a download per
+chat, a private subscription feed (a secret token in its address) and ``coffeechat export ics``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import PurePath
+from typing import TextIO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from coffeechat.core.calendar import Span, free_slots, overlapping, working_hours
+from coffeechat.core.clock import ChatSpan, zone
+from coffeechat.core.ics import (
+    MAX_BYTES,
+    CalendarUnreadable,
+    ChatEntry,
+    read_busy,
+    write_calendar,
+)
+from coffeechat.core.text import clean_line
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.errors import InvalidInput, NotFound
+from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, Preferences
+
+# Busy blocks are kept for this stretch around the day of the import.
+WINDOW_BEFORE = timedelta(days=30)
+WINDOW_AFTER = timedelta(days=180)
+FETCH_TIMEOUT = 10.0  # seconds without an answer before a feed counts as unreachable
+_SCHEMES = {"http", "https"}
+# The subscription feed carries chats from this far back; older ones only clutter a phone.
+FEED_HISTORY = timedelta(days=365)
+THANK_YOU_AFTER = timedelta(hours=24)
+# The longest a chat and its buffer can last (services.chats refuses more).
+_LONGEST_SPAN = timedelta(minutes=480)
+
+
+def import_window(now: datetime) -> Span:
+    """The stretch of time an import keeps busy blocks for: a month back, six months ahead."""
+    return Span(now - WINDOW_BEFORE, now + WINDOW_AFTER)
+
+
+def _replace_blocks(owner, source: CalendarSource, data: bytes, now: datetime, label: str) -> int:
+    """Read ``data`` and swap the source's blocks for what it holds; nothing changes on error."""
+    preferences = ensure_preferences(owner)
+    try:
+        events = read_busy(data, import_window(now), zone(preferences.time_zone))
+    except CalendarUnreadable as error:
+        raise InvalidInput(str(error), field="file") from None
+    with transaction.atomic():
+        source.blocks.all().delete()
+        BusyBlock.objects.bulk_create(
+            BusyBlock(
+                owner=owner,
+                calendar=source,
+                title=event.title,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                all_day=event.all_day,
+                source=label[:500],
+                uid=event.uid,
+            )
+            for event in events
+        )
+        source.synced_at = now
+        source.last_error = ""
+        source.save(update_fields=["synced_at", "last_error", "updated_at"])
+    return len(events)
+
+
+def _file_name(name: str) -> str:
+    # Browsers send a bare name, but some send a path; keep the last part only.
+    base = PurePath(name.replace("\\", "/")).name
+    return clean_line(base)[:200] or "calendar.ics"
+
+
+@transaction.atomic
+def import_file(owner, name: str, data: bytes, *, now: datetime | None = None) -> CalendarSource:
+    """Import busy blocks from an uploaded .ics file; importing the same file name replaces it."""
+    now = now or timezone.now()
+    name = _file_name(name)
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(
+            f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB; export a shorter period "
+            "or a single calendar.",
+            field="file",
+        )
+    sources = CalendarSource.objects.for_owner(owner).filter(kind=CalendarSource.Kind.FILE)
+    source = sources.filter(name=name).first()
+    if source is None:
+        source = CalendarSource.objects.create(
+            owner=owner, name=name, kind=CalendarSource.Kind.FILE
+        )
+    try:
+        _replace_blocks(owner, source, data, now, name)
+    except InvalidInput as error:
+        # Raised inside this transaction, so a source created for the file goes too.
+        raise InvalidInput(f"{name}: {error.message}", field="file") from None
+    return source
+
+
+def _normal_url(url: str) -> str:
+    url = url.strip()
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "webcal":
+        # webcal:// is how calendar apps spell a subscription; the calendar itself is on https.
+        parts = parts._replace(scheme="https")
+        scheme = "https"
+    if scheme not in _SCHEMES or not parts.hostname:
+        raise InvalidInput(
+            "Give the calendar's address starting with https:// (or http://), such as the "
+            "secret iCal address your calendar program shows.",
+            field="url",
+        )
+    if len(url) > 1000:
+        raise InvalidInput("That address is longer than 1,000 characters.", field="url")
+    return urllib.parse.urlunsplit(parts)
+
+
+def _refuse_private(host: str) -> None:
+    """On a shared server, refuse addresses inside its own network (a feed must be public)."""
+    if settings.COFFEECHAT_MODE == "local":
+        return  # the user's own computer: a calendar on the local network is theirs
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return  # unknown host: the fetch reports it as unreachable
+    for address in addresses:
+        ip = ipaddress.ip_address(str(address).split("%")[0])
+        if not ip.is_global:
+            raise InvalidInput(
+                f"{host} is not a public address; give the calendar's public iCal address.",
+                field="url",
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http and https addresses that pass the same checks."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        parts = urllib.parse.urlsplit(newurl)
+        if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
+            raise InvalidInput("The calendar address redirects somewhere that is not a web page.")
+        _refuse_private(parts.hostname)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES) -> bytes:
+    """Fetch a calendar feed; refuse (InvalidInput) when it is unreachable, slow or too big."""
+    url = _normal_url(url)
+    host = urllib.parse.urlsplit(url).hostname or ""
+    _refuse_private(host)
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": "coffeechat (calendar import)",
+            "Accept": "text/calendar, text/plain;q=0.5, */*;q=0.1",
+        },
+    )
+    opener = urllib.request.build_opener(_CheckedRedirects)
+    deadline = time.monotonic() + timeout * 3  # a server that drips bytes still stops us
+    slow = f"{host} did not answer within {timeout:g} seconds; try again later."
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise InvalidInput(
+                        f"The calendar at {host} is larger than {limit // (1024 * 1024)} MB.",
+                        field="url",
+                    )
+                if time.monotonic() > deadline:
+                    raise InvalidInput(slow, field="url")
+                chunks.append(chunk)
+    except urllib.error.HTTPError as error:
+        raise InvalidInput(
+            f"{host} answered {error.code} {error.reason}: check the address, or copy a fresh "
+            "secret address from your calendar program.",
+            field="url",
+        ) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, TimeoutError):
+            raise InvalidInput(slow, field="url") from None
+        # "Connection refused" reads better than "[Errno 111] Connection refused".
+        why = reason.strerror if isinstance(reason, OSError) and reason.strerror else reason
+        raise InvalidInput(
+            f"Could not reach {host} ({why}); check the address and your connection.",
+            field="url",
+        ) from None
+    except TimeoutError:
+        raise InvalidInput(slow, field="url") from None
+    except (http.client.HTTPException, OSError) as error:
+        raise InvalidInput(
+            f"Could not read the calendar from {host} ({error}); try again later.", field="url"
+        ) from None
+    return b"".join(chunks)
+
+
+def _feed_name(url: str, name: str) -> str:
+    return clean_line(name)[:200] or (urllib.parse.urlsplit(url).hostname or url)[:200]
+
+
+@transaction.atomic
+def add_feed(owner, url: str, name: str = "") -> CalendarSource:
+    """Remember a calendar feed address (the same address twice is one source)."""
+    url = _normal_url(url)
+    sources = CalendarSource.objects.for_owner(owner).filter(kind=CalendarSource.Kind.FEED)
+    source = sources.filter(url=url).first()
+    if source is None:
+        source = CalendarSource.objects.create(
+            owner=owner, kind=CalendarSource.Kind.FEED, url=url, name=_feed_name(url, name)
+        )
+    elif name.strip():
+        source.name = _feed_name(url, name)
+        source.save(update_fields=["name", "updated_at"])
+    return source
+
+
+def fetch_feed(
+    owner, source: CalendarSource, *, timeout: float = FETCH_TIMEOUT, now: datetime | None = None
+) -> int:
+    """Fetch a feed now and replace its busy blocks; on failure keep them and note the error."""
+    if source.owner_id != owner.pk:
+        raise NotFound("That calendar is not yours.")
+    if source.kind != CalendarSource.Kind.FEED:
+        raise InvalidInput("Only a feed can be fetched; upload the file again instead.")
+    now = now or timezone.now()
+    try:
+        # The download happens outside any transaction: a slow server holds no lock.
+        data = download(source.url, timeout=timeout)
+        return _replace_blocks(owner, source, data, now, source.url)
+    except InvalidInput as error:
+        CalendarSource.objects.filter(pk=source.pk).update(
+            last_error=error.message, updated_at=timezone.now()
+        )
+        source.last_error = error.message
+        raise InvalidInput(error.message, field="url") from None
+
+
+@transaction.atomic
+def delete_source(owner, source: CalendarSource) -> None:
+    """Forget an imported calendar and every busy block it brought."""
+    if source.owner_id != owner.pk:
+        raise NotFound("That calendar is not yours.")
+    source.delete()
+
+
+def busy_collisions(owner, starts_at: datetime, free_at: datetime) -> list[BusyBlock]:
+    """The owner's busy blocks that overlap the span from ``starts_at`` to ``free_at``."""
+    blocks = BusyBlock.objects.for_owner(owner).filter(starts_at__lt=free_at, ends_at__gt=starts_at)
+    return list(blocks.order_by("starts_at", "pk")[:5])
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    """The free slots of one day and what fills the rest of it."""
+
+    day: date
+    hours: Span
+    needed_minutes: int
+    chat_minutes: int
+    buffer_minutes: int
+    slots: list[Span]
+    taken: list[Span]  # busy blocks and chats with their buffers, in order
+
+
+def free_day(
+    owner,
+    day: date,
+    *,
+    now: datetime | None = None,
+    chat_minutes: int | None = None,
+    buffer_minutes: int | None = None,
+) -> FreeDay:
+    """Where a chat and its buffer still fit on ``day``, within working hours."""
+    now = now or timezone.now()
+    preferences = ensure_preferences(owner)
+    agreed = chat_minutes or preferences.chat_minutes
+    buffer = preferences.buffer_minutes if buffer_minutes is None else buffer_minutes
+    tz = zone(preferences.time_zone)
+    hours = working_hours(day, tz)
+    blocks = BusyBlock.objects.for_owner(owner).filter(
+        starts_at__lt=hours.ends_at, ends_at__gt=hours.starts_at
+    )
+    taken = [Span(block.starts_at, block.ends_at, block.title or "Busy") for block in blocks]
+    chats = (
+        Chat.objects.for_owner(owner)
+        .filter(
+            status__in=(Chat.Status.PLANNED, Chat.Status.LIVE),
+            starts_at__lt=hours.ends_at,
+            starts_at__gt=hours.starts_at - _LONGEST_SPAN,
+        )
+        .select_related("contact")
+    )
+    for chat in chats:
+        span = ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
+        taken.append(Span(chat.starts_at, span.free_at, f"Chat with {chat.contact.name}"))
+    taken = overlapping(hours, taken)
+    slots = free_slots(hours, taken, timedelta(minutes=agreed + buffer), not_before=now)
+    return FreeDay(day, hours, agreed + buffer, agreed, buffer, slots, taken)
+
+
+# The private subscription feed.
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def renew_feed_token(owner) -> str:
+    """Create the feed's secret, or replace it so the old address stops working."""
+    preferences = ensure_preferences(owner)
+    preferences.calendar_token = _new_token()
+    preferences.save(update_fields=["calendar_token"])
+    return preferences.calendar_token
+
+
+@transaction.atomic
+def revoke_feed_token(owner) -> None:
+    """Turn the subscription feed off: its address answers "not found" from now on."""
+    preferences = ensure_preferences(owner)
+    preferences.calendar_token = ""
+    preferences.save(update_fields=["calendar_token"])
+
+
+def owner_of_feed(token: str):
+    """The user whose feed ``token`` opens, or None (an empty token opens nothing)."""
+    if not token:
+        return None
+    found = Preferences.objects.filter(calendar_token=token).select_related("owner").first()
+    if found is None or not found.owner.is_active:
+        return None
+    return found.owner
+
+
+# Chats as iCalendar.
+
+
+def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> list[ChatEntry]:
+    chats = list(chats)
+    thanks = dict(
+        FollowUp.objects.for_owner(owner)
+        .filter(kind=FollowUp.Kind.THANK_YOU, chat__in=[chat.pk for chat in chats])
+        .values_list("chat_id", "due_at")
+    )
+    entries = []
+    for chat in chats:
+        span = ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
+        # The thank-you is owed a day after the chat: the follow-up's own deadline when there is
+        # one, else a day after the real end, else a day after the agreed end.
+        due = thanks.get(chat.pk) or (chat.actual_end or span.ends_at) + THANK_YOU_AFTER
+        organisation = chat.contact.organisation
+        entries.append(
+            ChatEntry(
+                code=str(chat.code),
+                contact_name=chat.contact.name,
+                starts_at=chat.starts_at,
+                ends_at=span.ends_at,
+                free_at=span.free_at,
+                status=chat.status,
+                medium=chat.get_medium_display(),
+                thank_you_due=due,
+                wrapup_minutes=preferences.wrapup_minutes,
+                venue=chat.venue,
+                link=chat.link,
+                organisation=organisation.name if organisation is not None else "",
+                updated_at=chat.updated_at,
+            )
+        )
+    return entries
+
+
+def _chats(owner):
+    return (
+        Chat.objects.for_owner(owner)
+        .select_related("contact", "contact__organisation")
+        .order_by("starts_at", "pk")
+    )
+
+
+def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
+    """One chat as an .ics download: the chat, its buffer, its alarms and the thank-you."""
+    if chat.owner_id != owner.pk:
+        raise NotFound("That chat is not yours.")
+    preferences = ensure_preferences(owner)
+    entries = _entries(owner, _chats(owner).filter(pk=chat.pk), preferences)
+    return write_calendar(entries, now=now or timezone.now())
+
+
+def feed_calendar(owner, *, now: datetime | None = None) -> bytes:
+    """The subscription feed: the owner's chats of the past year and every later one."""
+    now = now or timezone.now()
+    preferences = ensure_preferences(owner)
+    chats = _chats(owner).filter(starts_at__gte=now - FEED_HISTORY)
+    entries = _entries(owner, chats, preferences)
+    return write_calendar(entries, now=now, name="coffeechat: my chats")
+
+
+def write_ics(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
+    """Write every chat of the owner as one iCalendar document; return how many chats."""
+    preferences = ensure_preferences(owner)
+    entries = _entries(owner, _chats(owner), preferences)
+    data = write_calendar(entries, now=now or timezone.now(), name="coffeechat")
+    out.write(data.decode("utf-8"))
+    return {"chats": len(entries)}

@@ -1,0 +1,228 @@
+// The live chat page, enhanced. Without this script every button is a plain form post and the
+// page shows the state as it was when it was made; with it:
+// - the countdown and the cues follow the absolute times the server rendered (data-ends-at,
+//   data-wrapup-at), computed from Date.now(), so a reload, a background tab or a sleeping laptop
+//   never drifts the clock;
+// - the outcome buttons post in the background and swap in the fresh live panel;
+// - state.json is polled every few seconds and when the tab comes back, so two tabs agree;
+// - i, m, n, r and q pick the kind of a quick note and focus its box; Enter saves it;
+// - on phones, and only when the preferences ask for it, a short vibration at each cue and a
+//   screen wake lock while the chat is live. Never any sound.
+const PARTIAL_HEADER = "X-Coffeechat-Partial";
+const POLL_MS = 5000;
+const NOTE_KEYS = { i: "insight", m: "memorable", n: "next_step", r: "referral", q: "question" };
+const PHASES = ["running", "wrap_up", "check_in"];
+
+const panel = () => document.querySelector("[data-live-panel]");
+let shownPhase = null;
+let polling = false;
+let wakeLock = null;
+
+function clockText(ms) {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  if (hours) return `${hours}:${String(minutes).padStart(2, "0")}:${seconds}`;
+  return `${minutes}:${seconds}`;
+}
+
+function cueOnce(p, phase) {
+  // One buzz per cue and per end time, even across reloads of this tab.
+  if (p.dataset.vibrate !== "true" || !("vibrate" in navigator)) return;
+  const key = `coffeechat:${p.dataset.code}:${phase}:${p.dataset.endsAt}`;
+  if (sessionStorage.getItem(key)) return;
+  sessionStorage.setItem(key, "1");
+  navigator.vibrate(phase === "check_in" ? [200, 120, 200] : 200);
+}
+
+function tick() {
+  const p = panel();
+  if (!p || p.dataset.status !== "live" || !p.dataset.endsAt) return;
+  const now = Date.now();
+  const endsAt = Date.parse(p.dataset.endsAt);
+  const wrapAt = Date.parse(p.dataset.wrapupAt || p.dataset.endsAt);
+  const left = endsAt - now;
+  const phase = now < wrapAt ? "running" : now < endsAt ? "wrap_up" : "check_in";
+
+  const digits = p.querySelector("[data-countdown]");
+  if (digits) digits.textContent = clockText(left);
+  const label = p.querySelector("[data-countdown-label]");
+  if (label) label.textContent = left >= 0 ? "left" : "over";
+  for (const name of PHASES) p.classList.toggle(`live-panel--${name}`, name === phase);
+  for (const cue of p.querySelectorAll("[data-cue]")) cue.hidden = cue.dataset.cue !== phase;
+
+  if (phase !== shownPhase) {
+    if (shownPhase !== null && phase !== "running") cueOnce(p, phase);
+    shownPhase = phase;
+  }
+}
+
+async function updateWakeLock() {
+  const p = panel();
+  const wanted =
+    p &&
+    p.dataset.wakeLock === "true" &&
+    p.dataset.status === "live" &&
+    document.visibilityState === "visible";
+  if (wanted && !wakeLock && "wakeLock" in navigator) {
+    try {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => {
+        wakeLock = null;
+      });
+    } catch {
+      // Refused (battery saver, no permission): the page works the same, the screen may dim.
+    }
+  } else if (!wanted && wakeLock) {
+    await wakeLock.release();
+    wakeLock = null;
+  }
+}
+
+function focusAfter(fresh, action) {
+  const target = action && fresh.querySelector(`[data-focus-after="${action}"]`);
+  if (!target) return;
+  const field = target.matches("form") ? target.querySelector("input:not([type=hidden])") : target;
+  if (field) field.focus();
+}
+
+function swapPanel(html, action) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html.trim();
+  const fresh = holder.content.querySelector("[data-live-panel]");
+  const old = panel();
+  if (!fresh || !old) throw new Error("no live panel in the answer");
+  const logOpen = old.querySelector(".live-log")?.open;
+  if (fresh.dataset.endsAt !== old.dataset.endsAt) shownPhase = null;
+  old.replaceWith(fresh);
+  if (logOpen) fresh.querySelector(".live-log")?.setAttribute("open", "");
+  tick();
+  updateWakeLock();
+  focusAfter(fresh, action);
+}
+
+async function fetchPiece(name) {
+  const p = panel();
+  const response = await fetch(p.dataset.pageUrl, {
+    headers: { [PARTIAL_HEADER]: name },
+    credentials: "same-origin",
+    cache: "no-store",
+  });
+  if (response.redirected) {
+    window.location.assign(response.url);
+    return null;
+  }
+  return response.ok ? response.text() : null;
+}
+
+function busyTyping(container) {
+  const active = document.activeElement;
+  return Boolean(active && container && container.contains(active) && active.matches("input, textarea"));
+}
+
+async function refresh() {
+  const html = await fetchPiece("live");
+  if (html !== null && !busyTyping(panel())) swapPanel(html);
+  // Notes written in another tab: take them in unless a note is being written here.
+  const notes = document.querySelector("[data-partial-target]");
+  const box = notes?.querySelector("textarea");
+  if (notes && box && !box.value.trim() && document.activeElement !== box) {
+    const piece = await fetchPiece("notes");
+    if (piece === null) return;
+    const holder = document.createElement("template");
+    holder.innerHTML = piece.trim();
+    const fresh = holder.content.querySelector("[data-partial-target]");
+    if (fresh) notes.replaceWith(fresh);
+  }
+}
+
+async function poll() {
+  const p = panel();
+  if (!p || polling) return;
+  polling = true;
+  try {
+    const response = await fetch(p.dataset.stateUrl, {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+    if (response.ok && !response.redirected) {
+      const state = await response.json();
+      if (state.version !== panel()?.dataset.version) await refresh();
+    }
+  } catch {
+    // Offline for a moment: the countdown runs on, the next poll catches up.
+  } finally {
+    polling = false;
+  }
+}
+
+async function sendAction(form) {
+  const buttons = form.querySelectorAll("button");
+  for (const button of buttons) button.disabled = true;
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { [PARTIAL_HEADER]: "live" },
+    credentials: "same-origin",
+  });
+  if (response.redirected) {
+    window.location.assign(response.url);
+    return;
+  }
+  // 400 and 409 carry the panel with the reason; anything else falls back to a real post.
+  if (!response.ok && response.status !== 400 && response.status !== 409) {
+    throw new Error(`HTTP ${response.status}`);
+  }
+  const action = new URL(form.action).pathname.split("/").filter(Boolean).pop();
+  swapPanel(await response.text(), action);
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-live-action")) return;
+  event.preventDefault();
+  sendAction(form).catch(() => form.submit());
+});
+
+function isEditable(element) {
+  return (
+    element instanceof HTMLElement &&
+    (element.isContentEditable || element.matches("input, textarea, select"))
+  );
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  const form = document.querySelector("[data-quick-notes]");
+  const box = form?.querySelector("textarea[name=text]");
+  if (!form || !box) return;
+  if (event.target === box) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (box.value.trim()) form.requestSubmit();
+    }
+    return;
+  }
+  if (isEditable(event.target)) return;
+  const kind = NOTE_KEYS[event.key.toLowerCase()];
+  if (!kind) return;
+  event.preventDefault();
+  const select = form.querySelector("[name=kind]");
+  if (select) select.value = kind;
+  box.focus();
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") {
+    tick();
+    poll();
+  }
+  updateWakeLock();
+});
+
+tick();
+updateWakeLock();
+setInterval(tick, 1000);
+setInterval(poll, POLL_MS);

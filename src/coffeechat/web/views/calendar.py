@@ -1,0 +1,233 @@
+"""Calendar: busy calendars in, free slots for a day, chats out as .ics and a private feed."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from coffeechat.core.clock import local_today
+from coffeechat.core.ics import MAX_BYTES
+from coffeechat.services.calendars import (
+    add_feed,
+    chat_calendar,
+    delete_source,
+    feed_calendar,
+    fetch_feed,
+    free_day,
+    import_file,
+    owner_of_feed,
+    renew_feed_token,
+    revoke_feed_token,
+)
+from coffeechat.services.errors import DomainError
+from coffeechat.store.models import CalendarSource, Chat
+from coffeechat.web.forms import Form
+from coffeechat.web.shortcuts import INVALID, allow, preferences_of, show_domain_error, user_zone
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+class UploadForm(Form):
+    file = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text=f"Exported from your calendar program; at most {MAX_BYTES // 2**20} MB.",
+        error_messages={
+            "required": "Choose an .ics file to import.",
+            "empty": "The file is empty.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"{upload.name} is larger than {MAX_BYTES // 2**20} MB; export a shorter period "
+                "or a single calendar."
+            )
+        return upload
+
+
+class FeedForm(Form):
+    url = forms.CharField(
+        label="Feed address",
+        max_length=1000,
+        help_text="The secret iCal address from your calendar's settings (https:// or webcal://).",
+        error_messages={"required": "Paste the calendar's address."},
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    name = forms.CharField(label="Name", max_length=200, required=False)
+
+
+def _day_asked(request) -> date:
+    today = local_today(timezone.now(), user_zone(request))
+    asked = request.GET.get("day", "").strip()
+    if not asked:
+        return today
+    try:
+        return date.fromisoformat(asked)
+    except ValueError:
+        messages.warning(request, f"{asked!r} is not a day such as 2026-03-02; showing today.")
+        return today
+
+
+def _page(request, *, upload=None, feed=None, status: int = 200):
+    day = _day_asked(request)
+    sources = (
+        CalendarSource.objects.for_owner(request.user)
+        .annotate(block_count=Count("blocks"))
+        .order_by("name", "pk")
+    )
+    token = preferences_of(request).calendar_token
+    feed_url = ""
+    if token:
+        feed_url = request.build_absolute_uri(reverse("web:calendar_feed", args=[token]))
+    free = free_day(request.user, day)
+    tz = user_zone(request)
+    # The plan form reads its date and time in the user's zone, so the links carry local values.
+    slots = [(slot, slot.starts_at.astimezone(tz)) for slot in free.slots]
+    context = {
+        "free": free,
+        "slots": [
+            {"span": slot, "date": local.date().isoformat(), "time": f"{local:%H:%M}"}
+            for slot, local in slots
+        ],
+        "day": day,
+        "previous_day": date.fromordinal(day.toordinal() - 1),
+        "next_day": date.fromordinal(day.toordinal() + 1),
+        "contact": request.GET.get("contact", "").strip(),
+        "sources": sources,
+        "upload_form": upload or UploadForm(),
+        "feed_form": feed or FeedForm(),
+        "feed_url": feed_url,
+        "max_mb": MAX_BYTES // 2**20,
+    }
+    return render(request, "coffeechat/calendar/page.html", context, status=status)
+
+
+@allow("GET")
+def calendar_page(request):
+    return _page(request)
+
+
+@allow("POST")
+def calendar_upload(request):
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            source = import_file(request.user, upload.name, upload.read())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            count = source.blocks.count()
+            messages.success(request, f"Imported {count} busy blocks from {source.name}.")
+            return redirect("web:calendar")
+    return _page(request, upload=form, status=INVALID)
+
+
+@allow("POST")
+def calendar_feed_add(request):
+    form = FeedForm(request.POST)
+    if form.is_valid():
+        try:
+            source = add_feed(request.user, form.cleaned_data["url"], form.cleaned_data["name"])
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            # The feed is kept even when the first fetch fails: "Fetch now" can try again.
+            try:
+                count = fetch_feed(request.user, source)
+            except DomainError as error:
+                messages.error(
+                    request, f"Added {source.name}, but could not fetch it yet: {error.message}"
+                )
+            else:
+                messages.success(request, f"Added {source.name}: {count} busy blocks.")
+            return redirect("web:calendar")
+    return _page(request, feed=form, status=INVALID)
+
+
+def _source(request, code) -> CalendarSource:
+    return get_object_or_404(CalendarSource.objects.for_owner(request.user), code=code)
+
+
+@allow("POST")
+def calendar_source_fetch(request, code):
+    source = _source(request, code)
+    try:
+        count = fetch_feed(request.user, source)
+    except DomainError as error:
+        messages.error(request, f"{source.name} was not updated: {error.message}")
+    else:
+        messages.success(request, f"Fetched {source.name}: {count} busy blocks.")
+    return redirect("web:calendar")
+
+
+@allow("POST")
+def calendar_source_delete(request, code):
+    source = _source(request, code)
+    delete_source(request.user, source)
+    messages.success(request, f"Removed {source.name} and its busy blocks.")
+    return redirect("web:calendar")
+
+
+@allow("POST")
+def calendar_token(request):
+    action = request.POST.get("action")
+    if action == "revoke":
+        revoke_feed_token(request.user)
+        messages.success(request, "Turned the feed off; its old address no longer works.")
+    elif action in ("create", "regenerate"):
+        renew_feed_token(request.user)
+        if action == "regenerate":
+            messages.success(request, "Made a new feed address; the old one no longer works.")
+        else:
+            messages.success(request, "Your feed address is ready; add it to your calendar app.")
+    else:
+        messages.error(request, "Choose to create, renew or turn off the feed.")
+    return redirect(reverse("web:calendar") + "#subscribe")
+
+
+def _ics(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CALENDAR_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Calendar details are private: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@allow("GET")
+def chat_ics(request, code):
+    chat = get_object_or_404(
+        Chat.objects.for_owner(request.user).select_related("contact"), code=code
+    )
+    local = chat.starts_at.astimezone(user_zone(request))
+    name = slugify(chat.contact.name) or "contact"
+    return _ics(chat_calendar(request.user, chat), f"chat-{name}-{local:%Y-%m-%d}.ics")
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+# The calendar app that subscribes has no session: the secret in the address is the key.
+@login_not_required
+@allow("GET")
+def calendar_feed(request, token):
+    owner = owner_of_feed(token) if _TOKEN.match(token) else None
+    if owner is None:
+        raise Http404("No such calendar feed.")
+    response = _ics(feed_calendar(owner), "coffeechat.ics")
+    response["Content-Disposition"] = 'inline; filename="coffeechat.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,175 @@
+"""The live chat page: start, a calm countdown, the cues, one-tap outcomes and quick notes.
+
+Every action is a real form post that redirects back to the page, so it works without
+JavaScript. live.js posts the same forms with the partial header and swaps in the live panel it
+gets back; a client asking for JSON gets the state as JSON instead. state.json is what live.js
+polls so that two open tabs stay in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from coffeechat.services.errors import DomainError
+from coffeechat.services.live import (
+    LiveRefused,
+    end_chat,
+    extend,
+    live_state,
+    record_felt,
+    start_chat,
+    wrap_up_now,
+)
+from coffeechat.store.models import Chat, Note
+from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
+from coffeechat.web.shortcuts import INVALID, allow, save_note, wants_partial
+
+TEMPLATE = "coffeechat/live/page.html"
+# A refusal because of the chat's state (started already, not started yet) is a conflict; a bad
+# value is a plain invalid request.
+CONFLICT = 409
+RECENT_NOTES = 5
+
+
+def _chat(request, code) -> Chat:
+    return get_object_or_404(
+        Chat.objects.for_owner(request.user).select_related("contact"), code=code
+    )
+
+
+def countdown(seconds: float) -> str:
+    """``19:59`` or ``1:05:00``: what is left (or how far over) as the page's clock shows it."""
+    seconds = int(abs(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+def _context(request, chat: Chat, **extra) -> dict:
+    state = live_state(request.user, chat)
+    left = (state.target_end - state.now).total_seconds() if state.target_end else 0
+    notes = (Note.objects.for_owner(request.user).filter(chat=chat).order_by("-taken_at", "-pk"))[
+        :RECENT_NOTES
+    ]
+    return {
+        "chat": chat,
+        "state": state,
+        # The real length waits for the felt one, unless the user chose to skip the question.
+        "reveal": state.felt_minutes is not None or request.GET.get("reveal") == "1",
+        "felt_form": extra.pop("felt_form", None) or FeltForm(),
+        "note_form": extra.pop("note_form", None) or NoteForm(),
+        "notes": notes,
+        # Without JavaScript the clock shows what was left when the page was made.
+        "countdown": countdown(left),
+        "note_action": reverse("web:live_note", args=[chat.code]),
+        **extra,
+    }
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@allow("GET")
+def live_page(request, code):
+    chat = _chat(request, code)
+    piece = next((name for name in ("live", "notes") if wants_partial(request, name)), "")
+    template = TEMPLATE + (f"#{piece}" if piece else "")
+    return render(request, template, _context(request, chat))
+
+
+@allow("GET")
+def live_state_json(request, code):
+    chat = _chat(request, code)
+    response = JsonResponse(live_state(request.user, chat).as_dict())
+    # Polled every few seconds; a cached answer would show another tab's old state.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _act(request, code, action: Callable[[Chat], object], done: str, *, form=None):
+    """Run one live action and answer the way the caller asked: JSON, partial or redirect."""
+    chat = _chat(request, code)
+    problem = ""
+    status = 200
+    if form is not None and not form.is_valid():
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+        status = INVALID
+    else:
+        try:
+            action(chat)
+        except DomainError as error:
+            problem = error.message
+            status = CONFLICT if isinstance(error, LiveRefused) else INVALID
+    chat = _chat(request, code)
+    back = reverse("web:live", args=[chat.code])
+    if _wants_json(request):
+        body = {"ok": not problem, "state": live_state(request.user, chat).as_dict()}
+        if problem:
+            body["error"] = problem
+        return JsonResponse(body, status=status)
+    if wants_partial(request, "live"):
+        extra: dict = {"problem": problem} if problem else {"done": done}
+        if problem and isinstance(form, FeltForm):
+            extra["felt_form"] = form
+        return render(request, TEMPLATE + "#live", _context(request, chat, **extra), status=status)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+@allow("POST")
+def live_start(request, code):
+    return _act(request, code, lambda chat: start_chat(request.user, chat), "Started. Say it now.")
+
+
+@allow("POST")
+def live_extend(request, code):
+    form = ExtendForm(request.POST)
+
+    def action(chat: Chat) -> None:
+        extend(request.user, chat, form.cleaned_data["who"], form.cleaned_data["minutes"])
+
+    return _act(request, code, action, "Extension recorded.", form=form)
+
+
+@allow("POST")
+def live_wrap(request, code):
+    return _act(request, code, lambda chat: wrap_up_now(request.user, chat), "Wrapping up now.")
+
+
+@allow("POST")
+def live_end(request, code):
+    return _act(request, code, lambda chat: end_chat(request.user, chat), "Ended.")
+
+
+@allow("POST")
+def live_felt(request, code):
+    form = FeltForm(request.POST)
+
+    def action(chat: Chat) -> None:
+        record_felt(request.user, chat, form.cleaned_data["minutes"])
+
+    return _act(request, code, action, "Thanks. Here is how long it really took.", form=form)
+
+
+@allow("POST")
+def live_note(request, code):
+    chat = _chat(request, code)
+    return save_note(
+        request,
+        contact=chat.contact,
+        chat=chat,
+        template=TEMPLATE,
+        context_for=lambda form, **extra: _context(request, chat, note_form=form, **extra),
+        back_to=reverse("web:live", args=[chat.code]),
+    )

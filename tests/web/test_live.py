@@ -1,0 +1,382 @@
+"""The live chat page: owner isolation, methods, CSRF, actions with and without JavaScript."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from coffeechat.services.live import end_chat, start_chat
+from coffeechat.store.models import Chat, ChatEvent, Note
+from tests.services.prefs import set_preferences
+from tests.web.conftest import NOW, make_chat, make_contact, text_of
+
+PARTIAL = {"HTTP_X_COFFEECHAT_PARTIAL": "live"}
+JSON = {"HTTP_ACCEPT": "application/json"}
+POSTS = ["start/", "extend/", "wrap/", "end/", "felt/", "notes/"]
+
+
+@pytest.fixture
+def ada(alice):
+    return make_contact(alice, "Ada Lovelace")
+
+
+@pytest.fixture
+def chat(alice, ada):
+    # Planned for the fixed "now" (Monday 09:00 UTC), so it can start at once.
+    return make_chat(alice, ada, NOW, agreed_minutes=20, buffer_minutes=15)
+
+
+def url(chat, suffix: str = "") -> str:
+    return f"/chats/{chat.code}/live/{suffix}"
+
+
+def later(time_machine, minutes: float) -> None:
+    time_machine.move_to(NOW + timedelta(minutes=minutes), tick=False)
+
+
+# Owner isolation, methods and CSRF.
+
+
+@pytest.mark.parametrize("suffix", ["", "state.json"])
+def test_another_users_live_page_and_state_are_not_found(chat, bob_client, suffix):
+    assert bob_client.get(url(chat, suffix)).status_code == 404
+
+
+@pytest.mark.parametrize("suffix", POSTS)
+def test_another_user_cannot_act_on_a_chat(chat, bob_client, suffix):
+    response = bob_client.post(
+        url(chat, suffix), {"who": "they", "minutes": "5", "text": "x", "kind": "insight"}
+    )
+    assert response.status_code == 404
+    chat.refresh_from_db()
+    assert chat.status == "planned" and chat.actual_start is None
+    assert not ChatEvent.objects.exists() and not Note.objects.exists()
+
+
+@pytest.mark.parametrize("suffix", ["", "state.json", *POSTS])
+def test_an_unknown_chat_is_not_found(alice_client, suffix):
+    fake = f"/chats/{uuid.uuid4()}/live/{suffix}"
+    method = alice_client.get if suffix in ("", "state.json") else alice_client.post
+    assert method(fake).status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["", "state.json"])
+def test_the_page_and_the_state_refuse_a_post(chat, alice_client, suffix):
+    response = alice_client.post(url(chat, suffix))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("suffix", POSTS)
+def test_actions_refuse_a_get(chat, alice_client, suffix):
+    response = alice_client.get(url(chat, suffix))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+@pytest.mark.parametrize("suffix", POSTS)
+def test_actions_need_the_csrf_token(alice, chat, suffix):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(url(chat, suffix)).status_code == 403
+    chat.refresh_from_db()
+    assert chat.status == "planned"
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(chat, client):
+    response = client.get(url(chat))
+    assert response.status_code == 302
+    assert "/signin/" in response["Location"]
+
+
+def test_every_form_on_the_page_carries_a_csrf_token(alice, chat, alice_client):
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat)))
+    # Sign out, the four outcomes and the notes form.
+    assert page.count('method="post"') == page.count('name="csrfmiddlewaretoken"') == 6
+
+
+# The page, before and during the chat.
+
+
+def test_a_planned_chat_shows_start(chat, alice_client):
+    page = text_of(alice_client.get(url(chat)))
+    assert f'action="/chats/{chat.code}/live/start/"' in page
+    assert ">Start</button>" in page
+    assert "Planned for 09:00, 20 minutes, then 15 minutes kept free." in page
+
+
+def test_a_chat_far_off_explains_the_window_instead_of_start(alice, ada, alice_client):
+    far = make_chat(alice, ada, NOW + timedelta(days=3))
+    page = text_of(alice_client.get(url(far)))
+    assert ">Start</button>" not in page
+    assert "from an hour before that time until three hours after" in page
+
+
+def test_starting_without_javascript_redirects_to_the_page_with_the_confirm_line(
+    alice, chat, alice_client
+):
+    set_preferences(alice, clock_format="12")
+    response = alice_client.post(url(chat, "start/"))
+    assert response.status_code == 302 and response["Location"] == url(chat)
+    page = text_of(alice_client.get(url(chat)))
+    assert "It&#x27;s 9:00 am now. We said 20 minutes, so until 9:20 am." in page
+    assert 'data-ends-at="2026-03-02T09:20:00.000Z"' in page
+    assert 'data-wrapup-at="2026-03-02T09:15:00.000Z"' in page
+    assert "20:00" in page  # the clock as the page was made
+    assert "Started. Say it now." in page
+
+
+def test_starting_with_javascript_returns_the_live_panel_only(chat, alice_client):
+    response = alice_client.post(url(chat, "start/"), **PARTIAL)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert page.lstrip().startswith("<section")
+    assert "data-live-panel" in page and "<html" not in page
+    assert "It&#x27;s 09:00 now." in page
+
+
+def test_starting_twice_answers_a_conflict_with_the_reason(chat, alice_client):
+    alice_client.post(url(chat, "start/"))
+    response = alice_client.post(url(chat, "start/"), **PARTIAL)
+    assert response.status_code == 409
+    assert "This chat is already live; it started at 09:00." in text_of(response)
+    redirected = alice_client.post(url(chat, "start/"), follow=True)
+    assert "This chat is already live" in text_of(redirected)
+
+
+def test_ending_before_starting_says_to_press_start(chat, alice_client):
+    response = alice_client.post(url(chat, "end/"), **JSON)
+    assert response.status_code == 409
+    body = json.loads(response.content)
+    assert body["ok"] is False
+    assert body["error"] == "This chat has not started yet; press Start before you end."
+
+
+def test_a_second_live_chat_is_refused_on_the_page(alice, ada, chat, alice_client):
+    other = make_chat(alice, make_contact(alice, "Bea Byron"), NOW + timedelta(minutes=5))
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(url(other)))
+    assert "Your chat with Ada Lovelace is still live." in page
+    response = alice_client.post(url(other, "start/"), follow=True)
+    assert "Your chat with Ada Lovelace is still live." in text_of(response)
+
+
+def test_the_cues_are_hidden_until_their_time_on_the_server_too(
+    alice, chat, alice_client, time_machine
+):
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat)))
+    assert 'data-cue="wrap_up" role="status" hidden' in page
+    later(time_machine, 16)
+    page = text_of(alice_client.get(url(chat)))
+    assert 'data-cue="wrap_up" role="status">' in page
+    assert "About 5 minutes to go." in page
+    later(time_machine, 21)
+    page = text_of(alice_client.get(url(chat)))
+    assert 'data-check-in="check_in_room">' in page
+    assert "1:00" in page and ">over<" in page
+
+
+def test_the_check_in_closes_when_the_next_chat_leaves_no_room(
+    alice, ada, chat, alice_client, time_machine
+):
+    make_chat(alice, make_contact(alice, "Bea Byron"), NOW + timedelta(minutes=35))
+    start_chat(alice, chat)
+    later(time_machine, 20)
+    page = text_of(alice_client.get(url(chat)))
+    assert 'data-check-in="check_in_close"' in page
+    assert "Check in: time to close" in page
+    assert "Close your notebook" in page
+    assert "Next: your chat with Bea Byron at 09:35." in page
+
+
+def test_an_extension_moves_the_end_and_shows_in_the_log(alice, chat, alice_client):
+    start_chat(alice, chat)
+    response = alice_client.post(url(chat, "extend/"), {"who": "they", "minutes": "5"}, **PARTIAL)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert 'data-ends-at="2026-03-02T09:25:00.000Z"' in page
+    assert "They wanted to continue: 5 more minutes" in page
+    chat.refresh_from_db()
+    assert (chat.extension, chat.extension_minutes) == ("they_asked", 5)
+
+
+def test_the_extension_buttons_use_the_preferred_minutes(alice, chat, alice_client):
+    set_preferences(alice, extend_minutes=10)
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat)))
+    assert "They want to continue (+10 min)" in page
+    assert "I asked to continue (+10 min)" in page
+    assert ">Wrap up now</button>" in page and ">End</button>" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"who": "nobody", "minutes": "5"}, "Select a valid choice."),
+        ({"who": "me", "minutes": "0"}, "Use at least 1 minutes."),
+        ({"who": "me", "minutes": "lots"}, "Enter a whole number of minutes"),
+        ({}, "Say who asked to continue."),
+    ],
+)
+def test_a_bad_extension_is_refused_with_a_message(alice, chat, alice_client, data, message):
+    start_chat(alice, chat)
+    response = alice_client.post(url(chat, "extend/"), data, **PARTIAL)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    chat.refresh_from_db()
+    assert chat.extension_minutes == 0
+
+
+def test_wrap_up_now_brings_the_cue_forward(alice, chat, alice_client, time_machine):
+    start_chat(alice, chat)
+    later(time_machine, 5)
+    response = alice_client.post(url(chat, "wrap/"), follow=True)
+    page = text_of(response)
+    assert "Wrapping up now." in page
+    assert 'data-ends-at="2026-03-02T09:10:00.000Z"' in page
+    assert 'aria-pressed="true"' in page
+
+
+def test_the_end_asks_how_long_it_felt_before_showing_the_real_length(
+    alice, chat, alice_client, time_machine
+):
+    start_chat(alice, chat)
+    later(time_machine, 23)
+    page = text_of(alice_client.post(url(chat, "end/"), **PARTIAL))
+    assert "How long did that feel?" in page
+    assert "It really lasted" not in page and "23 minutes" not in page
+    page = text_of(alice_client.get(url(chat)))
+    assert "How long did that feel?" in page and "It really lasted" not in page
+    state = json.loads(alice_client.get(url(chat, "state.json")).content)
+    assert state["real_minutes"] is None
+
+    page = text_of(alice_client.post(url(chat, "felt/"), {"minutes": "18"}, **PARTIAL))
+    assert "It felt like <strong>18 minutes</strong>" in page
+    assert "It really lasted <strong data-real-length>23 minutes</strong>" in page
+    assert "How long did that feel?" not in page
+
+
+def test_skipping_the_felt_question_reveals_the_length(alice, chat, alice_client, time_machine):
+    start_chat(alice, chat)
+    later(time_machine, 21)
+    end_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat) + "?reveal=1"))
+    assert "It really lasted <strong data-real-length>21 minutes</strong>" in page
+
+
+@pytest.mark.parametrize(("minutes", "message"), [("0", "Use at least 1"), ("", "Enter a number")])
+def test_a_bad_felt_length_is_refused(alice, chat, alice_client, time_machine, minutes, message):
+    start_chat(alice, chat)
+    later(time_machine, 21)
+    end_chat(alice, chat)
+    response = alice_client.post(url(chat, "felt/"), {"minutes": minutes}, **PARTIAL)
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+def test_a_cancelled_chat_has_nothing_to_run(alice, chat, alice_client):
+    from coffeechat.services.chats import cancel_chat
+
+    cancel_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat)))
+    assert "This chat is cancelled; there is nothing to run live." in page
+    response = alice_client.post(url(chat, "start/"), **JSON)
+    assert response.status_code == 409
+    assert "was cancelled" in json.loads(response.content)["error"]
+
+
+# state.json, for polling.
+
+
+def test_the_state_is_json_with_absolute_times_and_no_caching(alice, chat, alice_client):
+    start_chat(alice, chat)
+    response = alice_client.get(url(chat, "state.json"))
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    state = json.loads(response.content)
+    assert state["status"] == "live" and state["phase"] == "running"
+    assert state["actual_start"] == "2026-03-02T09:00:00.000Z"
+    assert state["target_end"] == "2026-03-02T09:20:00.000Z"
+    assert state["wrap_up_at"] == "2026-03-02T09:15:00.000Z"
+    assert state["scripts"]["confirm"].startswith("It's 09:00 now.")
+    assert state["flexibility_minutes"] is None and state["check_in"] == "check_in_room"
+
+
+def test_the_state_version_changes_when_another_tab_acts(alice, chat, alice_client):
+    first = json.loads(alice_client.get(url(chat, "state.json")).content)["version"]
+    alice_client.post(url(chat, "start/"))
+    second = json.loads(alice_client.get(url(chat, "state.json")).content)["version"]
+    assert first != second
+
+
+def test_actions_answer_json_when_asked(chat, alice_client):
+    response = alice_client.post(url(chat, "start/"), **JSON)
+    body = json.loads(response.content)
+    assert response.status_code == 200 and body["ok"] is True
+    assert body["state"]["status"] == "live"
+
+
+# Quick notes.
+
+
+def test_a_quick_note_is_kept_and_the_page_comes_back(chat, alice_client):
+    response = alice_client.post(url(chat, "notes/"), {"kind": "memorable", "text": "Maps!"})
+    assert response["Location"] == url(chat) + "#notes"
+    note = Note.objects.get()
+    assert (note.kind, note.text, note.chat) == ("memorable", "Maps!", chat)
+
+
+def test_a_quick_note_with_javascript_returns_the_notes_section(chat, alice_client):
+    response = alice_client.post(
+        url(chat, "notes/"),
+        {"kind": "referral", "text": "Talk to Grace"},
+        HTTP_X_COFFEECHAT_PARTIAL="notes",
+    )
+    page = text_of(response)
+    assert page.lstrip().startswith("<section") and "Talk to Grace" in page
+    assert "Note added." in page
+
+
+def test_an_empty_quick_note_is_refused(chat, alice_client):
+    response = alice_client.post(url(chat, "notes/"), {"kind": "insight", "text": "  "})
+    assert response.status_code == 400
+    assert not Note.objects.exists()
+
+
+def test_the_page_lists_the_keyboard_shortcuts(chat, alice_client):
+    page = text_of(alice_client.get(url(chat)))
+    assert "<kbd>i</kbd> insight" in page and "<kbd>q</kbd> question" in page
+
+
+# The way in from the chat page.
+
+
+def test_the_chat_page_offers_go_live_when_the_chat_can_start(chat, alice_client):
+    page = text_of(alice_client.get(f"/chats/{chat.code}/"))
+    assert f'href="/chats/{chat.code}/live/">Go live</a>' in page
+
+
+def test_the_chat_page_offers_open_live_page_while_live(alice, chat, alice_client):
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(f"/chats/{chat.code}/"))
+    assert f'href="/chats/{chat.code}/live/">Open live page</a>' in page
+
+
+def test_the_chat_page_offers_nothing_live_for_a_chat_days_away(alice, ada, alice_client):
+    far = make_chat(alice, ada, NOW + timedelta(days=3))
+    page = text_of(alice_client.get(f"/chats/{far.code}/"))
+    assert "Go live" not in page and "Open live page" not in page
+
+
+def test_the_live_page_reads_in_few_queries(alice, chat, alice_client):
+    from tests.web.conftest import count_queries
+
+    start_chat(alice, chat)
+    assert count_queries(alice_client, url(chat)) <= 20
+    assert Chat.objects.get().status == "live"
