@@ -16,6 +16,7 @@ from coffeechat.services.chats import (
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput, SlotTaken
+from coffeechat.services.live import start_chat
 from coffeechat.store.models import Chat, Note
 from tests.services.prefs import set_preferences
 
@@ -129,6 +130,16 @@ def test_a_held_chat_cannot_change(alice, ada, time_machine):
     record_held(alice, chat, HeldChat(TEN, TEN + timedelta(minutes=20)))
     with pytest.raises(InvalidInput, match="held"):
         change_chat(alice, chat, ChatPlan(ada, TEN + timedelta(days=1)))
+
+
+def test_a_chat_under_way_cannot_change(alice, ada, time_machine):
+    time_machine.move_to(TEN, tick=False)
+    chat = plan_chat(alice, ChatPlan(ada, TEN))
+    chat = start_chat(alice, chat)
+    with pytest.raises(InvalidInput, match="under way; end it on its live page"):
+        change_chat(alice, chat, ChatPlan(ada, TEN + timedelta(days=1)))
+    chat.refresh_from_db()
+    assert chat.starts_at == TEN
 
 
 def test_cancelling_keeps_the_reason_tidy(alice, ada):

@@ -131,7 +131,10 @@ def change_chat(owner, chat: Chat, plan: ChatPlan, *, allow_overlap: bool = Fals
     """Change a planned chat's time, length, buffer or place."""
     if chat.owner_id != owner.pk:
         raise InvalidInput("That chat is not yours.")
-    if chat.status in (Chat.Status.CANCELLED, Chat.Status.HELD):
+    if chat.status == Chat.Status.LIVE:
+        # The live page's clock works from the start and length it confirmed out loud.
+        raise InvalidInput("This chat is under way; end it on its live page before changing it.")
+    if chat.status != Chat.Status.PLANNED:
         raise InvalidInput(f"This chat is {chat.get_status_display().lower()}; it cannot change.")
     fields = _checked(owner, plan)
     if not allow_overlap:
