@@ -37,6 +37,15 @@ def test_it_lists_todays_chats_with_name_time_and_a_link(alice, alice_client):
     assert f'href="/chats/{chat.code}/"' in page
 
 
+def test_a_chat_about_to_start_can_go_live_from_the_home_page(alice, alice_client):
+    soon = make_chat(alice, make_contact(alice, "Ada Lovelace"), NOW + timedelta(minutes=10))
+    later = make_chat(alice, make_contact(alice, "Bea Smith"), NOW + timedelta(hours=5))
+    page = text_of(alice_client.get("/"))
+    assert f'href="/chats/{soon.code}/live/"' in page
+    assert 'aria-label="Go live with Ada Lovelace"' in page
+    assert f'href="/chats/{later.code}/live/"' not in page
+
+
 def test_it_shows_times_in_the_users_zone_and_clock(alice, alice_client):
     move_to_zone(alice, "America/New_York", clock_format="12")
     ada = make_contact(alice, "Ada Lovelace")
