@@ -6,6 +6,8 @@ import pytest
 
 from coffeechat.core.clock import ChatSpan
 from coffeechat.services.chats import (
+    MAX_BUFFER_MINUTES,
+    MAX_CHAT_MINUTES,
     ChatPlan,
     add_note,
     cancel_chat,
@@ -17,6 +19,7 @@ from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput, SlotTaken
 from coffeechat.services.live import start_chat
+from coffeechat.store.managers import LONGEST_BUFFERED_CHAT
 from coffeechat.store.models import Chat, Note
 from tests.services.prefs import set_preferences
 
@@ -199,3 +202,8 @@ def test_a_note_must_belong_to_the_chats_contact(alice, ada, bea):
     chat = plan_chat(alice, ChatPlan(ada, TEN))
     with pytest.raises(InvalidInput, match="does not belong"):
         add_note(alice, bea, "Wrong person", chat=chat)
+
+
+def test_collision_look_ups_reach_back_as_far_as_the_longest_chat_allowed():
+    longest = timedelta(minutes=MAX_CHAT_MINUTES + MAX_BUFFER_MINUTES)
+    assert longest <= LONGEST_BUFFERED_CHAT

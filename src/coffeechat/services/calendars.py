@@ -48,8 +48,6 @@ _SCHEMES = {"http", "https"}
 # The subscription feed carries chats from this far back; older ones only clutter a phone.
 FEED_HISTORY = timedelta(days=365)
 THANK_YOU_AFTER = timedelta(hours=24)
-# The longest a chat and its buffer can last (services.chats refuses more).
-_LONGEST_SPAN = timedelta(minutes=480)
 
 
 def import_window(now: datetime) -> Span:
@@ -304,15 +302,7 @@ def free_day(
         starts_at__lt=hours.ends_at, ends_at__gt=hours.starts_at
     )
     taken = [Span(block.starts_at, block.ends_at, block.title or "Busy") for block in blocks]
-    chats = (
-        Chat.objects.for_owner(owner)
-        .filter(
-            status__in=(Chat.Status.PLANNED, Chat.Status.LIVE),
-            starts_at__lt=hours.ends_at,
-            starts_at__gt=hours.starts_at - _LONGEST_SPAN,
-        )
-        .select_related("contact")
-    )
+    chats = Chat.objects.for_owner(owner).reaching_into(hours.starts_at, hours.ends_at)
     for chat in chats:
         span = ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
         taken.append(Span(chat.starts_at, span.free_at, f"Chat with {chat.contact.name}"))

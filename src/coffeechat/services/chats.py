@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +17,6 @@ from coffeechat.store.models import Chat, Contact, Note
 
 MAX_CHAT_MINUTES = 240
 MAX_BUFFER_MINUTES = 240
-# A buffered chat never spans more than this, so collision look-ups only scan a bounded window.
-_LONGEST_SPAN = timedelta(minutes=MAX_CHAT_MINUTES + MAX_BUFFER_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -78,15 +76,7 @@ def span_of(chat: Chat) -> ChatSpan:
 
 def collisions(owner, span: ChatSpan, *, excluding: Chat | None = None) -> list[Chat]:
     """The owner's planned chats whose buffered span overlaps ``span``'s."""
-    nearby = (
-        Chat.objects.for_owner(owner)
-        .filter(
-            status__in=(Chat.Status.PLANNED, Chat.Status.LIVE),
-            starts_at__lt=span.free_at,
-            starts_at__gt=span.starts_at - _LONGEST_SPAN,
-        )
-        .select_related("contact")
-    )
+    nearby = Chat.objects.for_owner(owner).reaching_into(span.starts_at, span.free_at)
     if excluding is not None:
         nearby = nearby.exclude(pk=excluding.pk)
     return [chat for chat in nearby if span.collides_with(span_of(chat))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 
 
@@ -19,7 +21,23 @@ class ContactQuerySet(OwnedQuerySet):
         return self.filter(merged_into__isnull=True)
 
 
+# The longest a chat plus its buffer may last (services.chats allows 240 + 240 minutes), so a
+# look-up for chats reaching into a window only scans that far back.
+LONGEST_BUFFERED_CHAT = timedelta(minutes=480)
+
+
 class ChatQuerySet(OwnedQuerySet):
+    def reaching_into(self, start, end) -> ChatQuerySet:
+        """Planned or live chats whose buffered span may overlap ``[start, end)``.
+
+        A candidate list: callers compare the exact spans, which need each chat's minutes.
+        """
+        return self.filter(
+            status__in=("planned", "live"),
+            starts_at__lt=end,
+            starts_at__gt=start - LONGEST_BUFFERED_CHAT,
+        ).select_related("contact")
+
     def starting_between(self, start, end) -> ChatQuerySet:
         return self.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
 
