@@ -153,9 +153,10 @@ def test_another_users_chat_is_not_exported(bob, chat):
 
 def test_the_feed_holds_every_chat_and_asks_to_be_refreshed(alice, chat):
     plan_chat(alice, ChatPlan(chat.contact, START + timedelta(days=7)))
+    plan_chat(alice, ChatPlan(chat.contact, START - timedelta(days=3 * 365)))
     calendar = vobject.readOne(feed_calendar(alice, now=NOW).decode())
     summaries = [event.summary.value for event in calendar.vevent_list]
-    assert summaries.count("Coffee chat with Ada Lovelace") == 2
+    assert summaries.count("Coffee chat with Ada Lovelace") == 3
     assert calendar.x_wr_calname.value == "coffeechat: my chats"
 
 

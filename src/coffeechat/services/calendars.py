@@ -45,8 +45,6 @@ WINDOW_BEFORE = timedelta(days=30)
 WINDOW_AFTER = timedelta(days=180)
 FETCH_TIMEOUT = 10.0  # seconds without an answer before a feed counts as unreachable
 _SCHEMES = {"http", "https"}
-# The subscription feed carries chats from this far back; older ones only clutter a phone.
-FEED_HISTORY = timedelta(days=365)
 THANK_YOU_AFTER = timedelta(hours=24)
 
 
@@ -400,11 +398,10 @@ def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
 
 
 def feed_calendar(owner, *, now: datetime | None = None) -> bytes:
-    """The subscription feed: the owner's chats of the past year and every later one."""
+    """The subscription feed: every chat of the owner, past ones included."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
-    chats = _chats(owner).filter(starts_at__gte=now - FEED_HISTORY)
-    entries = _entries(owner, chats, preferences)
+    entries = _entries(owner, _chats(owner), preferences)
     return write_calendar(entries, now=now, name="coffeechat: my chats")
 
 
