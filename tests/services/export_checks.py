@@ -22,6 +22,7 @@ LISTS = (
     "contacts",
     "outreaches",
     "stories",
+    "questions",
     "pitches",
     "chats",
     "chat_events",

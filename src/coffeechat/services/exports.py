@@ -35,6 +35,7 @@ from coffeechat.store.models import (
     Outreach,
     Pitch,
     Preferences,
+    Question,
     Referral,
     ScriptTemplate,
     Story,
@@ -116,6 +117,7 @@ SECTIONS: tuple[Section, ...] = (
         ("contact",),
     ),
     Section("stories", Story, ("title", "situation", "action", "result", "tags")),
+    Section("questions", Question, ("theme", "text")),
     Section("pitches", Pitch, ("kind", "text")),
     Section(
         "chats",

@@ -110,6 +110,8 @@ class Contact(Owned):
     tags = models.JSONField(default=list, blank=True)
     how_we_met = models.TextField(blank=True)
     research_notes = models.TextField(blank=True)
+    # Markdown rendered and sanitised when saved: rendering costs far more than reading it back.
+    research_notes_html = models.TextField(blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
@@ -199,6 +201,28 @@ class Pitch(Owned):
         return self.get_kind_display()
 
 
+class Question(Owned):
+    """A question of the user's own for their question bank, filed under a theme."""
+
+    class Theme(models.TextChoices):
+        TRENDS = "trends", "Trends"
+        INSIGHTS = "insights", "Insights"
+        ADVICE = "advice", "Advice"
+        RESOURCES = "resources", "Resources"
+        ASSIGNMENTS = "assignments", "Assignments"
+        CULTURE = "culture", "Culture"
+        OWN = "own", "My own"
+
+    theme = models.CharField(max_length=16, choices=Theme, default=Theme.OWN)
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["theme", "text"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Chat(Owned):
     """One informational interview, with its plan, its clock and its prep."""
 
@@ -242,10 +266,13 @@ class Chat(Owned):
     extension = models.CharField(max_length=16, choices=Extension, default=Extension.NONE)
     extension_minutes = models.PositiveSmallIntegerField(default=0)
     felt_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Prep: what the user brings.
+    # Prep: what the user brings. Markdown, rendered and sanitised into the *_html fields on save.
     research_notes = models.TextField(blank=True)
+    research_notes_html = models.TextField(blank=True, editable=False)
     hypothesis = models.TextField(blank=True)
+    hypothesis_html = models.TextField(blank=True, editable=False)
     ask = models.TextField(blank=True)
+    ask_html = models.TextField(blank=True, editable=False)
     questions = models.JSONField(default=list, blank=True)
     logistics = models.JSONField(default=dict, blank=True)
     stories = models.ManyToManyField(Story, blank=True, related_name="chats")
@@ -329,6 +356,7 @@ class Note(Owned):
     )
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.INSIGHT)
     text = models.TextField()
+    text_html = models.TextField(blank=True, editable=False)  # rendered Markdown, sanitised
     taken_at = models.DateTimeField()
 
     class Meta:
