@@ -76,8 +76,10 @@ def test_it_leaves_out_cancelled_chats_and_tomorrows(alice, alice_client):
     cancel_chat(alice, make_chat(alice, ada, NOW + timedelta(hours=2)))
     make_chat(alice, make_contact(alice, "Tomorrow Person"), NOW + timedelta(days=1))
     page = text_of(alice_client.get("/"))
+    # Tomorrow's chat may show further down, among the chats not prepared yet.
+    today = page[page.index('id="chats-today"') : page.index('id="follow-ups-due"')]
     assert "Ada Lovelace" not in page
-    assert "Tomorrow Person" not in page
+    assert "Tomorrow Person" not in today
 
 
 def test_follow_ups_come_overdue_first_with_a_countdown(alice, alice_client):

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from coffeechat import __version__
+from coffeechat.cli.brief import brief
 from coffeechat.cli.demo import demo
 from coffeechat.cli.export import export
 from coffeechat.cli.serve import serve
@@ -45,6 +46,7 @@ cli.add_command(serve)
 cli.add_command(demo)
 cli.add_command(today)
 cli.add_command(export)
+cli.add_command(brief)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.calendars import busy_collisions
 from coffeechat.services.errors import InvalidInput, SlotTaken
+from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, Contact, Note
 
 MAX_CHAT_MINUTES = 240
@@ -177,5 +178,6 @@ def add_note(
         chat=chat,
         kind=kind,
         text=text,
+        text_html=rendered(text),
         taken_at=taken_at or timezone.now(),
     )

@@ -12,6 +12,7 @@ from coffeechat.core.clock import is_time_zone
 from coffeechat.core.text import clean_line, split_list
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.organisations import organisation_named
+from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Contact
 
 
@@ -56,6 +57,8 @@ def _cleaned(details: ContactDetails) -> dict:
         "tags": split_list(",".join(details.tags)),
         "how_we_met": details.how_we_met.strip(),
         "research_notes": details.research_notes.strip(),
+        # Rendered once here, so every page shows the same sanitised HTML without re-rendering.
+        "research_notes_html": rendered(details.research_notes),
         "keep_in_touch_days": details.keep_in_touch_days,
     }
 

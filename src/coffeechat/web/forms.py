@@ -15,6 +15,7 @@ from coffeechat.core.live import ScriptError, check_script
 from coffeechat.core.text import split_list
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
 from coffeechat.services.contacts import ContactDetails
+from coffeechat.services.library import StoryDetails
 from coffeechat.services.preferences import (
     MAX_EXTEND_MINUTES,
     MAX_WRAPUP_MINUTES,
@@ -25,6 +26,7 @@ from coffeechat.services.preferences import (
 from coffeechat.store.models import Chat, Contact, Note, Preferences, ScriptTemplate
 
 LIST_HELP = "One per line, or separated by commas."
+MARKDOWN_HELP = "Markdown works: *emphasis*, lists, links."
 
 
 class Renderer(DjangoTemplates):
@@ -112,7 +114,10 @@ class ContactForm(Form):
         label="How we met", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     research_notes = forms.CharField(
-        label="Research notes", required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label="Research notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HELP,
     )
 
     def clean_emails(self) -> list[str]:
@@ -314,6 +319,7 @@ class NoteForm(Form):
         label="Note",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=MARKDOWN_HELP,
         error_messages={"required": "Write something before saving the note."},
     )
 
@@ -455,3 +461,56 @@ class ScriptsForm(Form):
             except ScriptError as error:
                 self.add_error(kind, str(error))
         return data
+
+
+class PitchForm(Form):
+    # Not required here: the service says what is wrong with an empty or enormous pitch, in the
+    # same words the CLI would use.
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class StoryForm(Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Give the story a title."},
+        help_text="A few words you would recognise it by, e.g. “Rescued the spring launch”.",
+    )
+    situation = forms.CharField(
+        label="Situation",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was at stake, in a sentence or two.",
+    )
+    action = forms.CharField(
+        label="What I did",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    result = forms.CharField(
+        label="Result",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What came of it; numbers help.",
+    )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        help_text=LIST_HELP + " Tags help rank the story for each chat.",
+    )
+
+    def details(self) -> StoryDetails:
+        """The form's values as the library service takes them."""
+        data = self.cleaned_data
+        return StoryDetails(
+            title=data["title"],
+            situation=data["situation"],
+            action=data["action"],
+            result=data["result"],
+            tags=tuple(split_list(data["tags"])),
+        )

@@ -6,13 +6,16 @@ from django.urls import path, re_path
 
 from coffeechat.web.views import (
     auth,
+    brief,
     calendar,
     chats,
     contacts,
     home,
+    library,
     live,
     organisations,
     preferences,
+    prep,
     reflection,
     scripts,
     trainer,
@@ -77,4 +80,13 @@ urlpatterns = [
     path("trainer/<uuid:code>/", trainer.trial, name="trial"),
     path("trainer/<uuid:code>/stop/", trainer.trial_stop, name="trial_stop"),
     path("reflection/", reflection.reflection, name="reflection"),
+    # Preparing a chat, and its printable one-page brief.
+    path("chats/<uuid:code>/prep/", prep.prep, name="prep"),
+    path("chats/<uuid:code>/brief/", brief.brief, name="brief"),
+    # The library: pitch and success stories, told in every chat.
+    path("library/", library.library, name="library"),
+    path("library/pitch/<str:kind>/", library.pitch_save, name="pitch_save"),
+    path("library/stories/new/", library.story_new, name="story_new"),
+    path("library/stories/<uuid:code>/edit/", library.story_edit, name="story_edit"),
+    path("library/stories/<uuid:code>/delete/", library.story_delete, name="story_delete"),
 ]

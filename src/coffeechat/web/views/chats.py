@@ -14,6 +14,8 @@ from django.utils import timezone
 from coffeechat.core.clock import local_today, zone
 from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
 from coffeechat.services.errors import DomainError, SlotTaken
+from coffeechat.services.prep import readiness_of
+from coffeechat.services.ranking import ranked_stories
 from coffeechat.services.reflection import buffer_suggestion, reflection_for
 from coffeechat.store.models import Chat, Contact, Note
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
@@ -156,6 +158,8 @@ def _detail(request, chat: Chat, note_form: NoteForm, **extra) -> dict:
         "note_form": note_form,
         "note_action": reverse("web:chat_note", args=[chat.code]),
         "reflection": reflection_for(request.user, chat),
+        "prep_readiness": readiness_of(request.user, chat),
+        "ranked_stories": ranked_stories(request.user, chat),
         **extra,
     }
 

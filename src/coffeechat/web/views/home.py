@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from coffeechat.services.agenda import today
+from coffeechat.services.prep import unprepared_upcoming
 from coffeechat.store.models import Contact
 from coffeechat.web.shortcuts import allow
 
@@ -18,4 +19,9 @@ def home(request):
         and not agenda.follow_ups
         and not Contact.objects.for_owner(request.user).exists()
     )
-    return render(request, "coffeechat/home.html", {"agenda": agenda, "is_new": is_new})
+    context = {
+        "agenda": agenda,
+        "is_new": is_new,
+        "unprepared": unprepared_upcoming(request.user, agenda.now),
+    }
+    return render(request, "coffeechat/home.html", context)

@@ -1,0 +1,106 @@
+"""How long a pitch takes to say, and whether it is short enough."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+DEFAULT_WORDS_PER_MINUTE = 150
+LIMIT_SECONDS = 30  # an elevator pitch should be over before the listener's attention drifts
+MAX_WORDS = 2_000  # beyond this it is a document, not something to say
+MIN_WPM, MAX_WPM = 60, 300  # outside this no one is speaking naturally
+
+# Pieces are split on whitespace and on joiners people read as a pause between two words:
+# hyphens, dashes and slashes ("career-change", "and/or" are two words said aloud).
+_PIECES = re.compile(r"[\s\-\u2010-\u2015/]+")
+_DIGITS = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _spoken_words(piece: str) -> int:
+    """How many words a written piece takes to say (0 for bare punctuation)."""
+    if _LETTER.search(piece):
+        return 1
+    digits = len(_DIGITS.findall(piece))
+    if not digits:
+        return 0  # "&", "...", a bullet: nothing said
+    # A number takes longer to say the longer it is: "15" is one word, "2024" is "twenty
+    # twenty-four", "1,500,000" is "one and a half million". About one word per two digits.
+    spoken = math.ceil(digits / 2)
+    if "%" in piece:
+        spoken += 1  # "percent"
+    return spoken
+
+
+def count_words(text: str) -> int:
+    """Words as they would be spoken: numbers by their length, punctuation not at all."""
+    return sum(_spoken_words(piece) for piece in _PIECES.split(text) if piece)
+
+
+def spoken_seconds(words: int, words_per_minute: int = DEFAULT_WORDS_PER_MINUTE) -> int:
+    """Seconds it takes to say ``words`` at ``words_per_minute``, rounded up."""
+    if not MIN_WPM <= words_per_minute <= MAX_WPM:
+        raise ValueError(f"words per minute must be between {MIN_WPM} and {MAX_WPM}")
+    if words < 0:
+        raise ValueError("a word count cannot be negative")
+    return math.ceil(words * 60 / words_per_minute)
+
+
+def words_within(seconds: int, words_per_minute: int = DEFAULT_WORDS_PER_MINUTE) -> int:
+    """The most words that can be said in ``seconds``."""
+    return seconds * words_per_minute // 60
+
+
+@dataclass(frozen=True)
+class PitchEstimate:
+    """A pitch's spoken length and, when it runs long, how much to cut."""
+
+    words: int
+    seconds: int
+    limit_seconds: int
+    words_to_cut: int
+
+    @property
+    def too_long(self) -> bool:
+        return self.words_to_cut > 0
+
+    @property
+    def warning(self) -> str:
+        """What to tell the user, or "" when the pitch fits."""
+        if not self.too_long:
+            return ""
+        plural = "word" if self.words_to_cut == 1 else "words"
+        return (
+            f"About {self.seconds} seconds: over {self.limit_seconds}. "
+            f"Cut about {self.words_to_cut} {plural} to fit."
+        )
+
+
+def estimate(
+    text: str,
+    words_per_minute: int = DEFAULT_WORDS_PER_MINUTE,
+    limit_seconds: int = LIMIT_SECONDS,
+) -> PitchEstimate:
+    """Words, spoken seconds and the words to cut to fit ``limit_seconds``."""
+    words = count_words(text)
+    allowed = words_within(limit_seconds, words_per_minute)
+    return PitchEstimate(
+        words=words,
+        seconds=spoken_seconds(words, words_per_minute),
+        limit_seconds=limit_seconds,
+        words_to_cut=max(0, words - allowed),
+    )
+
+
+def pitch_problem(text: str) -> str | None:
+    """Why ``text`` cannot be kept as a pitch (empty or enormous), or None when it can."""
+    words = count_words(text)
+    if not text.strip() or words == 0:
+        return "Write a few sentences first: the pitch is empty."
+    if words > MAX_WORDS:
+        return (
+            f"That is {words:,} words; a pitch can have at most {MAX_WORDS:,}. "
+            "Keep the core of it here and the rest in your notes."
+        )
+    return None
