@@ -241,3 +241,18 @@ def fresh_sign_in_link(server: Server) -> str:
     if made.returncode != 0:
         pytest.fail(f"Could not make a sign-in link:\n{made.stdout}\n{made.stderr}", pytrace=False)
     return f"{server.base_url}/signin/{made.stdout.strip().splitlines()[-1]}/"
+
+
+@pytest.fixture(scope="module")
+def owner(browser, coffeechat_server):
+    """A desktop browser context signed in with a sign-in link of its own."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(fresh_sign_in_link(coffeechat_server))
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    page.close()
+    yield context
+    context.close()

@@ -20,8 +20,6 @@ import pytest
 import tzlocal
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import fresh_sign_in_link
-
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -97,19 +95,6 @@ def move_page_clock_to(page: Page, moment: datetime) -> None:
 
 def no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-@pytest.fixture(scope="module")
-def owner(browser, coffeechat_server):
-    """A browser context signed in with a link of its own."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(fresh_sign_in_link(coffeechat_server))
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-    page.close()
-    yield context
-    context.close()
 
 
 def test_a_chat_from_start_to_felt_length(owner, coffeechat_server, artifacts):

@@ -13,8 +13,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import fresh_sign_in_link
-
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -40,18 +38,6 @@ ASK = "Would you introduce me to someone on your team who designs the staff cour
 def page_count(pdf: bytes) -> int:
     """Pages in a PDF as Chromium writes it: one ``/Type /Page`` object each."""
     return len(PAGE_OBJECT.findall(pdf))
-
-
-@pytest.fixture(scope="module")
-def owner(browser, coffeechat_server):
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(fresh_sign_in_link(coffeechat_server))
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-    page.close()
-    yield context
-    context.close()
 
 
 def test_page_count_ignores_the_page_tree():
