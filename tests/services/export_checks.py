@@ -12,7 +12,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "notes": {"contact": "contacts", "chat": "chats"},
     "next_steps": {"contact": "contacts", "chat": "chats"},
     "referrals": {"from_contact": "contacts", "to_contact": "contacts", "chat": "chats"},
-    "follow_ups": {"contact": "contacts", "chat": "chats"},
+    "follow_ups": {"contact": "contacts", "chat": "chats", "next_step": "next_steps"},
     "opportunities": {"contact": "contacts"},
     "chat_events": {"chat": "chats"},
     "busy_blocks": {"calendar": "calendar_sources"},
@@ -34,6 +34,7 @@ LISTS = (
     "calendar_sources",
     "busy_blocks",
     "script_templates",
+    "message_templates",
     "clock_trials",
 )
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

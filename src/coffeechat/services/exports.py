@@ -28,6 +28,7 @@ from coffeechat.store.models import (
     ClockTrial,
     Contact,
     FollowUp,
+    MessageTemplate,
     NextStep,
     Note,
     Opportunity,
@@ -107,6 +108,7 @@ SECTIONS: tuple[Section, ...] = (
             "how_we_met",
             "research_notes",
             "keep_in_touch_days",
+            "reminders_snoozed_until",
         ),
         ("organisation", "merged_into"),
     ),
@@ -162,8 +164,17 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "follow_ups",
         FollowUp,
-        ("kind", "due_at", "draft", "sent_at", "snoozed_until", "dismissed_at"),
-        ("contact", "chat"),
+        (
+            "kind",
+            "due_at",
+            "subject",
+            "draft",
+            "sent_at",
+            "sent_via",
+            "snoozed_until",
+            "dismissed_at",
+        ),
+        ("contact", "chat", "next_step"),
     ),
     Section("opportunities", Opportunity, ("kind", "title", "notes", "arose_on"), ("contact",)),
     Section("calendar_sources", CalendarSource, ("name", "kind", "url", "synced_at", "last_error")),
@@ -174,6 +185,7 @@ SECTIONS: tuple[Section, ...] = (
         ("calendar",),
     ),
     Section("script_templates", ScriptTemplate, ("kind", "text")),
+    Section("message_templates", MessageTemplate, ("kind", "subject", "body")),
     Section("clock_trials", ClockTrial, ("target_seconds", "started_at", "elapsed_seconds")),
 )
 

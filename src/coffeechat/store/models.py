@@ -116,6 +116,8 @@ class Contact(Owned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
     keep_in_touch_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A keep-in-touch or add-value reminder put off by the user shows again after this moment.
+    reminders_snoozed_until = models.DateTimeField(null=True, blank=True)
 
     objects = ContactManager()
 
@@ -319,6 +321,26 @@ class ChatEvent(Owned):
         return f"{self.get_kind_display()} at {self.at:%H:%M}"
 
 
+class MessageTemplate(Owned):
+    """The user's own wording for a message coffeechat drafts; absent means our default."""
+
+    class Kind(models.TextChoices):
+        THANK_YOU = "thank_you", "Thank-you"
+        NUDGE = "nudge", "Gentle nudge"
+        ADD_VALUE = "add_value", "Add value"
+        KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint("owner", "kind", name="message_one_per_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
 class ScriptTemplate(Owned):
     """The user's own wording for one of the live page's scripts; absent means our default."""
 
@@ -445,10 +467,23 @@ class FollowUp(Owned):
     chat = models.ForeignKey(
         Chat, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
+
+    class Channel(models.TextChoices):
+        COPY = "copy", "Copied"
+        MAILTO = "mailto", "Mail program"
+        EML = "eml", "Downloaded .eml"
+        SMTP = "smtp", "Sent by coffeechat"
+        ELSEWHERE = "elsewhere", "Sent elsewhere"
+
     kind = models.CharField(max_length=16, choices=Kind)
+    next_step = models.ForeignKey(
+        "NextStep", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
     due_at = models.DateTimeField()
+    subject = models.CharField(max_length=300, blank=True)
     draft = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    sent_via = models.CharField(max_length=16, choices=Channel, blank=True)
     snoozed_until = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
