@@ -101,6 +101,84 @@ def env_ip(name: str, environ: Mapping[str, str] | None = None) -> str | None:
         raise ConfigError(f"{name}={raw!r} is not an IP address such as 127.0.0.1.") from None
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+SMTP_VARIABLES = (
+    "COFFEECHAT_SMTP_HOST",
+    "COFFEECHAT_SMTP_PORT",
+    "COFFEECHAT_SMTP_USER",
+    "COFFEECHAT_SMTP_PASSWORD",
+    "COFFEECHAT_SMTP_FROM",
+    "COFFEECHAT_SMTP_SECURITY",
+)
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """A mail server to send thank-yous through; absent unless ``COFFEECHAT_SMTP_HOST`` is set."""
+
+    host: str
+    port: int
+    from_addr: str
+    security: str = "starttls"
+    user: str = ""
+    password: str = ""
+
+    def __repr__(self) -> str:  # never print the password in a traceback or a log line
+        return f"SmtpConfig(host={self.host!r}, port={self.port}, security={self.security!r})"
+
+
+def load_smtp(environ: Mapping[str, str] | None = None) -> SmtpConfig | None:
+    """Read the SMTP settings; all unset means sending by coffeechat is off."""
+    from email.utils import parseaddr
+
+    environ = os.environ if environ is None else environ
+    given = [name for name in SMTP_VARIABLES if environ.get(name, "").strip()]
+    host = environ.get("COFFEECHAT_SMTP_HOST", "").strip()
+    if not host:
+        if given:
+            raise ConfigError(
+                f"{given[0]} is set but COFFEECHAT_SMTP_HOST is not; set the mail server's host "
+                "name too, or unset the other mail server variables."
+            )
+        return None
+    security = env_choice("COFFEECHAT_SMTP_SECURITY", "starttls", SMTP_SECURITY, environ)
+    port = env_int(
+        "COFFEECHAT_SMTP_PORT",
+        SMTP_DEFAULT_PORTS[security],
+        minimum=1,
+        maximum=65535,
+        environ=environ,
+    )
+    from_addr = environ.get("COFFEECHAT_SMTP_FROM", "").strip()
+    if not from_addr:
+        raise ConfigError(
+            "COFFEECHAT_SMTP_HOST is set but COFFEECHAT_SMTP_FROM is not; give the address your "
+            "messages come from, such as 'Sam Lee <sam@example.com>'."
+        )
+    if "@" not in parseaddr(from_addr)[1] or any(ch in from_addr for ch in "\r\n"):
+        raise ConfigError(
+            f"COFFEECHAT_SMTP_FROM={from_addr!r} is not an email address such as "
+            "'Sam Lee <sam@example.com>'."
+        )
+    user = environ.get("COFFEECHAT_SMTP_USER", "").strip()
+    # Passwords may legitimately start or end with spaces; keep them as typed.
+    password = environ.get("COFFEECHAT_SMTP_PASSWORD", "")
+    if bool(user) != bool(password):
+        raise ConfigError(
+            "Set both COFFEECHAT_SMTP_USER and COFFEECHAT_SMTP_PASSWORD, or neither (for a "
+            "server that needs no sign-in)."
+        )
+    if password and security == "none" and host not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(
+            "COFFEECHAT_SMTP_SECURITY=none would send your mail password unencrypted to "
+            f"{host}; use starttls or ssl."
+        )
+    return SmtpConfig(
+        host=host, port=port, from_addr=from_addr, security=security, user=user, password=password
+    )
+
+
 def default_home() -> Path:
     """The platform's per-user data directory for coffeechat."""
     import platformdirs
@@ -120,6 +198,7 @@ class Config:
     database_url: str | None
     login_link_minutes: int
     trusted_proxy: str | None = None
+    smtp: SmtpConfig | None = None
 
     @property
     def is_local(self) -> bool:
@@ -231,6 +310,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             database_url=database_url,
             login_link_minutes=login_link_minutes,
             trusted_proxy=trusted_proxy,
+            smtp=load_smtp(environ),
         )
     if environ.get("COFFEECHAT_TRUSTED_PROXY", "").strip():
         raise ConfigError(
@@ -247,4 +327,5 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=list(LOOPBACK_HOSTS),
         database_url=database_url,
         login_link_minutes=login_link_minutes,
+        smtp=load_smtp(environ),
     )

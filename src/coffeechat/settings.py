@@ -17,6 +17,8 @@ ALLOWED_HOSTS = CONFIG.allowed_hosts
 COFFEECHAT_MODE = CONFIG.mode
 COFFEECHAT_HOME = CONFIG.home
 COFFEECHAT_LOGIN_LINK_MINUTES = CONFIG.login_link_minutes
+# The mail server for "Send now" on the thank-you composer; None when not configured.
+COFFEECHAT_SMTP = CONFIG.smtp
 
 
 def _computer_time_zone() -> str:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
-from coffeechat.services.followups import add_follow_up
+from coffeechat.services.followups import add_follow_up, add_next_step
+from coffeechat.services.owed import snooze
 from tests.services.prefs import set_preferences
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -85,3 +86,31 @@ def test_the_demo_day_shows_its_three_chats(owner, run, morning):
         assert f"   {clock}  " in output
     assert "overdue" in output
     assert "left" in output
+
+
+def test_my_next_steps_due_by_tonight_follow_the_follow_ups(owner, run, morning, ada):
+    add_next_step(owner, ada, "Send Ada the rubric", due_on=date(2030, 1, 8))
+    add_next_step(owner, ada, "Share my portfolio", due_on=date(2030, 1, 9))
+    add_next_step(owner, ada, "Read the report", due_on=date(2030, 1, 10))
+    add_next_step(owner, ada, "Ada will introduce me", side="them", due_on=date(2030, 1, 8))
+    lines = run("today").output.splitlines()
+    steps = lines[lines.index("Next steps") + 1 :]
+    assert steps == [
+        "  !  Send Ada the rubric  Ada Lovelace  8 h overdue",
+        "     Share my portfolio   Ada Lovelace  16 h left",
+    ]
+
+
+def test_a_keep_in_touch_reminder_due_today_joins_the_follow_ups(owner, run, morning, time_machine):
+    add_contact(owner, ContactDetails(name="Ada Lovelace", keep_in_touch_days=30))
+    time_machine.move_to(MORNING + timedelta(days=30, hours=-1), tick=False)
+    follow_ups = run("today").output.splitlines()
+    assert follow_ups[follow_ups.index("Follow-ups") + 1 :] == [
+        "  Keep in touch  Ada Lovelace  1 h left",
+    ]
+
+
+def test_a_snoozed_follow_up_is_not_due_today(owner, run, morning, ada):
+    thank_you = add_follow_up(owner, ada, "thank_you", MORNING + timedelta(hours=1))
+    snooze(owner, thank_you, MORNING + timedelta(days=2))
+    assert "Nothing on today" in run("today").output

@@ -114,3 +114,9 @@ def test_finding_matches_every_word_and_hides_other_peoples_contacts(alice, bob)
     assert [c.name for c in find_contacts(alice, "ada analytical")] == ["Ada Lovelace"]
     assert [c.name for c in find_contacts(alice, "poetry")] == ["Ada Byron"]
     assert [c.name for c in find_contacts(bob, "")] == ["Ada Bob"]
+
+
+@pytest.mark.parametrize("days", [0, -3, 3651])
+def test_a_keep_in_touch_cadence_outside_one_day_to_ten_years_is_refused(alice, days):
+    with pytest.raises(InvalidInput, match="Keep in touch every 1 to 3650 days"):
+        add_contact(alice, ContactDetails(name="Ada", keep_in_touch_days=days))

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
+from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.network import add_opportunity, add_referral
+from coffeechat.services.network import (
+    add_opportunity,
+    add_referral,
+    contacts_at_degree,
+    degree_of,
+    network_of,
+)
+from coffeechat.store.models import Contact
 
 
 @pytest.fixture
@@ -66,3 +76,113 @@ def test_an_opportunity_is_credited_to_a_contact(alice, people):
 def test_it_refuses_an_opportunity_it_cannot_keep(alice, people, kind, title, message):
     with pytest.raises(InvalidInput, match=message):
         add_opportunity(alice, people[0], kind, title, arose_on=date(2030, 1, 1))
+
+
+# Reading the network -------------------------------------------------------------------------
+
+PAST = datetime(2030, 1, 7, 10, tzinfo=UTC)
+
+
+def held_chat(owner, contact, starts_at=PAST):
+    chat = plan_chat(owner, ChatPlan(contact, starts_at), allow_overlap=True)
+    record_held(
+        owner,
+        chat,
+        HeldChat(actual_start=starts_at, actual_end=starts_at + timedelta(minutes=25)),
+        now=starts_at + timedelta(hours=1),
+    )
+    return chat
+
+
+@pytest.fixture
+def chain(alice, time_machine):
+    """Ada (1st) -> Bea (2nd) -> Cy (3rd), each referral made in a held chat before Bea and Cy
+    were added, as a debrief would."""
+    time_machine.move_to(PAST - timedelta(days=30), tick=False)
+    ada = add_contact(alice, ContactDetails(name="Ada"))
+    time_machine.move_to(PAST + timedelta(days=1), tick=False)
+    ada_chat = held_chat(alice, ada)
+    bea = add_contact(alice, ContactDetails(name="Bea"))
+    add_referral(alice, ada, bea, chat=ada_chat)
+    bea_chat = held_chat(alice, bea, PAST + timedelta(hours=3))
+    cy = add_contact(alice, ContactDetails(name="Cy"))
+    add_referral(alice, bea, cy, chat=bea_chat)
+    return ada, bea, cy, ada_chat, bea_chat
+
+
+def test_the_network_holds_degrees_chains_yield_and_credit(alice, chain):
+    ada, bea, cy, ada_chat, _ = chain
+    add_opportunity(alice, cy, "offer", "Editor", arose_on=date(2030, 2, 1))
+    view = network_of(alice)
+    assert [(degree, [c.name for c in people]) for degree, people in view.per_degree()] == [
+        (1, ["Ada"]),
+        (2, ["Bea"]),
+        (3, ["Cy"]),
+    ]
+    assert view.chain_of(cy) == (ada, bea, cy)
+    assert view.longest_chains() == [(ada, bea, cy)]
+    assert (view.yields.held, view.yields.referrals, view.yields.rate) == (2, 2, 1.0)
+    assert {item.chat: item.referrals for item in view.chat_yields()}[ada_chat] == 1
+    [credited] = view.opportunities
+    assert (credited.opportunity.title, credited.chain) == ("Editor", (ada, bea, cy))
+
+
+def test_a_contact_known_before_the_chat_that_suggested_them_stays_first(alice, chain):
+    ada, bea, cy, _, bea_chat = chain
+    # Bea also suggests Ada, whom you had long known: Ada keeps her degree.
+    add_referral(alice, bea, ada, chat=bea_chat)
+    assert degree_of(alice, ada).degree == 1
+    standing = degree_of(alice, cy)
+    assert (standing.degree, standing.chain) == (3, (ada, bea, cy))
+    assert degree_of(alice, ada).referred_by == (bea,)
+
+
+def test_a_merged_contact_counts_as_the_one_it_was_merged_into(alice, chain):
+    ada, bea, cy, *_ = chain
+    bea_again = add_contact(alice, ContactDetails(name="Bea (work)"))
+    add_referral(alice, bea_again, add_contact(alice, ContactDetails(name="Dee")))
+    Contact.objects.filter(pk=bea_again.pk).update(merged_into=bea)
+    view = network_of(alice)
+    assert view.degree_of(bea_again) == 2
+    assert [c.name for c in view.people(view.network.at_degree(3))] == ["Cy", "Dee"]
+    assert degree_of(alice, bea_again).contact == bea
+
+
+def test_contacts_can_be_narrowed_to_one_degree(alice, chain):
+    _, bea, *_ = chain
+    everyone = Contact.objects.for_owner(alice)
+    assert list(contacts_at_degree(alice, everyone, 2)) == [bea]
+    assert list(contacts_at_degree(alice, everyone, 9)) == []
+
+
+def test_the_degree_of_someone_elses_contact_is_refused(alice, bob, chain):
+    with pytest.raises(InvalidInput, match="not yours"):
+        degree_of(bob, chain[0])
+
+
+def test_an_empty_network_reads_without_failing(alice):
+    view = network_of(alice)
+    assert (view.per_degree(), view.longest_chains(), view.yields.rate) == ([], [], None)
+
+
+def _grow(owner, size: int) -> None:
+    # Chats long before the people were added: each referral brought someone new.
+    long_ago = datetime(2021, 1, 4, 10, tzinfo=UTC)
+    people = [add_contact(owner, ContactDetails(name=f"Person {index}")) for index in range(size)]
+    for index in range(1, size):
+        chat = held_chat(owner, people[index - 1], long_ago + timedelta(hours=index))
+        add_referral(owner, people[index - 1], people[index], chat=chat)
+        add_opportunity(owner, people[index], "lead", f"Lead {index}", arose_on=date(2030, 1, 1))
+
+
+def test_the_network_reads_in_the_same_few_queries_whatever_its_size(alice, bob):
+    _grow(alice, 5)
+    _grow(bob, 50)
+    with CaptureQueriesContext(connection) as small:
+        network_of(alice).per_degree()
+    with CaptureQueriesContext(connection) as large:
+        view = network_of(bob)
+        view.per_degree()
+        view.chat_yields()
+    assert len(small) == len(large) == 4
+    assert max(view.network.degrees.values()) == 50

@@ -313,3 +313,27 @@ def test_a_contacts_page_runs_as_many_queries_for_20_chats_and_notes_as_for_2(al
     few = count_queries(alice_client, f"/contacts/{ada.code}/")
     add(18)
     assert count_queries(alice_client, f"/contacts/{ada.code}/") == few
+
+
+# The keep-in-touch cadence (Who do I owe reminds the user from it).
+
+
+def test_the_contact_form_sets_and_shows_the_keep_in_touch_cadence(alice, alice_client):
+    contact = make_contact(alice, "Ada")
+    page = text_of(alice_client.get(f"/contacts/{contact.code}/edit/"))
+    assert "Keep in touch every … days" in page
+    alice_client.post(f"/contacts/{contact.code}/edit/", {**FORM, "keep_in_touch_days": "60"})
+    contact.refresh_from_db()
+    assert contact.keep_in_touch_days == 60
+    page = text_of(alice_client.get(f"/contacts/{contact.code}/edit/"))
+    assert 'name="keep_in_touch_days" value="60"' in page
+    # Emptying the box turns the reminders off.
+    alice_client.post(f"/contacts/{contact.code}/edit/", {**FORM, "keep_in_touch_days": ""})
+    contact.refresh_from_db()
+    assert contact.keep_in_touch_days is None
+
+
+def test_a_cadence_of_zero_days_is_refused_clearly(alice_client):
+    response = alice_client.post("/contacts/new/", {**FORM, "keep_in_touch_days": "0"})
+    assert response.status_code == 400
+    assert "from 1 upwards, or leave it empty" in text_of(response)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from coffeechat.services.chats import cancel_chat
-from coffeechat.services.followups import add_follow_up
+from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
+from coffeechat.services.network import add_referral
+from coffeechat.services.owed import snooze
 from coffeechat.services.preferences import PreferenceChoices, update_preferences
-from tests.web.conftest import NOW, count_queries, make_chat, make_contact, text_of
+from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
 
 
 def move_to_zone(user, time_zone: str, clock_format: str = "24") -> None:
@@ -138,3 +140,103 @@ def test_the_home_page_runs_as_many_queries_for_20_items_as_for_2(alice, alice_c
 
 def test_the_home_page_answers_head_like_get(alice_client):
     assert alice_client.head("/").status_code == 200
+
+
+# Who do I owe ---------------------------------------------------------------------------------
+
+
+def owed_part(page: str) -> str:
+    return page[page.index('id="who-do-i-owe"') :]
+
+
+def test_who_do_i_owe_lists_every_kind_of_debt_under_its_heading(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace", keep_in_touch_days=30)
+    bea = make_contact(alice, "Bea Smith")
+    cleo = make_contact(alice, "Cleo Park")
+    make_note(alice, ada, taken_at=NOW - timedelta(days=45))
+    thank_you = add_follow_up(alice, bea, "thank_you", NOW + timedelta(hours=20))
+    add_next_step(alice, bea, "Send Bea the rubric", due_on=date(2026, 3, 1))
+    add_next_step(alice, bea, "Bea will introduce me to Cleo", side="them")
+    add_referral(alice, bea, cleo, status="intro_asked")
+    nudge = add_follow_up(alice, cleo, "outreach_nudge", NOW + timedelta(days=2))
+    page = owed_part(text_of(alice_client.get("/")))
+    for heading in (
+        "Who do I owe",
+        "Follow-ups due",
+        "My next steps",
+        "Intros promised to me",
+        "Keep in touch and add value",
+        "Outreach nudges",
+    ):
+        assert f">{heading}</h" in page
+    assert f'href="/follow-ups/{thank_you.code}/"' in page
+    assert "20 h left" in page
+    assert "Send Bea the rubric" in page and "9 h overdue" in page
+    assert "Bea will introduce me to Cleo" in page
+    assert "Bea Smith agreed to introduce you to Cleo Park" in page
+    assert "Keep in touch with Ada Lovelace" in page and "15 days overdue" in page
+    assert f'href="/follow-ups/{nudge.code}/"' in page
+    assert "2 overdue" in page  # the step and the reminder
+
+
+def test_each_follow_up_has_a_snooze_form_and_reminders_snooze_the_contact(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace", keep_in_touch_days=30)
+    make_note(alice, ada, taken_at=NOW - timedelta(days=45))
+    thank_you = add_follow_up(alice, ada, "thank_you", NOW + timedelta(hours=20))
+    page = owed_part(text_of(alice_client.get("/")))
+    assert f'action="/follow-ups/{thank_you.code}/snooze/"' in page
+    assert f'action="/contacts/{ada.code}/snooze-reminders/"' in page
+    assert f'action="/contacts/{ada.code}/keep-in-touch/"' in page
+    for value, label in (("1", "1 day"), ("7", "1 week"), ("30", "1 month")):
+        assert f'name="days" value="{value}"' in page
+        assert f'aria-label="Snooze thank-you for Ada Lovelace for {label}"' in page
+
+
+def test_a_sent_thank_you_moves_to_done(alice, alice_client):
+    ada = make_contact(alice)
+    thank_you = add_follow_up(alice, ada, "thank_you", NOW + timedelta(hours=20))
+    mark_sent(alice, thank_you)
+    page = owed_part(text_of(alice_client.get("/")))
+    done = page[page.index('id="owed-done"') :]
+    assert "Thank-you for Ada Lovelace" in done
+    assert "sent <time" in done
+    assert f"/follow-ups/{thank_you.code}/snooze/" not in page
+
+
+def test_my_steps_can_be_marked_done_from_the_home_page(alice, alice_client):
+    step = add_next_step(alice, make_contact(alice), "Send the rubric")
+    page = text_of(alice_client.get("/"))
+    assert f'action="/next-steps/{step.code}/done/"' in page
+    response = alice_client.post(
+        f"/next-steps/{step.code}/done/", {"next": "/#who-do-i-owe"}, follow=True
+    )
+    page = owed_part(text_of(response))
+    assert "Send the rubric" in page[page.index('id="owed-done"') :]
+
+
+def test_a_snoozed_follow_up_stays_out_of_the_list(alice, alice_client):
+    ada = make_contact(alice)
+    thank_you = add_follow_up(alice, ada, "thank_you", NOW + timedelta(hours=3))
+    snooze(alice, thank_you, NOW + timedelta(days=1))
+    page = owed_part(text_of(alice_client.get("/")))
+    assert "Ada Lovelace" not in page
+    assert "Nothing owed today" in page
+
+
+def test_who_do_i_owe_runs_as_many_queries_for_many_debts_as_for_a_few(alice, alice_client):
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            contact = make_contact(alice, f"Person {number}", keep_in_touch_days=20)
+            other = make_contact(alice, f"Name {number}")
+            make_note(alice, contact, taken_at=NOW - timedelta(days=30))
+            add_next_step(alice, contact, "Send the article", due_on=date(2026, 3, 4))
+            add_next_step(alice, contact, "They will introduce me", side="them")
+            add_referral(alice, contact, other, status="suggested")
+            add_follow_up(alice, contact, "outreach_nudge", NOW + timedelta(days=1))
+            sent = add_follow_up(alice, contact, "add_value", NOW - timedelta(days=1))
+            mark_sent(alice, sent)
+
+    add(2, 0)
+    few = count_queries(alice_client, "/")
+    add(12, 2)
+    assert count_queries(alice_client, "/") == few

@@ -15,6 +15,8 @@ from coffeechat import __version__
 from coffeechat.cli.brief import brief
 from coffeechat.cli.demo import demo
 from coffeechat.cli.export import export
+from coffeechat.cli.followups import followups
+from coffeechat.cli.network import network
 from coffeechat.cli.serve import serve
 from coffeechat.cli.today import today
 
@@ -47,6 +49,8 @@ cli.add_command(demo)
 cli.add_command(today)
 cli.add_command(export)
 cli.add_command(brief)
+cli.add_command(followups)
+cli.add_command(network)
 
 
 def main() -> None:

@@ -9,10 +9,12 @@ from coffeechat.cli.common import friendly_errors, local_owner
 
 @click.command()
 def today() -> None:
-    """Show today's chats and the follow-ups due or overdue.
+    """Show today's chats, the follow-ups due or overdue, and your next steps due.
 
     "Today" is your own calendar day in the time zone from your preferences, and times use your
-    12- or 24-hour clock. Follow-ups list the overdue ones first.
+    12- or 24-hour clock. Follow-ups (thank-yous, nudges, keep-in-touch reminders) list the
+    overdue ones first; next steps you promised follow, when they are due by tonight. For
+    everything owed later, run `coffeechat followups`.
 
     \b
     Example:
@@ -20,18 +22,38 @@ def today() -> None:
       coffeechat --home /tmp/coffeechat-demo today
     """
     owner = local_owner()
-    from coffeechat.core.clock import format_clock, zone
+    from coffeechat.cli.owed_lines import item_row, table
+    from coffeechat.core.clock import day_bounds, format_clock, zone
     from coffeechat.core.followups import describe_left
     from coffeechat.services.accounts import ensure_preferences
     from coffeechat.services.agenda import today as agenda_for
+    from coffeechat.services.owed import owed
 
     with friendly_errors():
         preferences = ensure_preferences(owner)
         agenda = agenda_for(owner)
+        owing = owed(owner, agenda.now)
     tz = zone(agenda.time_zone)
     local = agenda.day_starts.astimezone(tz)
+    _, tonight = day_bounds(local.date(), tz)
+    # Rows of the follow-ups list: (kind, name, due); reminders from a contact's cadence have no
+    # row of their own in the database, so they join the follow-ups here.
+    follow_ups = [
+        (item.get_kind_display(), item.contact.name, item.due_at) for item in agenda.follow_ups
+    ]
+    follow_ups += [
+        (item.label, item.contact.name, item.due_at)
+        for item in owing.reminders
+        if item.kind == "cadence" and item.due_at is not None and item.due_at < tonight
+    ]
+    follow_ups.sort(key=lambda row: row[2])
+    steps = [
+        item
+        for item in owing.next_steps
+        if item.kind == "step" and item.due_at is not None and item.due_at <= tonight
+    ]
     click.echo(f"Today, {local:%A} {local.day} {local:%B %Y} ({agenda.time_zone})")
-    if not agenda.chats and not agenda.follow_ups:
+    if not agenda.chats and not follow_ups and not steps:
         click.echo(
             "Nothing on today: no chats and no follow-ups due. "
             "Plan your next chat with `coffeechat serve`."
@@ -59,12 +81,19 @@ def today() -> None:
 
     click.echo("")
     click.echo("Follow-ups")
-    if not agenda.follow_ups:
+    if not follow_ups:
         click.echo("  Nothing due today.")
-    kind_width = max((len(item.get_kind_display()) for item in agenda.follow_ups), default=0)
-    name_width = max((len(item.contact.name) for item in agenda.follow_ups), default=0)
-    for item in agenda.follow_ups:
-        left = describe_left(int((item.due_at - agenda.now).total_seconds()))
-        click.echo(
-            f"  {item.get_kind_display():<{kind_width}}  {item.contact.name:<{name_width}}  {left}"
-        )
+    for line in table(
+        [
+            (kind, name, describe_left(int((due_at - agenda.now).total_seconds())))
+            for kind, name, due_at in follow_ups
+        ]
+    ):
+        click.echo(line)
+    if steps:
+        click.echo("")
+        click.echo("Next steps")
+        rows = [item_row(item, agenda.now, tz, preferences.clock_format) for item in steps]
+        # Today's steps need no date: the mark, the step, the person and the time left.
+        for line in table([row[:4] for row in rows]):
+            click.echo(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,3 +54,57 @@ def describe_left(seconds_left: int) -> str:
     else:
         amount = f"{max(minutes, 1)} min"
     return f"{amount} overdue" if overdue else f"{amount} left"
+
+
+# Keeping in touch: a cadence per contact, reset by any logged interaction, and capped so that
+# nobody hears from the user more than a few times a year.
+REMINDERS_PER_YEAR = 4
+REMINDER_WINDOW = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """When a keep-in-touch reminder for one person falls due, and what held it back."""
+
+    due_at: datetime
+    # The moment the cadence alone would give, before the snooze and the yearly cap.
+    cadence_due_at: datetime
+    snoozed: bool  # the user's snooze pushed it later
+    capped: bool  # the yearly cap pushed it later
+
+    def is_due(self, now: datetime) -> bool:
+        return self.due_at <= now
+
+
+def next_reminder(
+    every_days: int | None,
+    last_interaction: datetime,
+    *,
+    sent: Sequence[datetime] = (),
+    snoozed_until: datetime | None = None,
+    cap: int = REMINDERS_PER_YEAR,
+    window: timedelta = REMINDER_WINDOW,
+) -> Reminder | None:
+    """When the next keep-in-touch reminder is due; None when the contact has no cadence.
+
+    ``last_interaction`` is the latest logged contact with the person (or when they were added);
+    ``sent`` are the keep-in-touch and add-value messages already sent to them. A sent message is
+    an interaction too, so it resets the cadence; the cap counts only those messages: the next
+    one waits until fewer than ``cap`` were sent in the ``window`` before it.
+    """
+    if not every_days or every_days <= 0:
+        return None
+    latest = max([last_interaction, *sent])
+    cadence_due = latest + timedelta(days=every_days)
+    due = cadence_due
+    snoozed = False
+    if snoozed_until is not None and snoozed_until > due:
+        due, snoozed = snoozed_until, True
+    capped = False
+    recent = sorted(sent, reverse=True)
+    if cap > 0 and len(recent) >= cap:
+        # The cap-th most recent message must have left the window before another one is due.
+        frees_at = recent[cap - 1] + window
+        if frees_at > due:
+            due, snoozed, capped = frees_at, False, True
+    return Reminder(due, cadence_due, snoozed, capped)

@@ -148,3 +148,181 @@ def bar_chart(
         if line_label:
             _element(trend, "title", line_label)
     return ET.tostring(root, encoding="unicode")
+
+
+# The network picture: an indented outline, one person a row, one column per degree.
+ROW = 24  # vertical distance between two people
+HEAD = 22  # room for the degree headings
+DOT = 5  # radius of a person's dot
+CHAR = 6.1  # about how wide one character of an 11 px label is, to cut labels that would spill
+# Narrower than the charts: a phone shows the picture a little larger than drawn, so 11 px
+# labels read at about 12 px at 375 px wide.
+NETWORK_WIDTH = 300
+
+
+@dataclass(frozen=True)
+class Node:
+    """One person in a network picture: a key for links, a label, a degree, maybe a link."""
+
+    key: str
+    label: str
+    degree: int
+    href: str = ""
+    hint: str = ""  # what a pointer or screen reader hears; the label when empty
+
+
+@dataclass(frozen=True)
+class Link:
+    """An arrow from one person to another; ``main`` when it lies on the shortest chain."""
+
+    source: str
+    target: str
+    main: bool = True
+    hint: str = ""
+
+
+def _ordinal(degree: int) -> str:
+    suffix = (
+        "th" if 10 <= degree % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(degree % 10, "th")
+    )
+    return f"{degree}{suffix}"
+
+
+def _fit(label: str, room: float) -> str:
+    most = max(int(room / CHAR), 4)
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
+def network_picture(
+    nodes: Sequence[Node],
+    links: Sequence[Link],
+    *,
+    title: str,
+    description: str,
+    id_prefix: str,
+    note: str = "",
+) -> str:
+    """People as rows stepping right by degree, with arrows for referrals, as SVG text.
+
+    ``nodes`` come in outline order: each person after the one who referred them. Main links
+    are drawn as elbows from the referrer's dot down and across; the others (a second referrer,
+    a loop back) as dashed straight arrows. Every name is cut to fit the width and given whole
+    in the dot's ``<title>``. A ``note`` (such as "and 12 more") closes the picture.
+    """
+    degrees = sorted({node.degree for node in nodes}) or [1]
+    low, high = degrees[0], degrees[-1]
+    # Columns step right by degree, closer together when the chains run deep, so that the
+    # deepest column still leaves room for a name.
+    step = min(34.0, (NETWORK_WIDTH - 130) / max(high - low, 1))
+    rows = {node.key: index for index, node in enumerate(nodes)}
+
+    def x(degree: int) -> float:
+        return 12 + (degree - low) * step
+
+    def y(row: int) -> float:
+        return HEAD + 8 + row * ROW
+
+    height = y(len(nodes)) + (ROW if note else 0)
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    root = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NS,
+            "viewBox": f"0 0 {NETWORK_WIDTH} {_number(height)}",
+            "class": "network",
+            "role": "img",
+            "aria-labelledby": f"{title_id} {desc_id}",
+            "font-size": "11",
+        },
+    )
+    _element(root, "title", title, id=title_id)
+    _element(root, "desc", description, id=desc_id)
+    arrow_id = f"{id_prefix}-arrow"
+    defs = _element(root, "defs")
+    marker = _element(
+        defs,
+        "marker",
+        id=arrow_id,
+        viewBox="0 0 8 8",
+        refX="7",
+        refY="4",
+        markerWidth="6",
+        markerHeight="6",
+        orient="auto-start-reverse",
+    )
+    _element(marker, "path", d="M0,0 L8,4 L0,8 z", fill="currentColor")
+
+    heads = _element(root, "g", **{"class": "network__degrees", "fill": "currentColor"})
+    # Label every column while they are wide enough apart to read; otherwise the ends only.
+    shown = degrees if step >= 24 else [low, high]
+    for degree in shown:
+        _element(heads, "text", _ordinal(degree), x=_number(x(degree) - DOT), y="14")
+
+    lines = _element(
+        root,
+        "g",
+        **{"class": "network__links", "fill": "none", "stroke": "currentColor"},
+    )
+    by_key = {node.key: node for node in nodes}
+    for link in links:
+        if link.source not in by_key or link.target not in by_key:
+            continue
+        source, target = by_key[link.source], by_key[link.target]
+        x1, y1 = x(source.degree), y(rows[link.source])
+        x2, y2 = x(target.degree), y(rows[link.target])
+        if link.main:
+            shape = _element(
+                lines,
+                "path",
+                d=f"M{_number(x1)},{_number(y1 + DOT)} V{_number(y2)} H{_number(x2 - DOT - 1)}",
+                **{"class": "network__link", "marker-end": f"url(#{arrow_id})"},
+            )
+        else:
+            shape = _element(
+                lines,
+                "line",
+                x1=_number(x1 + DOT),
+                y1=_number(y1),
+                x2=_number(x2 + DOT + 1),
+                y2=_number(y2),
+                **{
+                    "class": "network__link network__link--other",
+                    "stroke-dasharray": "3 3",
+                    "marker-end": f"url(#{arrow_id})",
+                },
+            )
+        if link.hint:
+            _element(shape, "title", link.hint)
+
+    people = _element(root, "g", **{"class": "network__people"})
+    for index, node in enumerate(nodes):
+        holder = _element(people, "a", href=node.href) if node.href else people
+        group = _element(
+            holder, "g", **{"class": f"network__person network__person--{node.degree}"}
+        )
+        _element(group, "title", node.hint or node.label)
+        cx, cy = x(node.degree), y(index)
+        _element(
+            group,
+            "circle",
+            cx=_number(cx),
+            cy=_number(cy),
+            r=str(DOT),
+            fill="currentColor",
+            **{"class": "network__dot"},
+        )
+        label = _fit(node.label, NETWORK_WIDTH - cx - DOT - 10)
+        _element(
+            group, "text", label, x=_number(cx + DOT + 4), y=_number(cy + 4), fill="currentColor"
+        )
+    if note:
+        _element(
+            root,
+            "text",
+            note,
+            x="12",
+            y=_number(y(len(nodes)) + 4),
+            fill="currentColor",
+            **{"class": "network__note", "font-style": "italic"},
+        )
+    return ET.tostring(root, encoding="unicode")

@@ -44,6 +44,10 @@ def today(owner, now: datetime | None = None) -> Agenda:
         .select_related("contact", "contact__organisation")
     )
     follow_ups = list(
-        FollowUp.objects.for_owner(owner).due_by(end).select_related("contact", "chat")
+        FollowUp.objects.for_owner(owner)
+        .due_by(end)
+        # A snoozed follow-up stays out of sight until its snooze ends, as on the home page.
+        .exclude(snoozed_until__gt=now)
+        .select_related("contact", "chat")
     )
     return Agenda(now, start, chats, follow_ups, preferences.time_zone)

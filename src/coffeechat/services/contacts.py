@@ -15,6 +15,9 @@ from coffeechat.services.organisations import organisation_named
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Contact
 
+# A cadence longer than ten years is a typing mistake, not a plan.
+KEEP_IN_TOUCH_MAX_DAYS = 3650
+
 
 @dataclass(frozen=True)
 class ContactDetails:
@@ -45,6 +48,12 @@ def _cleaned(details: ContactDetails) -> dict:
     if time_zone and not is_time_zone(time_zone):
         raise InvalidInput(
             f"{time_zone!r} is not a time zone; use a name such as Europe/Paris.", field="time_zone"
+        )
+    every = details.keep_in_touch_days
+    if every is not None and not 1 <= every <= KEEP_IN_TOUCH_MAX_DAYS:
+        raise InvalidInput(
+            f"Keep in touch every 1 to {KEEP_IN_TOUCH_MAX_DAYS} days, or leave it empty.",
+            field="keep_in_touch_days",
         )
     return {
         "name": name,

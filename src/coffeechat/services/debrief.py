@@ -1,17 +1,24 @@
-"""What became of a chat: held (with its real clock) or a no-show."""
+"""What became of a chat: held (with its real clock) or a no-show, and its debrief."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core.clock import zone
 from coffeechat.core.followups import thank_you_due
-from coffeechat.services.errors import InvalidInput
+from coffeechat.core.text import clean_line, fold
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.chats import add_note
+from coffeechat.services.contacts import ContactDetails, add_contact
+from coffeechat.services.errors import DomainError, InvalidInput
+from coffeechat.services.network import add_referral
+from coffeechat.services.nextsteps import add_step
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Chat, FollowUp
+from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Referral
 
 # Longer than any real informational interview; a bigger span is a typing mistake.
 LONGEST_HELD = timedelta(hours=8)
@@ -104,3 +111,244 @@ def record_no_show(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
     chat.status = Chat.Status.NO_SHOW
     chat.save(update_fields=["status", "updated_at"])
     return chat
+
+
+# The debrief: what to keep from a chat that took place.
+
+# A tag on a referral known only by a first name, so the contacts search finds the ones to finish.
+TO_COMPLETE = "to complete"
+
+
+@dataclass(frozen=True)
+class StepDetails:
+    """A promise made in the chat: whose it is (``me`` or ``them``), what, and by when."""
+
+    text: str
+    side: str = "me"
+    due_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    """Someone the other person suggested I talk to, and how to reach them.
+
+    ``link_to`` is an existing contact the user chose instead of adding a new one; ``add_new``
+    says the look-alike the debrief found is someone else.
+    """
+
+    name: str
+    organisation: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    linkedin_url: str = ""
+    may_use_name: bool = False
+    link_to: Contact | None = None
+    add_new: bool = False
+
+    @property
+    def first_name_only(self) -> bool:
+        """Only one word of a name: enough to remember them, not to find them."""
+        return len(clean_line(self.name).split(" ")) == 1
+
+
+@dataclass(frozen=True)
+class DebriefDetails:
+    """Everything the debrief form holds; empty rows are left out by the caller."""
+
+    memorable: tuple[str, ...] = ()
+    next_steps: tuple[StepDetails, ...] = ()
+    referrals: tuple[ReferralDetails, ...] = ()
+    talk_share: int | None = None  # percent of the time I talked
+    time_confirmed: bool | None = None
+    ask_made: bool | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """An existing contact a referral looks like, and why."""
+
+    contact: Contact
+    reason: str  # "same email", "same LinkedIn URL", "same name and organisation"
+
+
+class PossibleDuplicate(DomainError):
+    """Some referrals look like people already in the contacts; nothing was saved.
+
+    ``candidates`` maps the index of each such referral (in ``DebriefDetails.referrals``) to the
+    contacts it may be, so the page can offer to link to one of them or to add a new contact.
+    """
+
+    def __init__(self, message: str, candidates: dict[int, tuple[Match, ...]]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class Debriefed:
+    """What a debrief wrote, for the message the user sees afterwards."""
+
+    chat: Chat
+    notes: list[Note] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    new_contacts: list[Contact] = field(default_factory=list)
+    linked_contacts: list[Contact] = field(default_factory=list)
+    to_complete: list[Contact] = field(default_factory=list)
+
+
+def _linkedin_key(url: str) -> str:
+    """LinkedIn addresses compared without scheme, ``www.``, case or a trailing slash."""
+    key = url.strip().casefold().removeprefix("https://").removeprefix("http://")
+    return key.removeprefix("www.").rstrip("/")
+
+
+def _matches(owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[int, tuple]:
+    """Existing contacts each referral may already be, by email, LinkedIn URL or name."""
+    wanted = [
+        (index, referral)
+        for index, referral in enumerate(referrals)
+        if referral.link_to is None and not referral.add_new
+    ]
+    if not wanted:
+        return {}
+    # Folding (accents, case) happens in Python: databases disagree on it. One user's contacts
+    # are a few thousand rows at most, read once per debrief that names someone.
+    contacts = list(
+        Contact.objects.for_owner(owner)
+        .active()
+        .exclude(pk=chat.contact_id)
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )
+    found: dict[int, tuple[Match, ...]] = {}
+    for index, referral in wanted:
+        email = referral.email.strip().casefold()
+        linkedin = _linkedin_key(referral.linkedin_url)
+        name = (fold(referral.name), fold(referral.organisation))
+        matches = []
+        for contact in contacts:
+            organisation = contact.organisation.name if contact.organisation else ""
+            if email and email in (known.casefold() for known in contact.emails):
+                matches.append(Match(contact, "same email"))
+            elif linkedin and linkedin == _linkedin_key(contact.linkedin_url):
+                matches.append(Match(contact, "same LinkedIn URL"))
+            elif name == (fold(contact.name), fold(organisation)):
+                matches.append(Match(contact, "same name and organisation"))
+        if matches:
+            found[index] = tuple(matches)
+    return found
+
+
+def debrief_problem(chat: Chat) -> str:
+    """Why ``chat`` cannot be debriefed yet, or an empty string when it can."""
+    if chat.status == Chat.Status.HELD:
+        return ""
+    if chat.status == Chat.Status.PLANNED:
+        advice = "start it from its live page, or wait until it has taken place."
+    elif chat.status == Chat.Status.LIVE:
+        advice = "end it on its live page first."
+    else:
+        advice = "only a chat that took place has a debrief."
+    return f"This chat is {chat.get_status_display().lower()}: {advice}"
+
+
+def look_alikes(owner, chat: Chat, referral: ReferralDetails) -> tuple[Match, ...]:
+    """The existing contacts a referral may be, whatever the user chose about them before."""
+    unchosen = ReferralDetails(
+        name=referral.name,
+        organisation=referral.organisation,
+        email=referral.email,
+        linkedin_url=referral.linkedin_url,
+    )
+    return _matches(owner, chat, (unchosen,)).get(0, ())
+
+
+def _story_of(owner, chat: Chat) -> str:
+    day = chat.starts_at.astimezone(zone(ensure_preferences(owner).time_zone))
+    return f"Suggested by {chat.contact.name} in our chat on {day.day} {day:%B %Y}."
+
+
+def _in_row(kind: str, index: int, error: DomainError) -> InvalidInput:
+    """The same refusal, naming the form row it came from (``referrals.2.email``)."""
+    return InvalidInput(error.message, field=f"{kind}.{index}.{error.field or ''}".rstrip("."))
+
+
+@transaction.atomic
+def save_debrief(owner, chat: Chat, details: DebriefDetails) -> Debriefed:
+    """Keep a held chat's debrief: memorable notes, next steps, referrals and self-assessment.
+
+    All or nothing: any refusal (a bad row, a possible duplicate) leaves nothing written.
+    """
+    ensure_owned(owner, chat)
+    problem = debrief_problem(chat)
+    if problem:
+        raise InvalidInput(problem)
+    if details.talk_share is not None and not 0 <= details.talk_share <= 100:
+        raise InvalidInput("Your share of the talking is 0 to 100 percent.", field="talk_share")
+    for index, referral in enumerate(details.referrals):
+        ensure_owned(owner, referral.link_to)
+        if referral.link_to is None and not clean_line(referral.name):
+            raise InvalidInput("Give the person a name.", field=f"referrals.{index}.name")
+    candidates = _matches(owner, chat, details.referrals)
+    if candidates:
+        names = ", ".join(clean_line(details.referrals[index].name) for index in candidates)
+        raise PossibleDuplicate(
+            f"Already in your contacts? {names}. Choose to link to the existing contact or to "
+            "add a new one, then save again.",
+            candidates,
+        )
+
+    chat.talk_share = details.talk_share
+    chat.time_confirmed = details.time_confirmed
+    chat.ask_made = details.ask_made
+    chat.save(update_fields=["talk_share", "time_confirmed", "ask_made", "updated_at"])
+    done = Debriefed(chat=chat)
+    for index, text in enumerate(details.memorable):
+        try:
+            done.notes.append(add_note(owner, chat.contact, text, kind="memorable", chat=chat))
+        except DomainError as error:
+            raise _in_row("memorable", index, error) from error
+    for index, step in enumerate(details.next_steps):
+        try:
+            done.next_steps.append(
+                add_step(
+                    owner, chat.contact, step.text, side=step.side, due_on=step.due_on, chat=chat
+                )
+            )
+        except DomainError as error:
+            raise _in_row("next_steps", index, error) from error
+    for index, referral in enumerate(details.referrals):
+        try:
+            person = referral.link_to or _new_contact(owner, chat, referral, done)
+            done.referrals.append(
+                add_referral(
+                    owner, chat.contact, person, chat=chat, may_use_name=referral.may_use_name
+                )
+            )
+        except DomainError as error:
+            raise _in_row("referrals", index, error) from error
+        if referral.link_to is not None:
+            done.linked_contacts.append(person)
+    return done
+
+
+def _new_contact(owner, chat: Chat, referral: ReferralDetails, done: Debriefed) -> Contact:
+    incomplete = referral.first_name_only
+    person = add_contact(
+        owner,
+        ContactDetails(
+            name=referral.name,
+            role=referral.role,
+            organisation=referral.organisation,
+            emails=(referral.email,) if referral.email.strip() else (),
+            phones=(referral.phone,) if referral.phone.strip() else (),
+            linkedin_url=referral.linkedin_url,
+            how_we_met=_story_of(owner, chat),
+            tags=(TO_COMPLETE,) if incomplete else (),
+        ),
+    )
+    done.new_contacts.append(person)
+    if incomplete:
+        done.to_complete.append(person)
+    return person

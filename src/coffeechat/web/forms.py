@@ -14,7 +14,7 @@ from django.forms.renderers import DjangoTemplates
 from coffeechat.core.live import ScriptError, check_script
 from coffeechat.core.text import split_list
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
-from coffeechat.services.contacts import ContactDetails
+from coffeechat.services.contacts import KEEP_IN_TOUCH_MAX_DAYS, ContactDetails
 from coffeechat.services.library import StoryDetails
 from coffeechat.services.preferences import (
     MAX_EXTEND_MINUTES,
@@ -119,6 +119,19 @@ class ContactForm(Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=MARKDOWN_HELP,
     )
+    keep_in_touch_days = forms.IntegerField(
+        label="Keep in touch every … days",
+        required=False,
+        min_value=1,
+        max_value=KEEP_IN_TOUCH_MAX_DAYS,
+        help_text="Such as 60 for about every two months; leave it empty for no reminders. Any "
+        "chat, note or message starts the count again, and a person gets at most 4 reminders "
+        "a year.",
+        error_messages={
+            "min_value": "Give a number of days from 1 upwards, or leave it empty.",
+            "max_value": f"Give at most {KEEP_IN_TOUCH_MAX_DAYS} days (ten years).",
+        },
+    )
 
     def clean_emails(self) -> list[str]:
         emails = split_list(self.cleaned_data["emails"])
@@ -154,6 +167,7 @@ class ContactForm(Form):
             tags=tuple(data["tags"]),
             how_we_met=data["how_we_met"],
             research_notes=data["research_notes"],
+            keep_in_touch_days=data["keep_in_touch_days"],
         )
 
     @staticmethod
@@ -170,6 +184,7 @@ class ContactForm(Form):
             "tags": ", ".join(contact.tags),
             "how_we_met": contact.how_we_met,
             "research_notes": contact.research_notes,
+            "keep_in_touch_days": contact.keep_in_touch_days,
         }
 
 
@@ -514,3 +529,15 @@ class StoryForm(Form):
             result=data["result"],
             tags=tuple(split_list(data["tags"])),
         )
+
+
+class SnoozeForm(Form):
+    """How long to put a follow-up or a contact's reminders off: one of a few fixed spans."""
+
+    CHOICES = [("1", "1 day"), ("7", "1 week"), ("30", "1 month")]
+
+    days = forms.TypedChoiceField(
+        choices=CHOICES,
+        coerce=int,
+        error_messages={"invalid_choice": "Snooze for 1 day, 1 week or 1 month."},
+    )

@@ -10,10 +10,15 @@ from coffeechat.web.views import (
     calendar,
     chats,
     contacts,
+    debrief,
+    followups,
     home,
     library,
     live,
+    network,
+    nextsteps,
     organisations,
+    owed,
     preferences,
     prep,
     reflection,
@@ -89,4 +94,28 @@ urlpatterns = [
     path("library/stories/new/", library.story_new, name="story_new"),
     path("library/stories/<uuid:code>/edit/", library.story_edit, name="story_edit"),
     path("library/stories/<uuid:code>/delete/", library.story_delete, name="story_delete"),
+    # The network: degrees, chains, reach, referral yield and credit, with a picture.
+    path("network/", network.network, name="network"),
+    # Who do I owe (the home page): snoozes, and a keep-in-touch reminder turned into a message.
+    path("follow-ups/<uuid:code>/snooze/", owed.follow_up_snooze, name="follow_up_snooze"),
+    path(
+        "contacts/<uuid:code>/snooze-reminders/",
+        owed.contact_snooze_reminders,
+        name="contact_snooze_reminders",
+    ),
+    path(
+        "contacts/<uuid:code>/keep-in-touch/",
+        owed.contact_keep_in_touch,
+        name="contact_keep_in_touch",
+    ),
+    # After the chat: its debrief, and the next steps promised in it.
+    path("chats/<uuid:code>/debrief/", debrief.debrief, name="debrief"),
+    path("next-steps/", nextsteps.next_steps, name="next_steps"),
+    path("next-steps/<uuid:code>/done/", nextsteps.step_done, name="step_done"),
+    path("next-steps/<uuid:code>/undo/", nextsteps.step_undo, name="step_undo"),
+    path("next-steps/<uuid:code>/due/", nextsteps.step_due, name="step_due"),
+    # The message composer (the thank-you above all), its .eml, and the thank-you template.
+    path("follow-ups/<uuid:code>/", followups.follow_up, name="follow_up"),
+    path("follow-ups/<uuid:code>/message.eml", followups.follow_up_eml, name="follow_up_eml"),
+    path("preferences/messages/", followups.message_templates, name="message_templates"),
 ]

@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from coffeechat.core.network import ordinal
 from coffeechat.services.contacts import add_contact, change_contact, find_contacts, remove_contact
 from coffeechat.services.errors import DomainError
+from coffeechat.services.network import contacts_at_degree
 from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
 from coffeechat.web.forms import ContactForm, NoteForm
 from coffeechat.web.shortcuts import (
@@ -18,6 +20,7 @@ from coffeechat.web.shortcuts import (
     show_domain_error,
     show_form,
 )
+from coffeechat.web.views.network import standing_of
 
 
 def _contact(request, code) -> Contact:
@@ -29,8 +32,19 @@ def _contact(request, code) -> Contact:
 @allow("GET")
 def contact_list(request):
     query = request.GET.get("q", "").strip()
-    page = page_of(request, find_contacts(request.user, query))
-    return render(request, "coffeechat/contacts/list.html", {"page": page, "search_query": query})
+    contacts = find_contacts(request.user, query)
+    # ?degree=N keeps the contacts of one network degree (the network page links here).
+    degree = request.GET.get("degree", "").strip()
+    if degree.isascii() and degree.isdigit() and 0 < int(degree) < 1000:
+        contacts = contacts_at_degree(request.user, contacts, int(degree))
+        degree_label = ordinal(int(degree))
+    else:
+        if degree:
+            messages.info(request, "A degree is a whole number from 1 up; showing everyone.")
+        degree_label = ""
+    page = page_of(request, contacts)
+    context = {"page": page, "search_query": query, "degree": degree_label}
+    return render(request, "coffeechat/contacts/list.html", context)
 
 
 def _form_page(request, form: ContactForm, contact: Contact | None):
@@ -90,6 +104,7 @@ def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
         "notes": notes,
         "note_form": note_form,
         "note_action": reverse("web:contact_note", args=[contact.code]),
+        "network_standing": standing_of(request, contact),
         **extra,
     }
 

@@ -1,0 +1,40 @@
+"""``coffeechat followups``: who the user owes what, soonest first."""
+
+from __future__ import annotations
+
+import click
+
+from coffeechat.cli.common import friendly_errors, local_owner
+
+
+@click.command()
+def followups() -> None:
+    """List the follow-ups you owe, soonest first, with overdue ones marked "!".
+
+    Messages (thank-yous, keep-in-touch and add-value notes, outreach nudges) come first, then
+    the next steps you promised and the introductions promised to you, then what you finished
+    in the last two days. Messages show a week ahead; a thank-you shows as soon as it is owed.
+    Times are in the time zone from your preferences.
+
+    \b
+    Example:
+      coffeechat followups
+      coffeechat --home /tmp/coffeechat-demo followups
+    """
+    owner = local_owner()
+    from coffeechat.cli.owed_lines import owed_lines
+    from coffeechat.services.accounts import ensure_preferences
+    from coffeechat.services.owed import owed
+
+    with friendly_errors():
+        preferences = ensure_preferences(owner)
+        owing = owed(owner)
+    click.echo(f"Follow-ups owed, soonest first (times in {owing.time_zone})")
+    if owing.is_empty:
+        click.echo(
+            "Nothing owed: no thank-yous, promises or reminders. After your next chat, "
+            "the thank-you shows here with its deadline."
+        )
+        return
+    for line in owed_lines(owing, preferences.clock_format):
+        click.echo(line)

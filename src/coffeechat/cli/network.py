@@ -1,0 +1,111 @@
+"""``coffeechat network``: contacts per degree, referral yield per chat, the longest chains."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from coffeechat.cli.common import friendly_errors, local_owner
+
+WIDTH = 80
+
+
+def _names(names: list[str], most: int) -> str:
+    shown = ", ".join(names[:most])
+    left = len(names) - most
+    return f"{shown} and {left} more" if left > 0 else shown
+
+
+def _wrapped(text: str, indent: int) -> str:
+    return textwrap.fill(
+        text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * indent
+    ).lstrip()
+
+
+@click.command()
+@click.option(
+    "--names",
+    "most_names",
+    type=click.IntRange(0, 1000),
+    default=8,
+    show_default=True,
+    help="How many names to list for each degree before 'and N more'.",
+)
+@click.option(
+    "--chains",
+    "most_chains",
+    type=click.IntRange(0, 100),
+    default=5,
+    show_default=True,
+    help="How many of the longest chains to print.",
+)
+def network(most_names: int, most_chains: int) -> None:
+    """Show your network: contacts per degree, referrals per chat and the longest chains.
+
+    People you reached yourself are 1st degree; someone they referred you to is 2nd, and so
+    on, along the shortest chain. Merged contacts count once, as the contact they were merged
+    into. The web app's Network page shows the same with a picture.
+
+    \b
+    Example:
+      coffeechat network
+      coffeechat network --names 20 --chains 10
+    """
+    owner = local_owner()
+    from coffeechat.core.clock import zone
+    from coffeechat.core.network import ordinal
+    from coffeechat.services.accounts import ensure_preferences
+    from coffeechat.services.network import network_of
+
+    with friendly_errors():
+        preferences = ensure_preferences(owner)
+        view = network_of(owner)
+    tz = zone(preferences.time_zone)
+    total = len(view.network.nodes)
+    if not total:
+        click.echo(
+            "No contacts yet, so no network. Add people with `coffeechat serve` "
+            "or `coffeechat demo` to try it out."
+        )
+        return
+    levels = view.per_degree()
+    deepest = levels[-1][0]
+    click.echo(
+        f"Your network: {total} contact{'s' if total != 1 else ''}, "
+        f"{deepest} degree{'s' if deepest != 1 else ''} deep"
+    )
+
+    click.echo("")
+    click.echo("Contacts per degree")
+    count_width = len(str(max(len(people) for _, people in levels)))
+    for degree, people in levels:
+        head = f"  {ordinal(degree):>4}  {len(people):>{count_width}}  "
+        names = _names([contact.name for contact in people], most_names)
+        click.echo(head + _wrapped(names, len(head)) if names else head.rstrip())
+
+    click.echo("")
+    click.echo("Referral yield")
+    yields = view.yields
+    if yields.held:
+        click.echo(
+            f"  {yields.referrals} referral{'s' if yields.referrals != 1 else ''} from "
+            f"{yields.held} held chat{'s' if yields.held != 1 else ''}: "
+            f"{yields.rate:.2f} per chat"
+        )
+    else:
+        click.echo("  No chats held yet.")
+    for item in [row for row in view.chat_yields() if row.referrals][:5]:
+        local = item.chat.starts_at.astimezone(tz)
+        click.echo(
+            f"  {item.referrals:>3}  {item.chat.contact.name}, {local:%a} {local.day} {local:%b %Y}"
+        )
+
+    click.echo("")
+    click.echo("Longest chains")
+    chains = view.longest_chains(most_chains)
+    if not chains:
+        click.echo("  None yet: nobody has referred you on. Ask for a name or two in each chat.")
+    for chain in chains:
+        head = f"  {len(chain):>3}  "
+        click.echo(head + _wrapped(" → ".join(contact.name for contact in chain), len(head)))

@@ -1,0 +1,152 @@
+"""The debrief form and the next-step forms: read what was typed into the services' values."""
+
+from __future__ import annotations
+
+from django import forms
+
+from coffeechat.services.debrief import DebriefDetails, ReferralDetails, StepDetails
+from coffeechat.store.models import NextStep
+from coffeechat.web.forms import Form
+
+# Three empty rows of each kind fit most chats; a debrief can be saved again to add more.
+EXTRA_ROWS = 3
+# The value of the look-alike choice that means "someone new, not the contact you found".
+ADD_NEW = "new"
+
+YES_NO = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def yes_no_initial(value: bool | None) -> str:
+    """The choice that shows a stored yes/no/unknown."""
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DebriefForm(Form):
+    memorable = forms.CharField(
+        label="What was memorable",
+        required=False,
+        max_length=20_000,
+        help_text="One note per line: something specific they said, worth citing in the "
+        "thank-you. Markdown works.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    talk_share = forms.IntegerField(
+        label="How much of the time did I talk? (percent)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="A guess is fine. Letting them talk most is the aim: a third or less.",
+        error_messages={
+            "invalid": "Give a whole number from 0 to 100.",
+            "min_value": "Give a number from 0 to 100.",
+            "max_value": "Give a number from 0 to 100.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    time_confirmed = forms.ChoiceField(
+        label="Did I confirm the time at the start?",
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    ask_made = forms.ChoiceField(
+        label="Did I make my Ask?", choices=YES_NO, required=False, widget=forms.RadioSelect
+    )
+
+    def details(self, steps: list[StepDetails], referrals: list[ReferralDetails]):
+        data = self.cleaned_data
+        memorable = tuple(line.strip() for line in data["memorable"].splitlines() if line.strip())
+        return DebriefDetails(
+            memorable=memorable,
+            next_steps=tuple(steps),
+            referrals=tuple(referrals),
+            talk_share=data["talk_share"],
+            time_confirmed=_yes_no(data["time_confirmed"]),
+            ask_made=_yes_no(data["ask_made"]),
+        )
+
+
+class StepForm(Form):
+    side = forms.ChoiceField(
+        label="Whose step",
+        choices=[(NextStep.Side.ME, "Mine"), (NextStep.Side.THEM, "Theirs")],
+        initial=NextStep.Side.ME,
+    )
+    text = forms.CharField(label="Next step", max_length=500)
+    due_on = forms.DateField(
+        label="Due",
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": "Enter a date such as 2030-01-31."},
+    )
+
+    def details(self) -> StepDetails:
+        data = self.cleaned_data
+        return StepDetails(text=data["text"], side=data["side"], due_on=data["due_on"])
+
+
+class ReferralForm(Form):
+    name = forms.CharField(label="Name", max_length=200)
+    organisation = forms.CharField(label="Organisation", max_length=200, required=False)
+    role = forms.CharField(label="Role", max_length=200, required=False)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        error_messages={"invalid": "Enter an email address such as sam@example.com."},
+    )
+    phone = forms.CharField(label="Phone", max_length=100, required=False)
+    linkedin_url = forms.URLField(
+        label="LinkedIn URL",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address such as https://www.linkedin.com/in/…"},
+    )
+    may_use_name = forms.BooleanField(label="I may say who sent me", required=False)
+    # Shown only when the row looks like someone already in the contacts (see views.debrief):
+    # a contact's code to link to, or ADD_NEW. A plain text field so a choice survives a page
+    # that comes back for another reason.
+    existing = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches: tuple = ()
+
+    def has_changed(self) -> bool:
+        # The look-alike choice alone does not make an empty row worth saving.
+        return any(name in self.changed_data for name in self.fields if name != "existing")
+
+    def details(self, link_to=None) -> ReferralDetails:
+        data = self.cleaned_data
+        return ReferralDetails(
+            name=data["name"],
+            organisation=data["organisation"],
+            role=data["role"],
+            email=data["email"],
+            phone=data["phone"],
+            linkedin_url=data["linkedin_url"],
+            may_use_name=data["may_use_name"],
+            link_to=link_to,
+            add_new=data["existing"] == ADD_NEW,
+        )
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=EXTRA_ROWS)
+ReferralFormSet = forms.formset_factory(ReferralForm, extra=EXTRA_ROWS)
+
+
+class DueForm(Form):
+    due_on = forms.DateField(
+        label="Due",
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": "Enter a date such as 2030-01-31."},
+    )

@@ -1,0 +1,178 @@
+"""The message composer for a follow-up (the thank-you above all), its .eml, and its template.
+
+Every button of the composer sits in one form with the subject and body, so whatever the user
+presses, what they typed is saved first: a failed send or a check never loses a draft.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from coffeechat.core.compose import LONGEST_SUBJECT, PLACEHOLDERS
+from coffeechat.core.followups import describe_left, urgency
+from coffeechat.services import thanks
+from coffeechat.services.errors import DomainError
+from coffeechat.services.messages import (
+    get_template,
+    is_customised,
+    reset_template,
+    save_template,
+)
+from coffeechat.store.models import FollowUp
+from coffeechat.web.shortcuts import INVALID, allow, show_domain_error, show_form
+
+THANK_YOU = "thank_you"
+# What each "I sent it" button records; anything else posted is refused by the service.
+SENT_LABELS = {
+    "copy": "Marked as sent (copied).",
+    "mailto": "Marked as sent from your mail program.",
+    "eml": "Marked as sent (.eml).",
+    "elsewhere": "Marked as sent elsewhere.",
+}
+
+
+class ComposeForm(forms.Form):
+    subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT, required=False)
+    body = forms.CharField(
+        label="Message",
+        required=False,
+        max_length=thanks.MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+    )
+
+
+class TemplateForm(forms.Form):
+    subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 14}))
+
+
+def _follow_up(request, code) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.for_owner(request.user).select_related("contact", "chat"), code=code
+    )
+
+
+def _not_ready(request, item: FollowUp, error: DomainError) -> HttpResponse:
+    # 409: the follow-up exists, but the chat it thanks for has not taken place yet.
+    context = {"item": item, "reason": error.message}
+    return render(request, "coffeechat/followups/not_ready.html", context, status=409)
+
+
+def _page(request, item: FollowUp, form: ComposeForm, *, problems=None, status: int = 200):
+    now = timezone.now()
+    left = urgency(item.due_at, now)
+    config = thanks.smtp_settings()
+    context = {
+        "item": item,
+        "form": form,
+        "problems": problems,
+        "checked": problems is not None,
+        "countdown": describe_left(left.seconds_left),
+        "countdown_state": left.state,
+        "recipient": thanks.recipient(item),
+        "mailto": thanks.mailto_for(request.user, item),
+        "smtp_ready": config is not None,
+        "sender": thanks.sender(request.user),
+        "placeholder_sender": config is None,
+        "is_open": item.sent_at is None and item.dismissed_at is None,
+    }
+    return render(request, "coffeechat/followups/compose.html", context, status=status)
+
+
+@allow("GET", "POST")
+def follow_up(request, code):
+    item = _follow_up(request, code)
+    try:
+        message = thanks.current_message(request.user, item)
+    except thanks.NotHeldYet as error:
+        return _not_ready(request, item, error)
+    if request.method == "GET":
+        form = ComposeForm(initial={"subject": message.subject, "body": message.body})
+        return _page(request, item, form)
+    form = ComposeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, item, form, status=INVALID)
+    try:
+        thanks.save_draft(
+            request.user, item, form.cleaned_data["subject"], form.cleaned_data["body"]
+        )
+    except DomainError as error:
+        show_domain_error(form, error)
+        return _page(request, item, form, status=INVALID)
+    action = request.POST.get("action", "save")
+    if action == "check":
+        return _page(request, item, form, problems=thanks.check(request.user, item))
+    if action == "redraft":
+        fresh = thanks.draft_for(request.user, item, value=request.POST.get("value", ""))
+        messages.info(
+            request,
+            "A fresh draft from your template. Your earlier draft stays saved until you save "
+            "this one.",
+        )
+        form = ComposeForm(initial={"subject": fresh.subject, "body": fresh.body})
+        return _page(request, item, form)
+    try:
+        if action == "send":
+            thanks.send_by_smtp(request.user, item)
+            messages.success(request, f"Sent to {item.contact.name}.")
+        elif action.startswith("sent:"):
+            # One form, many buttons: each "I sent it" names its channel in its value.
+            channel = action.removeprefix("sent:")
+            thanks.mark_sent(request.user, item, channel)
+            messages.success(request, SENT_LABELS.get(channel, "Marked as sent."))
+        else:
+            messages.success(request, "Draft saved.")
+    except DomainError as error:
+        # The draft was saved above; say what went wrong and show the composer again.
+        messages.error(request, error.message)
+    return redirect("web:follow_up", code=item.code)
+
+
+@allow("GET")
+def follow_up_eml(request, code):
+    item = _follow_up(request, code)
+    try:
+        payload = thanks.eml_for(request.user, item)
+    except thanks.NotHeldYet as error:
+        return _not_ready(request, item, error)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("web:follow_up", code=item.code)
+    name = slugify(f"{item.get_kind_display()} {item.contact.name}") or "message"
+    response = HttpResponse(payload, content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="{name}.eml"'
+    return response
+
+
+@allow("GET", "POST")
+def message_templates(request):
+    if request.method == "POST" and request.POST.get("reset"):
+        reset_template(request.user, THANK_YOU)
+        messages.success(request, "The thank-you uses our default wording again.")
+        return redirect("web:message_templates")
+    current = get_template(request.user, THANK_YOU)
+    form = TemplateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"subject": current.subject, "body": current.body},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            save_template(
+                request.user, THANK_YOU, form.cleaned_data["subject"], form.cleaned_data["body"]
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            messages.success(request, "Saved your thank-you template.")
+            return redirect("web:message_templates")
+    context = {
+        "form": form,
+        "placeholders": PLACEHOLDERS,
+        "customised": is_customised(request.user, THANK_YOU),
+    }
+    return show_form(request, "coffeechat/followups/templates.html", context)
