@@ -146,6 +146,13 @@ def test_asking_for_what_they_already_offered_is_not_a_new_request():
     assert guard.new_requests(sentence) == [sentence]
 
 
+def test_a_request_typed_after_a_recapped_step_on_the_same_line_is_still_new():
+    line = f"- From me: {STEPS[0]} (by 28 November) Could you also send me the salary bands?"
+    assert guard.new_requests(line, agreed_steps=STEPS) == [
+        "Could you also send me the salary bands?"
+    ]
+
+
 def test_a_question_in_the_subject_line_counts():
     problems = guard.check(GOOD, subject="Quick question?", memorable=[MEMORABLE], next_steps=STEPS)
     assert [p.code for p in problems] == [guard.NEW_REQUEST]

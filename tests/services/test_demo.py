@@ -15,6 +15,7 @@ from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.demo import fill_demo
 from coffeechat.services.errors import NotEmpty
 from coffeechat.services.exports import document
+from coffeechat.services.owed import owed
 from coffeechat.store.models import (
     Chat,
     Contact,
@@ -155,6 +156,7 @@ def test_follow_ups_are_due_and_overdue_whenever_the_demo_is_made(alice, time_ma
     assert any(item.kind == "thank_you" for item in agenda.due_today)
     assert any(item.kind == "thank_you" for item in agenda.overdue)
     assert len(agenda.chats) == 3
+    assert len([item for item in owed(alice).reminders if item.kind == "cadence"]) == 2
 
 
 def test_the_thank_you_due_today_is_24_hours_after_a_chat_that_ended_recently(berliner):
@@ -217,3 +219,23 @@ def test_a_failure_half_way_leaves_nothing_behind(berliner, monkeypatch):
         fill_demo(berliner)
     assert not Contact.objects.for_owner(berliner).exists()
     assert not Chat.objects.for_owner(berliner).exists()
+
+
+def test_their_open_promises_carry_a_gentle_nudge(berliner):
+    fill_demo(berliner)
+    theirs = NextStep.objects.for_owner(berliner).filter(side="them")
+    for step in theirs.filter(done_at__isnull=True):
+        nudge = step.follow_ups.get(kind="next_step")
+        assert nudge.dismissed_at is None
+        assert nudge.due_at.astimezone(BERLIN).date() > step.due_on
+    # A promise kept already has no nudge, not even one put aside.
+    assert not FollowUp.objects.filter(next_step__in=theirs.filter(done_at__isnull=False)).exists()
+
+
+def test_keep_in_touch_reminders_show_one_overdue_and_one_due_this_week(berliner):
+    fill_demo(berliner)
+    result = owed(berliner)
+    cadence = [item for item in result.reminders if item.kind == "cadence"]
+    assert len(cadence) == 2
+    assert sum(item.due_at < result.now for item in cadence) == 1
+    assert sum(item.due_at > result.now for item in cadence) == 1

@@ -153,7 +153,10 @@ _POLITE = [
 ]
 _POLITE_RE = re.compile("|".join(f"(?:{p})" for p in _POLITE))
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+# A sentence ends at . ! ? (closing quotes or brackets may follow), at a line break, and after a
+# closing bracket followed by a capital: a recap line such as "- From me: the deck (by Friday)"
+# has no full stop, and a request typed after it must not hide inside the recapped step.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|(?<=[)\]])\s+(?=[A-Z])")
 
 
 def sentences(text: str) -> list[str]:

@@ -24,14 +24,10 @@ from coffeechat.services.chats import ChatPlan, add_note, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held, record_no_show
 from coffeechat.services.errors import NotEmpty
-from coffeechat.services.followups import (
-    add_follow_up,
-    add_next_step,
-    complete_next_step,
-    mark_sent,
-)
+from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
 from coffeechat.services.library import StoryDetails, add_story, choose_stories, save_pitch
 from coffeechat.services.network import add_opportunity, add_referral
+from coffeechat.services.nextsteps import add_step, mark_done
 from coffeechat.services.organisations import update_organisation
 from coffeechat.services.outreach import log_outreach, mark_target, record_reply
 from coffeechat.services.trainer import record_clock_trial
@@ -230,6 +226,10 @@ LAST_NAMES = (
     "Kaur", "Moreau", "Nakamura", "Osei", "Sandoval", "Tremblay", "Vance",
 )  # fmt: skip
 GENERATED = 39
+# Keep-in-touch cadences (days) for two generated contacts whose only chat was weeks ago and
+# left no later steps or referrals behind, so the home page shows one reminder overdue (the
+# chat about 48 days ago) and one due within the week (about 35 days ago).
+GENERATED_CADENCES = {1: 45, 3: 40}
 UNATTACHED_ROLES = ("Freelance learning consultant", "Career coach", "Retired headteacher")
 TAGS = (
     "learning design",
@@ -441,7 +441,9 @@ class _Demo:
             org = homes[index]
             role = self.rng.choice(org.roles) if org else next(unattached)
             name = f"{firsts[index]} {lasts[index]}"
-            self.generated.append(self.contact(name, org, role, self.rng.choice(meetings), None))
+            how = self.rng.choice(meetings)
+            cadence = GENERATED_CADENCES.get(index)
+            self.generated.append(self.contact(name, org, role, how, cadence))
         organisations = {org.name: org for org in ORGANISATIONS}
         for organisation in Organisation.objects.for_owner(self.owner):
             spec = organisations.get(organisation.name)
@@ -547,17 +549,13 @@ class _Demo:
         contact = chat.contact
         end = chat.actual_end or chat.starts_at
         add_note(self.owner, contact, text, kind="next_step", chat=chat, taken_at=end)
-        step = add_next_step(
-            self.owner,
-            contact,
-            text,
-            side=side,
-            due_on=local_today(end, self.tz) + timedelta(days=days),
-            chat=chat,
-        )
-        if done:
-            complete_next_step(self.owner, step, done_at=min(end + timedelta(days=2), self.now))
-        return step
+        due_on = local_today(end, self.tz) + timedelta(days=days)
+        if not done:
+            # The use case the debrief uses: a promise of theirs gets its gentle nudge.
+            return add_step(self.owner, contact, text, side=side, due_on=due_on, chat=chat)
+        # A promise kept already needs no nudge, not even one put aside, so none is drafted.
+        step = add_next_step(self.owner, contact, text, side=side, due_on=due_on, chat=chat)
+        return mark_done(self.owner, step, done_at=min(end + timedelta(days=2), self.now))
 
     def refer(self, chat: Chat, to: Contact, status: str, *, may_use_name: bool = True) -> None:
         end = chat.actual_end or chat.starts_at
@@ -708,9 +706,11 @@ class _Demo:
         self.step(priya_chat, "Try the authoring tool Priya recommended", days=7)
         self.refer(tom_chat, people["sofia"], "introduced", may_use_name=False)
         self.step(tom_chat, "Tom will ask Sofía whether she has time", side="them", done=True)
-        # A few suggestions from other chats, not followed up yet.
+        # A few suggestions from other chats, not followed up yet. The three oldest of these chats
+        # give none: generated 0 has a message owed already, and the cadences of generated 1 and 3
+        # (GENERATED_CADENCES) run from their chats, not from a referral made today.
         others = [chat for chat in held.values() if chat.contact not in people.values()]
-        for chat, target in zip(others[:4], self.generated[30:34], strict=True):
+        for chat, target in zip(others[3:7], self.generated[30:34], strict=True):
             self.refer(chat, target, "suggested")
         for chat in others[4:7]:
             self.step(chat, "Read the report they recommended and send my take", days=5)

@@ -14,12 +14,11 @@ register = template.Library()
 
 @dataclass(frozen=True)
 class DebriefSummary:
-    """A held chat's memorable notes, next steps, referrals and thank-you."""
+    """A held chat's memorable notes, next steps and referrals."""
 
     notes: list[Note]
     steps: list[NextStep]
     referrals: list[Referral]
-    thank_you: FollowUp | None
 
     @property
     def is_empty(self) -> bool:
@@ -41,7 +40,6 @@ def debrief_of(chat: Chat) -> DebriefSummary | None:
             .select_related("to_contact", "to_contact__organisation")
             .order_by("created_at", "pk")
         ),
-        thank_you=FollowUp.objects.filter(kind=FollowUp.Kind.THANK_YOU, **mine).first(),
     )
 
 

@@ -24,6 +24,7 @@ from coffeechat.services.messages import (
     save_template,
 )
 from coffeechat.store.models import FollowUp
+from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import INVALID, allow, show_domain_error, show_form
 
 THANK_YOU = "thank_you"
@@ -36,7 +37,7 @@ SENT_LABELS = {
 }
 
 
-class ComposeForm(forms.Form):
+class ComposeForm(Form):
     subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT, required=False)
     body = forms.CharField(
         label="Message",
@@ -46,7 +47,7 @@ class ComposeForm(forms.Form):
     )
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(Form):
     subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT)
     body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 14}))
 
