@@ -75,11 +75,11 @@ def test_an_output_in_a_missing_folder_is_refused(owner, run, tmp_path):
     assert not (tmp_path / "nowhere").exists()
 
 
-@pytest.mark.parametrize("format_name", ["csv", "vcard", "xml"])
-def test_only_json_and_ics_are_accepted_for_now(run, format_name):
+@pytest.mark.parametrize("format_name", ["xml", "vcf", "JSONL"])
+def test_an_unknown_format_is_refused_with_the_known_ones(run, format_name):
     result = run("export", format_name)
     assert result.exit_code == 2
-    assert "'json'" in result.output
+    assert "'json'" in result.output and "'vcard'" in result.output
 
 
 def test_an_empty_home_exports_empty_lists(owner, run):

@@ -12,8 +12,7 @@ import click
 
 from coffeechat.cli.common import friendly_errors, local_owner
 
-# csv and vcard join this list as they arrive.
-FORMATS = ["json", "ics"]
+FORMATS = ["json", "csv", "vcard", "ics"]
 LABELS = {
     "next_steps": "next steps",
     "follow_ups": "follow-ups",
@@ -32,11 +31,17 @@ LABELS = {
     "all, and only you can read it.",
 )
 def export(fmt: str, output: Path | None) -> None:
-    """Export everything in the home as FORMAT: json or ics (csv and vCard follow).
+    """Export the home as FORMAT: json (everything), csv or vcard (contacts), ics (chats).
 
     json writes a complete, versioned document of every contact, organisation, chat, note,
     referral, follow-up and more, with references between them by code; docs/export-format.md
     describes it field by field.
+
+    csv writes one row per contact for a spreadsheet (emails, phones and tags joined by "; ").
+    A cell that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
+    carriage return) gets a leading apostrophe, so it opens as plain text.
+
+    vcard writes one vCard 4.0 card per contact, for a phone or an address book.
 
     ics writes every chat as iCalendar for a calendar app: the agreed time, the buffer after it
     as a busy event, a reminder the day before, a wrap-up alarm before the agreed end, and the
@@ -46,11 +51,17 @@ def export(fmt: str, output: Path | None) -> None:
     Example:
       coffeechat export json > coffeechat.json
       coffeechat export json -o ~/backups/coffeechat.json
+      coffeechat export csv -o contacts.csv
+      coffeechat export vcard -o contacts.vcf
       coffeechat export ics -o chats.ics
     """
     owner = local_owner()
     if fmt == "ics":
         from coffeechat.services.calendars import write_ics as write
+    elif fmt == "csv":
+        from coffeechat.services.exports import write_csv as write
+    elif fmt == "vcard":
+        from coffeechat.services.exports import write_vcard as write
     else:
         from coffeechat.services.exports import write_json as write
 

@@ -12,11 +12,13 @@ from pathlib import Path
 import click
 
 from coffeechat import __version__
+from coffeechat.cli.backup import backup
 from coffeechat.cli.brief import brief
 from coffeechat.cli.demo import demo
 from coffeechat.cli.export import export
 from coffeechat.cli.followups import followups
 from coffeechat.cli.network import network
+from coffeechat.cli.restore import restore
 from coffeechat.cli.serve import serve
 from coffeechat.cli.today import today
 
@@ -51,6 +53,8 @@ cli.add_command(export)
 cli.add_command(brief)
 cli.add_command(followups)
 cli.add_command(network)
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
 """The complete, versioned JSON export: every row a user owns, references given by code.
 
+Contacts also go out as spreadsheet-safe CSV and as vCard 4.0 (``write_csv``, ``write_vcard``).
+
 Each entity is read with one query (plus one for the chats' chosen stories), whatever the size of
 the data, and streamed out item by item so a large network does not have to fit in memory twice.
 The whole read happens in one transaction, so references always point at an exported item.
@@ -20,6 +22,9 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from coffeechat.core.clock import zone
+from coffeechat.core.csvsafe import write_rows
+from coffeechat.core.vcard_write import Card, write_card
 from coffeechat.store.models import (
     BusyBlock,
     CalendarSource,
@@ -293,3 +298,98 @@ def write_json(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, 
             counts[section.key] = count
         out.write("\n}\n")
     return counts
+
+
+# Contacts for spreadsheets and address books. Merged-away contacts are left out: they are
+# duplicates of the contact they were merged into, which carries their details.
+CSV_COLUMNS = (
+    "name",
+    "role",
+    "organisation",
+    "emails",
+    "phones",
+    "LinkedIn URL",
+    "location",
+    "time zone",
+    "tags",
+    "how we met",
+    "created",
+)
+# Several emails, phones or tags share one cell: "; " reads well and never occurs in an address.
+CELL_JOIN = "; "
+
+
+def _contact_rows(owner):
+    return (
+        Contact.objects.for_owner(owner)
+        .active()
+        .order_by("name", "created_at", "code")
+        .values(
+            "code",
+            "name",
+            "role",
+            "emails",
+            "phones",
+            "linkedin_url",
+            "location",
+            "time_zone",
+            "tags",
+            "how_we_met",
+            "research_notes",
+            "created_at",
+            organisation_name=F("organisation__name"),
+        )
+        .iterator(chunk_size=_CHUNK)
+    )
+
+
+def _owner_zone(owner):
+    name = Preferences.objects.filter(owner=owner).values_list("time_zone", flat=True).first()
+    return zone(name or "")
+
+
+def write_csv(owner, out: TextIO) -> dict[str, int]:
+    """Write the owner's contacts as spreadsheet-safe CSV, one row each; return the count."""
+    local = _owner_zone(owner)
+
+    def rows() -> Iterator[list[Any]]:
+        for row in _contact_rows(owner):
+            yield [
+                row["name"],
+                row["role"],
+                row["organisation_name"] or "",
+                CELL_JOIN.join(row["emails"] or ()),
+                CELL_JOIN.join(row["phones"] or ()),
+                row["linkedin_url"],
+                row["location"],
+                row["time_zone"],
+                CELL_JOIN.join(row["tags"] or ()),
+                row["how_we_met"],
+                # Local wall time without a zone suffix: a spreadsheet reads it as a date.
+                row["created_at"].astimezone(local).strftime("%Y-%m-%d %H:%M"),
+            ]
+
+    return {"contacts": write_rows(out, CSV_COLUMNS, rows())}
+
+
+def write_vcard(owner, out: TextIO) -> dict[str, int]:
+    """Write the owner's contacts as vCard 4.0, one card each; return the count."""
+    count = 0
+    for row in _contact_rows(owner):
+        card = Card(
+            uid=str(row["code"]),
+            name=row["name"],
+            role=row["role"],
+            organisation=row["organisation_name"] or "",
+            emails=tuple(row["emails"] or ()),
+            phones=tuple(row["phones"] or ()),
+            linkedin_url=row["linkedin_url"],
+            location=row["location"],
+            time_zone=row["time_zone"],
+            tags=tuple(row["tags"] or ()),
+            how_we_met=row["how_we_met"],
+            research_notes=row["research_notes"],
+        )
+        out.write(write_card(card))
+        count += 1
+    return {"contacts": count}

@@ -11,6 +11,7 @@ from coffeechat.web.views import (
     chats,
     contacts,
     debrief,
+    exports,
     followups,
     home,
     library,
@@ -118,4 +119,10 @@ urlpatterns = [
     path("follow-ups/<uuid:code>/", followups.follow_up, name="follow_up"),
     path("follow-ups/<uuid:code>/message.eml", followups.follow_up_eml, name="follow_up_eml"),
     path("preferences/messages/", followups.message_templates, name="message_templates"),
+    # Export: the user's data as downloads, the same files as `coffeechat export`.
+    path("export/", exports.export_page, name="export"),
+    path("export/coffeechat.json", exports.export_json, name="export_json"),
+    path("export/contacts.csv", exports.export_csv, name="export_csv"),
+    path("export/contacts.vcf", exports.export_vcard, name="export_vcard"),
+    path("export/chats.ics", exports.export_ics, name="export_ics"),
 ]

@@ -1,0 +1,44 @@
+"""Reading CSV text row by row while knowing on which line each row started."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from coffeechat.core.parsers.records import ParseError
+
+
+def numbered_rows(text: str, kind: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line of the row, cells) for every row, blank rows included as []."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous_end = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ParseError(
+                f"The {kind} file cannot be read as CSV near line {previous_end + 1}: {exc}."
+            ) from None
+        yield previous_end + 1, row
+        previous_end = reader.line_num
+
+
+def header_key(cell: str) -> str:
+    """A header cell compared without case, BOM or surrounding spaces."""
+    return " ".join(cell.replace("\ufeff", "").split()).casefold()
+
+
+def row_mapping(header: list[str], row: list[str]) -> dict[str, str]:
+    """The row as header -> cell; missing cells are empty, extra cells keep their position."""
+    mapping = {name: (row[index] if index < len(row) else "") for index, name in enumerate(header)}
+    for index in range(len(header), len(row)):
+        mapping[f"column {index + 1}"] = row[index]
+    return mapping
+
+
+def is_blank(row: list[str]) -> bool:
+    """Whether a row holds nothing but empty cells."""
+    return not any(cell.strip() for cell in row)

@@ -1,0 +1,119 @@
+"""What every parser returns: contacts read from a file and the rows it had to leave out."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+# Group names address books add to every contact; they say nothing about the person.
+SYSTEM_LABELS = frozenset({"mycontacts", "my contacts", "starred", "friends_and_family"})
+
+
+class ParseError(ValueError):
+    """The bytes are not a file of the expected kind; the message says why, in the user's words."""
+
+
+@dataclass(frozen=True)
+class ParsedContact:
+    """One person read from an import file, before any matching against existing contacts."""
+
+    line: int  # the record's first line in the file, counted from 1
+    name: str
+    first_name: str = ""
+    last_name: str = ""
+    organisation: str = ""
+    role: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin_url: str = ""
+    notes: str = ""
+    connected_on: date | None = None
+    tags: tuple[str, ...] = ()
+    websites: tuple[str, ...] = ()  # other web addresses, kept so nothing the user had is lost
+    # The row (header -> cell) or the card's text as it was in the file, kept for later repair.
+    raw: Mapping[str, str] | str = field(default="", hash=False)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A row or card left out, with where it was and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Everything read from one file: every data row is either a record or a skip."""
+
+    records: tuple[ParsedContact, ...]
+    skipped: tuple[Skip, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """How many data rows or cards the file held."""
+        return len(self.records) + len(self.skipped)
+
+
+def decode_text(data: bytes, kind: str) -> str:
+    """Decode an import file: UTF-8 with or without BOM, UTF-16 with BOM, else latin-1."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"The file starts like UTF-16 text but its bytes are damaged near byte "
+                f"{exc.start}. Export the {kind} file again, as UTF-8 if you can."
+            ) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Older Windows exports are in a one-byte code page; latin-1 reads every byte.
+            text = data.decode("latin-1")
+    if not text.strip():
+        raise ParseError(f"The file is empty: there is no {kind} data in it.")
+    if "\x00" in text:
+        raise ParseError(
+            f"This looks like a binary file, not a {kind} file (it contains NUL bytes). "
+            "Check that you picked the right file, or save it again as UTF-8 text."
+        )
+    return text
+
+
+def drop_system_labels(labels: list[str]) -> tuple[str, ...]:
+    """Clean group or category names, dropping the ones address books add on their own."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for label in labels:
+        clean = " ".join(label.split())
+        key = clean.lstrip("* ").casefold()
+        if not clean or clean.startswith("*") or key in SYSTEM_LABELS or key in seen:
+            continue
+        seen.add(key)
+        kept.append(clean)
+    return tuple(kept)
+
+
+def unique(values: list[str]) -> tuple[str, ...]:
+    """Trimmed, non-empty values without repeats (case-insensitive), first spelling kept."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        clean = value.strip()
+        key = clean.casefold()
+        if clean and key not in seen:
+            seen.add(key)
+            kept.append(clean)
+    return tuple(kept)
+
+
+def is_linkedin(url: str) -> bool:
+    """Whether a web address points at a LinkedIn profile."""
+    lowered = url.strip().lower()
+    for prefix in ("https://", "http://"):
+        lowered = lowered.removeprefix(prefix)
+    host = lowered.split("/", 1)[0]
+    return host == "linkedin.com" or host.endswith(".linkedin.com")

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import copy
+import io
+import json
+
+import pytest
+
+from coffeechat.services.calendars import import_file
+from coffeechat.services.chats import ChatPlan, plan_chat
+from coffeechat.services.demo import fill_demo
+from coffeechat.services.errors import InvalidInput, NotEmpty
+from coffeechat.services.exports import SECTIONS, document
+from coffeechat.services.library import save_pitch
+from coffeechat.services.live import start_chat
+from coffeechat.services.messages import save_template
+from coffeechat.services.prep import add_question
+from coffeechat.services.restore import restore_json
+from coffeechat.services.scripts import save_script
+from coffeechat.store.models import Chat, Contact, Note, Preferences
+from tests.services.prefs import set_preferences
+from tests.services.test_exports import NOW, build
+
+
+def as_file(value) -> io.BytesIO:
+    return io.BytesIO(json.dumps(value).encode())
+
+
+def without_time(exported: dict) -> dict:
+    return {key: value for key, value in exported.items() if key != "exported_at"}
+
+
+def owned_rows(owner) -> int:
+    return sum(section.model.objects.for_owner(owner).count() for section in SECTIONS)
+
+
+@pytest.fixture
+def exported(alice):
+    """Alice's demo network as an export, with Alice gone so her codes are free again."""
+    set_preferences(alice, time_zone="Europe/Berlin", words_per_minute=170, vibrate=True)
+    fill_demo(alice)
+    result = document(alice)
+    # Codes are unique in the whole database; deleting Alice frees them for the restore.
+    alice.delete()
+    return result
+
+
+def test_an_export_restored_into_an_empty_home_exports_the_same_again(exported, bob):
+    restore_json(bob, as_file(exported))
+    assert without_time(document(bob)) == without_time(exported)
+
+
+def test_the_round_trip_covers_every_kind_of_link(exported, bob):
+    assert exported["contacts"] and exported["chats"] and exported["referrals"]
+    assert any(chat["stories"] for chat in exported["chats"])
+    assert exported["preferences"]["words_per_minute"] == 170
+    restore_json(bob, as_file(exported))
+    assert Preferences.objects.get(owner=bob).vibrate is True
+
+
+def test_restore_reports_how_many_items_of_each_list_it_made(exported, bob):
+    counts = restore_json(bob, as_file(exported))
+    assert counts["contacts"] == len(exported["contacts"])
+    assert counts["chats"] == Chat.objects.for_owner(bob).count()
+
+
+def test_restore_renders_the_markdown_that_exports_leave_out(bob):
+    doc = empty_document()
+    doc["contacts"] = [contact("00000000-0000-4000-8000-000000000001", research_notes="**Bold**")]
+    doc["notes"] = [
+        {
+            **stamps("00000000-0000-4000-8000-000000000002"),
+            "kind": "insight",
+            "text": "*quiet* word",
+            "taken_at": "2030-01-09T12:00:00Z",
+            "contact": "00000000-0000-4000-8000-000000000001",
+            "chat": None,
+        }
+    ]
+    restore_json(bob, as_file(doc))
+    assert "<strong>Bold</strong>" in Contact.objects.get().research_notes_html
+    assert "<em>quiet</em>" in Note.objects.get().text_html
+
+
+def test_restore_keeps_a_contact_merged_into_a_later_one(bob):
+    doc = empty_document()
+    doc["contacts"] = [
+        contact("00000000-0000-4000-8000-000000000001", merged_into=CODE_B),
+        contact(CODE_B),
+    ]
+    restore_json(bob, as_file(doc))
+    merged = Contact.objects.get(code="00000000-0000-4000-8000-000000000001")
+    assert str(merged.merged_into.code) == CODE_B
+
+
+def test_restore_refuses_a_home_that_already_has_contacts(exported, bob):
+    restore_json(bob, as_file(exported))
+    with pytest.raises(NotEmpty, match="already has .* contacts"):
+        restore_json(bob, as_file(exported))
+
+
+def test_restore_refuses_codes_another_account_already_has(alice, bob):
+    fill_demo(alice)
+    before = owned_rows(bob)
+    with pytest.raises(NotEmpty, match="already in this database"):
+        restore_json(bob, as_file(document(alice)))
+    assert owned_rows(bob) == before
+
+
+CODE_B = "00000000-0000-4000-8000-00000000000b"
+
+
+def stamps(code: str) -> dict:
+    return {"code": code, "created_at": "2030-01-01T08:00:00Z", "updated_at": "2030-01-02T08:00Z"}
+
+
+def contact(code: str, **fields) -> dict:
+    return {**stamps(code), "name": "Ada Lovelace", "organisation": None, **fields}
+
+
+def empty_document() -> dict:
+    doc: dict = {"format": "coffeechat", "version": 1, "exported_at": "2030-01-09T12:00:00Z"}
+    doc["preferences"] = {}
+    for section in SECTIONS:
+        doc[section.key] = []
+    return doc
+
+
+def broken(change) -> dict:
+    doc = empty_document()
+    doc["contacts"] = [contact("00000000-0000-4000-8000-000000000001")]
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"{not json", "not valid JSON .line 1, column 2"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"SQLite format 3\x00rest", "is a backup"),
+        (json.dumps([1, 2]).encode(), "not an object"),
+        (json.dumps({"format": "vcard", "version": 1}).encode(), '"format" is "vcard"'),
+        (json.dumps({"format": "coffeechat", "version": 2}).encode(), "version 2"),
+        (
+            json.dumps(broken(lambda d: d["contacts"][0].update(organisation=CODE_B))).encode(),
+            '"contacts" item 1 .* refers to organisation ' + CODE_B,
+        ),
+        (
+            json.dumps(
+                broken(lambda d: d["chats"].append({**stamps(CODE_B), "contact": None}))
+            ).encode(),
+            '"chats" item 1 .* needs a contact',
+        ),
+        (
+            json.dumps(broken(lambda d: d["contacts"][0].update(code="nope"))).encode(),
+            '"contacts" item 1 code is "nope", not a code',
+        ),
+        (
+            json.dumps(broken(lambda d: d["contacts"][0].update(created_at="yesterday"))).encode(),
+            'created_at is "yesterday", not a moment',
+        ),
+        (
+            json.dumps(
+                broken(lambda d: d["contacts"].append(copy.deepcopy(d["contacts"][0])))
+            ).encode(),
+            '"contacts" item 2 repeats the code',
+        ),
+        (
+            json.dumps(broken(lambda d: d["contacts"][0].update(name=7))).encode(),
+            "field name has the wrong type",
+        ),
+        (
+            json.dumps(broken(lambda d: d.update(stories={}))).encode(),
+            '"stories" must be a list',
+        ),
+    ],
+)
+def test_a_bad_document_is_refused_clearly_and_nothing_is_written(bob, payload, message):
+    before = owned_rows(bob)
+    with pytest.raises(InvalidInput, match=message):
+        restore_json(bob, io.BytesIO(payload))
+    assert owned_rows(bob) == before
+
+
+def test_a_dangling_story_reference_names_the_chat(bob):
+    doc = broken(
+        lambda d: d["chats"].append(
+            {
+                **stamps(CODE_B),
+                "contact": "00000000-0000-4000-8000-000000000001",
+                "starts_at": "2030-01-09T12:00:00Z",
+                "stories": ["00000000-0000-4000-8000-0000000000ff"],
+            }
+        )
+    )
+    with pytest.raises(InvalidInput, match=f'"chats" item 1 .{CODE_B}. refers to story'):
+        restore_json(bob, as_file(doc))
+    assert Contact.objects.for_owner(bob).count() == 0
+
+
+def test_the_hand_built_network_round_trips_too(alice, bob, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    build(alice, 3)
+    add_question(alice, "What surprised you?", "insights")
+    save_pitch(alice, "elevator", "I help people learn.")
+    save_script(alice, "wrap_up", "Let me respect your time.")
+    save_template(alice, "thank_you", "Thanks", "Thank you for the chat.")
+    import_file(alice, "busy.ics", ICS)
+    person = Contact.objects.for_owner(alice).first()
+    start_chat(alice, plan_chat(alice, ChatPlan(person, NOW, agreed_minutes=20)))
+    exported = document(alice)
+    assert [section.key for section in SECTIONS if not exported[section.key]] == []
+    alice.delete()
+    restore_json(bob, as_file(exported))
+    assert without_time(document(bob)) == without_time(exported)
+
+
+ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:busy-1\r
+DTSTAMP:20300101T000000Z\r
+DTSTART:20300110T090000Z\r
+DTEND:20300110T100000Z\r
+SUMMARY:Dentist\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
