@@ -6,7 +6,7 @@ from django import forms
 
 from coffeechat.services.debrief import DebriefDetails, ReferralDetails, StepDetails
 from coffeechat.store.models import NextStep
-from coffeechat.web.forms import Form
+from coffeechat.web.forms import Form, linkedin_url_field
 
 # Three empty rows of each kind fit most chats; a debrief can be saved again to add more.
 EXTRA_ROWS = 3
@@ -103,13 +103,7 @@ class ReferralForm(Form):
         error_messages={"invalid": "Enter an email address such as sam@example.com."},
     )
     phone = forms.CharField(label="Phone", max_length=100, required=False)
-    linkedin_url = forms.URLField(
-        label="LinkedIn URL",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        error_messages={"invalid": "Enter a web address such as https://www.linkedin.com/in/…"},
-    )
+    linkedin_url = linkedin_url_field()
     may_use_name = forms.BooleanField(label="I may say who sent me", required=False)
     # Shown only when the row looks like someone already in the contacts (see views.debrief):
     # a contact's code to link to, or ADD_NEW. A plain text field so a choice survives a page

@@ -62,6 +62,17 @@ def minutes_field(label: str, low: int, high: int, **kwargs) -> forms.IntegerFie
     )
 
 
+def linkedin_url_field() -> forms.URLField:
+    """An optional LinkedIn address; a bare ``linkedin.com/in/…`` gets https:// in front."""
+    return forms.URLField(
+        label="LinkedIn URL",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address such as https://www.linkedin.com/in/…"},
+    )
+
+
 def time_zone_input() -> forms.TextInput:
     # "list" ties the box to the <datalist id="time-zones"> the page renders once: the browser
     # suggests zone names while the user can still type any of them.
@@ -92,13 +103,7 @@ class ContactForm(Form):
         help_text=LIST_HELP,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
-    linkedin_url = forms.URLField(
-        label="LinkedIn URL",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        error_messages={"invalid": "Enter a web address such as https://www.linkedin.com/in/…"},
-    )
+    linkedin_url = linkedin_url_field()
     location = forms.CharField(label="Location", max_length=200, required=False)
     time_zone = forms.CharField(
         label="Time zone",
