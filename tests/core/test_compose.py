@@ -20,10 +20,10 @@ from coffeechat.core.compose import (
     check_template,
     draft,
     fill,
-    first_name,
     mailto_url,
     recap,
 )
+from coffeechat.core.text import first_name
 
 WHEN = datetime(2030, 5, 6, 12, 30, tzinfo=UTC)
 NOTE = "She left teaching for data science after a summer bootcamp"

@@ -20,13 +20,13 @@ from coffeechat.core.live import (
     check_in_kind,
     check_script,
     confirm_end,
-    first_name,
     flexibility_minutes,
     has_room,
     latest_end,
     render_script,
     wrap_up_at,
 )
+from coffeechat.core.text import first_name
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu"]
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -7,7 +7,6 @@ or an index, and an unknown name is refused with a message that lists the ones w
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from urllib.parse import quote
+
+from coffeechat.core.placeholders import Piece, pieces, refuse_unknown
 
 THANK_YOU = "thank_you"
 NUDGE = "nudge"
@@ -101,28 +102,15 @@ class TemplateError(ValueError):
     """A template names a placeholder we cannot fill, or its braces cannot be read."""
 
 
-def _pieces(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    try:
-        return list(string.Formatter().parse(text))
-    except ValueError:
-        raise TemplateError(
-            "A brace is not closed. Write placeholders as {first_name}, and a literal brace as "
-            "{{ or }}."
-        ) from None
+def _pieces(text: str) -> list[Piece]:
+    return pieces(text, error=TemplateError, example="first_name")
 
 
 def check_template(text: str) -> None:
     """Refuse a template that names an unknown placeholder or uses braces we cannot fill."""
     if len(text) > LONGEST_TEMPLATE:
         raise TemplateError(f"Keep a template under {LONGEST_TEMPLATE:,} characters.")
-    allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    for _, field, spec, conversion in _pieces(text):
-        if field is None:
-            continue
-        if field not in PLACEHOLDERS or spec or conversion:
-            shown = "{" + field + (f"!{conversion}" if conversion else "")
-            shown += (f":{spec}" if spec else "") + "}"
-            raise TemplateError(f"{shown} is not something we can fill in. Use only {allowed}.")
+    refuse_unknown(text, PLACEHOLDERS, error=TemplateError, example="first_name")
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -179,12 +167,6 @@ def recap(steps: Sequence[Step]) -> str:
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
     return text if not text or text[-1] in ".!?…" else text + "."
-
-
-def first_name(name: str) -> str:
-    """The name to greet someone by: the first word of their name."""
-    parts = name.split()
-    return parts[0] if parts else ""
 
 
 @dataclass(frozen=True)

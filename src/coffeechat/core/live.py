@@ -11,10 +11,11 @@ minus that buffer, and the *flexibility* is what is left between the chat's end 
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from coffeechat.core.placeholders import pieces, refuse_unknown
 
 # The kinds of script a user may reword; the same names as ScriptTemplate.Kind in the store.
 CONFIRM = "confirm"
@@ -150,32 +151,13 @@ def whole_minutes(start: datetime, end: datetime) -> int:
     return max(0, round((utc(end) - utc(start)).total_seconds() / 60))
 
 
-def first_name(name: str) -> str:
-    """The first word of a name, which is how a script addresses someone."""
-    words = name.split()
-    return words[0] if words else name
-
-
 def check_script(text: str) -> None:
     """Refuse a script that names an unknown placeholder or uses braces we cannot fill."""
     if len(text) > LONGEST_SCRIPT:
         raise ScriptError(
             f"Keep a script under {LONGEST_SCRIPT} characters; it is read at a glance."
         )
-    try:
-        pieces = list(string.Formatter().parse(text))
-    except ValueError:
-        raise ScriptError(
-            "A brace is not closed. Write placeholders as {name}, and a literal brace as {{ or }}."
-        ) from None
-    allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    for _, field, spec, conversion in pieces:
-        if field is None:
-            continue
-        if field not in PLACEHOLDERS or spec or conversion:
-            shown = "{" + field + (f"!{conversion}" if conversion else "")
-            shown += (f":{spec}" if spec else "") + "}"
-            raise ScriptError(f"{shown} is not something we can fill in. Use only {allowed}.")
+    refuse_unknown(text, PLACEHOLDERS, error=ScriptError, example="name")
 
 
 def render_script(text: str, values: Mapping[str, str]) -> str:
@@ -185,7 +167,7 @@ def render_script(text: str, values: Mapping[str, str]) -> str:
     """
     check_script(text)
     out: list[str] = []
-    for literal, field, _, _ in string.Formatter().parse(text):
+    for literal, field, _, _ in pieces(text, error=ScriptError, example="name"):
         out.append(literal)
         if field is not None:
             if field not in values:

@@ -31,3 +31,9 @@ def split_list(value: str) -> list[str]:
             seen.add(key)
             items.append(item)
     return items
+
+
+def first_name(name: str) -> str:
+    """The name to greet someone by, in a script or a message: the first word of their name."""
+    parts = name.split()
+    return parts[0] if parts else name

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coffeechat.core import live as clockwork
 from coffeechat.core.clock import format_clock, zone
+from coffeechat.core.text import first_name
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
@@ -470,7 +471,7 @@ def live_state(owner, chat: Chat, now: datetime | None = None) -> LiveState:
         "now": _clock(reference, preferences),
         "end": end_clock,
         "earlier_end": end_clock,
-        "name": clockwork.first_name(chat.contact.name),
+        "name": first_name(chat.contact.name),
     }
     confirm_line = clockwork.render_script(
         scripts[clockwork.CONFIRM_CAPPED if capped else clockwork.CONFIRM],

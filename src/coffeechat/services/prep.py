@@ -19,7 +19,7 @@ from coffeechat.core import live as clockwork
 from coffeechat.core import pitch as spoken
 from coffeechat.core import prep as method
 from coffeechat.core.clock import ChatSpan, format_clock, zone
-from coffeechat.core.text import fold
+from coffeechat.core.text import first_name, fold
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput, NotFound
 from coffeechat.services.live import next_commitment
@@ -442,7 +442,7 @@ def time_plan(owner, chat: Chat, preferences: Preferences) -> TimePlan:
         "now": _clock(start, preferences),
         "end": _clock(ends, preferences),
         "earlier_end": _clock(ends, preferences),
-        "name": clockwork.first_name(chat.contact.name),
+        "name": first_name(chat.contact.name),
     }
     confirm_kind = clockwork.CONFIRM_CAPPED if confirmed.capped else clockwork.CONFIRM
     confirm_line = _script(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core import compose, guard
-from coffeechat.core.text import clean_line
+from coffeechat.core.text import clean_line, first_name
 from coffeechat.services import followups
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.messages import get_template
@@ -121,7 +121,7 @@ def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
     ]
     drafted = compose.draft(
         template,
-        first_name=compose.first_name(follow_up.contact.name),
+        first_name=first_name(follow_up.contact.name),
         memorable=notes[0] if notes else "",
         steps=steps,
         value=value,
