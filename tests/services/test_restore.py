@@ -17,7 +17,7 @@ from coffeechat.services.messages import save_template
 from coffeechat.services.prep import add_question
 from coffeechat.services.restore import restore_json
 from coffeechat.services.scripts import save_script
-from coffeechat.store.models import Chat, Contact, Note, Preferences
+from coffeechat.store.models import Chat, Contact, ContactKey, Note, Preferences
 from tests.services.prefs import set_preferences
 from tests.services.test_exports import NOW, build
 
@@ -228,3 +228,9 @@ SUMMARY:Dentist\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+
+
+def test_restore_gives_every_contact_its_matching_keys(exported, bob):
+    restore_json(bob, as_file(exported))
+    keyed = set(ContactKey.objects.for_owner(bob).values_list("contact", flat=True))
+    assert keyed == set(Contact.objects.for_owner(bob).values_list("pk", flat=True))

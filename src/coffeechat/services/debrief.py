@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core.clock import zone
+from coffeechat.core.contact_keys import linkedin_key
 from coffeechat.core.followups import thank_you_due
 from coffeechat.core.text import clean_line, fold
 from coffeechat.services.accounts import ensure_preferences
@@ -197,12 +198,6 @@ class Debriefed:
     to_complete: list[Contact] = field(default_factory=list)
 
 
-def _linkedin_key(url: str) -> str:
-    """LinkedIn addresses compared without scheme, ``www.``, case or a trailing slash."""
-    key = url.strip().casefold().removeprefix("https://").removeprefix("http://")
-    return key.removeprefix("www.").rstrip("/")
-
-
 def _matches(owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[int, tuple]:
     """Existing contacts each referral may already be, by email, LinkedIn URL or name."""
     wanted = [
@@ -224,14 +219,14 @@ def _matches(owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[
     found: dict[int, tuple[Match, ...]] = {}
     for index, referral in wanted:
         email = referral.email.strip().casefold()
-        linkedin = _linkedin_key(referral.linkedin_url)
+        linkedin = linkedin_key(referral.linkedin_url)
         name = (fold(referral.name), fold(referral.organisation))
         matches = []
         for contact in contacts:
             organisation = contact.organisation.name if contact.organisation else ""
             if email and email in (known.casefold() for known in contact.emails):
                 matches.append(Match(contact, "same email"))
-            elif linkedin and linkedin == _linkedin_key(contact.linkedin_url):
+            elif linkedin and linkedin == linkedin_key(contact.linkedin_url):
                 matches.append(Match(contact, "same LinkedIn URL"))
             elif name == (fold(contact.name), fold(organisation)):
                 matches.append(Match(contact, "same name and organisation"))

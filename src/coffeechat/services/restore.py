@@ -20,7 +20,7 @@ from django.db import DatabaseError, models, transaction
 from coffeechat.services.errors import InvalidInput, NotEmpty
 from coffeechat.services.exports import FORMAT, PREFERENCE_FIELDS, SECTIONS, VERSION, Section
 from coffeechat.services.rendering import rendered
-from coffeechat.store.models import Chat, Contact, Preferences
+from coffeechat.store.models import Chat, Contact, Preferences, sync_contact_keys
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _BATCH = 500
@@ -279,6 +279,7 @@ def _write(owner, plan: Plan) -> None:
         pks[model] = {row["code"]: obj.pk for obj, row in zip(created, rows, strict=True)}
         if model is Contact:
             _link_merged(created, rows, pks[model])
+            sync_contact_keys(created)
         if model is Chat:
             _link_stories(created, rows, pks[_story_model()])
 

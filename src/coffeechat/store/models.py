@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from coffeechat.core.contact_keys import contact_keys
 from coffeechat.store.managers import (
     ChatManager,
     ContactManager,
@@ -130,6 +131,14 @@ class Contact(Owned):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Matching imports and referrals relies on the keys; every ORM save keeps them in step.
+        # Bulk writes (imports, restore) call sync_contact_keys themselves.
+        fields = kwargs.get("update_fields")
+        if fields is None or {"name", "emails", "linkedin_url"} & set(fields):
+            sync_contact_keys([self])
 
     @property
     def email(self) -> str:
@@ -593,3 +602,114 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in link for {self.owner}"
+
+
+class ContactKey(models.Model):
+    """One way to recognise a contact (LinkedIn profile, email, folded name), indexed for imports.
+
+    Derived from the contact on every save; not exported, rebuilt on restore.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=320)
+
+    objects = OwnedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "key"])]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "key"], name="contact_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def sync_contact_keys(contacts) -> None:
+    """Replace the stored keys of ``contacts`` (saved Contact rows) with their current ones."""
+    contacts = [contact for contact in contacts if contact.pk is not None]
+    if not contacts:
+        return
+    ContactKey.objects.filter(contact__in=[contact.pk for contact in contacts]).delete()
+    ContactKey.objects.bulk_create(
+        [
+            ContactKey(owner_id=contact.owner_id, contact_id=contact.pk, key=key)
+            for contact in contacts
+            for key in sorted(contact_keys(contact.name, contact.emails, contact.linkedin_url))
+        ],
+        batch_size=500,
+    )
+
+
+class ImportBatch(Owned):
+    """One file brought in: staged for a preview, then applied, and perhaps undone.
+
+    The import history stays with the home it was made in: it is not part of an export.
+    """
+
+    class Source(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn connections"
+        GOOGLE = "google", "Google Contacts"
+        VCARD = "vcard", "vCard"
+
+    class Status(models.TextChoices):
+        STAGED = "staged", "Waiting for confirmation"
+        APPLIED = "applied", "Imported"
+        UNDONE = "undone", "Undone"
+
+    source = models.CharField(max_length=16, choices=Source)
+    status = models.CharField(max_length=16, choices=Status, default=Status.STAGED)
+    file_name = models.CharField(max_length=300)
+    file_size = models.PositiveBigIntegerField(default=0)
+    # The uploaded bytes, between the preview and the confirmation; emptied once applied.
+    staged_file = models.BinaryField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)  # records in the file: the four counts' sum
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    skips = models.JSONField(default=list, blank=True)  # [{"line": 12, "reason": "..."}]
+    # Who changed organisation or title: [{"name", "contact", "changes": [[field, old, new]]}].
+    changes = models.JSONField(default=list, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.file_name}"
+
+
+class ImportRow(models.Model):
+    """One record of an applied import: the raw row as it was in the file, and what it did.
+
+    ``before`` holds the fields an update replaced, so undoing the batch can put them back.
+    """
+
+    class Outcome(models.TextChoices):
+        NEW = "new", "New"
+        UPDATED = "updated", "Updated"
+        UNCHANGED = "unchanged", "Unchanged"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_rows"
+    )
+    raw = models.JSONField(default=dict, blank=True)  # header -> cell, or {"card": text}
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["line"]
+        indexes = [models.Index(fields=["batch", "line"])]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.outcome}"
