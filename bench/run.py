@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         made = generate(home, args.scale, env)
         pages = run_json("pages.py", "--requests", str(args.requests), env=env)
         cli = run_json("cli_startup.py", "--runs", str(args.runs), env=env)
+        search = run_json("search.py", "--rounds", str(args.requests), env=env)
     finally:
         if temporary:
             shutil.rmtree(home, ignore_errors=True)
@@ -100,13 +101,19 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Data generated in {made['seconds']} s.")
     print(f"Pages: median of {args.requests} requests each, ratio to the empty view.")
     print(f"CLI: median of {args.runs} runs each, ratio to `python -c pass` (goal: within 3x).")
-    print_table(pages + cli)
+    print(
+        f"Search: median of {args.requests} rounds each, ratio to a bare full-text query on the "
+        "same index (goal: within 3x)."
+    )
+    print_table(pages + cli + search)
 
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (results / f"{stamp}-scale-{args.scale}.json").write_text(
-        json.dumps({"scale": args.scale, "database": database, "rows": pages + cli}, indent=2),
+        json.dumps(
+            {"scale": args.scale, "database": database, "rows": pages + cli + search}, indent=2
+        ),
         encoding="utf-8",
     )
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from coffeechat.core.business_days import holiday_calendar
 from coffeechat.core.nextsteps import add_business_days, nudge_due, step_state
 
 FRIDAY = date(2030, 1, 11)
@@ -40,3 +41,10 @@ def test_a_nudge_falls_two_working_days_after_their_date_at_nine():
 )
 def test_a_step_reads_late_today_soon_or_later(due_on, done, state):
     assert step_state(due_on, done, date(2030, 1, 9)) == state
+
+
+def test_a_nudge_skips_public_holidays_when_given_a_calendar():
+    england = holiday_calendar("GB-ENG")
+    # Promised for Wednesday 23 December 2026: Christmas (Friday) and its substitute Monday pass.
+    assert nudge_due(date(2026, 12, 23), UTC, england) == datetime(2026, 12, 29, 9, tzinfo=UTC)
+    assert nudge_due(date(2026, 12, 23), UTC) == datetime(2026, 12, 25, 9, tzinfo=UTC)

@@ -113,7 +113,8 @@ def test_every_page_has_the_navigation_and_the_search_box(alice_client):
         ("/preferences/", "Preferences"),
     ]:
         assert f'href="{link}"' in page and f">{label}</a>" in page
-    assert '<label class="visually-hidden" for="site-search">Search contacts</label>' in page
+    assert '<label class="visually-hidden" for="site-search">Search</label>' in page
+    assert 'action="/search/"' in page
     assert 'action="/signout/"' in page
     assert "Sign out</button>" in page
     assert 'href="#main"' in page

@@ -17,8 +17,11 @@ from coffeechat.cli.brief import brief
 from coffeechat.cli.demo import demo
 from coffeechat.cli.export import export
 from coffeechat.cli.followups import followups
+from coffeechat.cli.imports import import_group
 from coffeechat.cli.network import network
+from coffeechat.cli.outreach import outreach
 from coffeechat.cli.restore import restore
+from coffeechat.cli.search import search
 from coffeechat.cli.serve import serve
 from coffeechat.cli.today import today
 
@@ -53,8 +56,11 @@ cli.add_command(export)
 cli.add_command(brief)
 cli.add_command(followups)
 cli.add_command(network)
+cli.add_command(outreach)
 cli.add_command(backup)
 cli.add_command(restore)
+cli.add_command(import_group)
+cli.add_command(search)
 
 
 def main() -> None:

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from coffeechat.core.business_days import WEEKENDS_ONLY, HolidayCalendar, add_business_days
+
+__all__ = ["add_business_days", "nudge_due", "step_state"]
+
 # People are busy: a promise a day or two late is normal, so the nudge waits two working days
 # after the date they gave, and arrives at the start of the user's working morning.
 NUDGE_AFTER_BUSINESS_DAYS = 2
 NUDGE_AT = time(9, 0)
-SATURDAY = 5
 
 
-def add_business_days(day: date, count: int) -> date:
-    """The day ``count`` working days (Monday to Friday) after ``day``."""
-    if count < 0:
-        raise ValueError("count must not be negative")
-    while count:
-        day += timedelta(days=1)
-        if day.weekday() < SATURDAY:
-            count -= 1
-    return day
-
-
-def nudge_due(due_on: date, tz: tzinfo) -> datetime:
+def nudge_due(due_on: date, tz: tzinfo, calendar: HolidayCalendar = WEEKENDS_ONLY) -> datetime:
     """When to nudge about a promise of theirs due on ``due_on``: two working days later, 9:00."""
-    day = add_business_days(due_on, NUDGE_AFTER_BUSINESS_DAYS)
+    day = add_business_days(due_on, NUDGE_AFTER_BUSINESS_DAYS, calendar)
     return datetime.combine(day, NUDGE_AT, tzinfo=tz)
 
 

@@ -137,7 +137,7 @@ class Contact(Owned):
         # Matching imports and referrals relies on the keys; every ORM save keeps them in step.
         # Bulk writes (imports, restore) call sync_contact_keys themselves.
         fields = kwargs.get("update_fields")
-        if fields is None or {"name", "emails", "linkedin_url"} & set(fields):
+        if fields is None or {"name", "emails", "linkedin_url", "merged_into"} & set(fields):
             sync_contact_keys([self])
 
     @property
@@ -636,6 +636,8 @@ def sync_contact_keys(contacts) -> None:
         [
             ContactKey(owner_id=contact.owner_id, contact_id=contact.pk, key=key)
             for contact in contacts
+            # A contact merged into another gives up its keys: imports match the survivor.
+            if contact.merged_into_id is None
             for key in sorted(contact_keys(contact.name, contact.emails, contact.linkedin_url))
         ],
         batch_size=500,

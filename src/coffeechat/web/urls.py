@@ -14,8 +14,10 @@ from coffeechat.web.views import (
     exports,
     followups,
     home,
+    imports,
     library,
     live,
+    merge,
     network,
     nextsteps,
     organisations,
@@ -24,6 +26,7 @@ from coffeechat.web.views import (
     prep,
     reflection,
     scripts,
+    search,
     trainer,
 )
 
@@ -39,6 +42,8 @@ urlpatterns = [
     path("contacts/<uuid:code>/edit/", contacts.contact_edit, name="contact_edit"),
     path("contacts/<uuid:code>/delete/", contacts.contact_delete, name="contact_delete"),
     path("contacts/<uuid:code>/notes/", contacts.contact_note, name="contact_note"),
+    path("contacts/<uuid:code>/merge/", merge.contact_merge_pick, name="contact_merge_pick"),
+    path("contacts/<uuid:code>/merge/<uuid:other>/", merge.contact_merge, name="contact_merge"),
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/<uuid:code>/", organisations.organisation_detail, name="organisation"),
     path(
@@ -125,4 +130,13 @@ urlpatterns = [
     path("export/contacts.csv", exports.export_csv, name="export_csv"),
     path("export/contacts.vcf", exports.export_vcard, name="export_vcard"),
     path("export/chats.ics", exports.export_ics, name="export_ics"),
+    # Import: upload a file, check the preview, confirm it; undo it later.
+    path("import/", imports.import_page, name="imports"),
+    path("import/upload/", imports.import_upload, name="import_upload"),
+    path("import/<uuid:code>/", imports.import_batch, name="import_batch"),
+    path("import/<uuid:code>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<uuid:code>/discard/", imports.import_discard, name="import_discard"),
+    path("import/<uuid:code>/undo/", imports.import_undo, name="import_undo"),
+    # Search: contacts, organisations and notes, from the box in every page's header.
+    path("search/", search.search_page, name="search"),
 ]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from coffeechat.core.parsers.records import ParseError
 
 
-def numbered_rows(text: str, kind: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line of the row, cells) for every row, blank rows included as []."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def numbered_rows(text: str | Iterable[str], kind: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line of the row, cells) for every row, blank rows included as [].
+
+    ``text`` is the whole file, or a text stream opened with ``newline=""`` so that a large file
+    is read a row at a time.
+    """
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     previous_end = 0
     while True:
         try:

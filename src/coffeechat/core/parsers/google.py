@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 from coffeechat.core.parsers.csvrows import header_key, is_blank, numbered_rows, row_mapping
 from coffeechat.core.parsers.records import (
@@ -32,7 +33,8 @@ GOOGLE_MARKS = frozenset(
 NAME_COLUMNS = frozenset({"first name", "given name", "name"})
 
 
-def _is_header(keys: list[str]) -> bool:
+def is_header(keys: list[str]) -> bool:
+    """Whether header keys (see csvrows.header_key) are those of a Google Contacts CSV."""
     present = set(keys)
     numbered = any(FAMILY.match(key) for key in keys)
     return bool(present & NAME_COLUMNS) and (bool(present & GOOGLE_MARKS) or numbered)
@@ -106,33 +108,44 @@ def _record(line: int, row: _Row, raw: dict[str, str]) -> ParsedContact | Skip:
     )
 
 
-def parse_google(data: bytes) -> ParseResult:
-    """Read a Google Contacts CSV export (current or legacy headers) into contacts and skips."""
-    text = decode_text(data, KIND)
+NOT_GOOGLE = (
+    "This is not a Google Contacts CSV: its first line has no Google column "
+    'headings such as "First Name" and "E-mail 1 - Value". In Google Contacts, '
+    'use Export > "Google CSV".'
+)
+
+
+def iter_google(text: str | Iterable[str]) -> Iterator[ParsedContact | Skip]:
+    """Read a Google Contacts CSV (the whole text, or a stream opened with ``newline=""``).
+
+    Yields a contact or a skip per data row, in file order; a file whose first line is not a
+    Google header raises ParseError before anything is yielded.
+    """
     header: list[str] | None = None
     keys: list[str] = []
-    records: list[ParsedContact] = []
-    skipped: list[Skip] = []
     for line, row in numbered_rows(text, KIND):
         if header is None:
             if is_blank(row):
                 continue
             keys = [header_key(cell) for cell in row]
-            if not _is_header(keys):
-                raise ParseError(
-                    "This is not a Google Contacts CSV: its first line has no Google column "
-                    'headings such as "First Name" and "E-mail 1 - Value". In Google Contacts, '
-                    'use Export > "Google CSV".'
-                )
+            if not is_header(keys):
+                raise ParseError(NOT_GOOGLE)
             header = [cell.replace("\ufeff", "").strip() for cell in row]
             continue
         if is_blank(row):
             continue
-        outcome = _record(line, _Row(keys, row), row_mapping(header, row))
+        yield _record(line, _Row(keys, row), row_mapping(header, row))
+    if header is None:
+        raise ParseError("The Google Contacts CSV has no header line.")
+
+
+def parse_google(data: bytes) -> ParseResult:
+    """Read a Google Contacts CSV export (current or legacy headers) into contacts and skips."""
+    records: list[ParsedContact] = []
+    skipped: list[Skip] = []
+    for outcome in iter_google(decode_text(data, KIND)):
         if isinstance(outcome, Skip):
             skipped.append(outcome)
         else:
             records.append(outcome)
-    if header is None:
-        raise ParseError("The Google Contacts CSV has no header line.")
     return ParseResult(tuple(records), tuple(skipped))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 
 from coffeechat.core.parsers.csvrows import header_key, is_blank, numbered_rows, row_mapping
 from coffeechat.core.parsers.records import (
@@ -12,7 +14,6 @@ from coffeechat.core.parsers.records import (
     ParseResult,
     Skip,
     decode_text,
-    unique,
 )
 
 KIND = "LinkedIn Connections.csv"
@@ -30,6 +31,7 @@ DATE_FORMATS = (
 LINKEDIN_COLUMNS = frozenset({"company", "position", "connected on"})
 
 
+@lru_cache(maxsize=4096)  # a file holds few distinct days, and strptime is slow
 def parse_connected_on(value: str) -> date | None:
     """Read a 'Connected On' cell leniently; None when it is empty or unreadable."""
     cleaned = re.sub(r"\s+", " ", value).strip().rstrip(".")
@@ -43,55 +45,78 @@ def parse_connected_on(value: str) -> date | None:
     return None
 
 
-def _is_header(row: list[str]) -> bool:
+def is_header(row: list[str]) -> bool:
+    """Whether a CSV row is the heading line of LinkedIn's Connections.csv."""
     keys = {header_key(cell) for cell in row}
     return {"first name", "last name"} <= keys and bool(keys & LINKEDIN_COLUMNS)
 
 
-def parse_linkedin(data: bytes) -> ParseResult:
-    """Read LinkedIn's Connections.csv (current or older layout) into contacts and skips."""
-    text = decode_text(data, KIND)
+NOT_LINKEDIN = (
+    "This is not LinkedIn's Connections.csv: no line with the columns "
+    '"First Name", "Last Name" and "Company" was found. In LinkedIn, use '
+    "Settings > Data privacy > Get a copy of your data > Connections."
+)
+
+
+def iter_linkedin(text: str | Iterable[str]) -> Iterator[ParsedContact | Skip]:
+    """Read Connections.csv (the whole text, or a stream opened with ``newline=""``) row by row.
+
+    Yields a contact or a skip per data row, in file order; raises ParseError at the end when no
+    header line was found, so a caller writing as it reads must be inside a transaction.
+    """
     header: list[str] | None = None
-    keys: list[str] = []
-    records: list[ParsedContact] = []
-    skipped: list[Skip] = []
+    columns: dict[str, int] = {}
     for line, row in numbered_rows(text, KIND):
         if header is None:
-            if _is_header(row):
+            if is_header(row):
                 header = [cell.replace("\ufeff", "").strip() for cell in row]
-                keys = [header_key(cell) for cell in header]
+                # Positions looked up once: the loop below runs for every one of 50,000 rows.
+                # A repeated heading reads its last column, as a mapping of the row would.
+                columns = {header_key(cell): index for index, cell in enumerate(header)}
             continue
         if is_blank(row):
             continue
-        raw = row_mapping(header, row)
-        cells = {key: (row[i].strip() if i < len(row) else "") for i, key in enumerate(keys)}
-        first, last = (
-            " ".join(cells.get("first name", "").split()),
-            " ".join(cells.get("last name", "").split()),
-        )
-        name = f"{first} {last}".strip()
-        if not name:
-            skipped.append(Skip(line, "no first or last name in this row"))
-            continue
-        email = cells.get("email address", "")
-        records.append(
-            ParsedContact(
-                line=line,
-                name=name,
-                first_name=first,
-                last_name=last,
-                organisation=cells.get("company", ""),
-                role=cells.get("position", ""),
-                emails=unique([email]),
-                linkedin_url=cells.get("url", ""),
-                connected_on=parse_connected_on(cells.get("connected on", "")),
-                raw=raw,
-            )
-        )
+        yield _record(line, header, columns, row)
     if header is None:
-        raise ParseError(
-            "This is not LinkedIn's Connections.csv: no line with the columns "
-            '"First Name", "Last Name" and "Company" was found. In LinkedIn, use '
-            "Settings > Data privacy > Get a copy of your data > Connections."
-        )
+        raise ParseError(NOT_LINKEDIN)
+
+
+def _record(
+    line: int, header: list[str], columns: dict[str, int], row: list[str]
+) -> ParsedContact | Skip:
+    width = len(row)
+
+    def cell(key: str) -> str:
+        index = columns.get(key)
+        return row[index].strip() if index is not None and index < width else ""
+
+    first = " ".join(cell("first name").split())
+    last = " ".join(cell("last name").split())
+    name = f"{first} {last}".strip()
+    if not name:
+        return Skip(line, "no first or last name in this row")
+    email = cell("email address")
+    return ParsedContact(
+        line=line,
+        name=name,
+        first_name=first,
+        last_name=last,
+        organisation=cell("company"),
+        role=cell("position"),
+        emails=(email,) if email else (),
+        linkedin_url=cell("url"),
+        connected_on=parse_connected_on(cell("connected on")),
+        raw=row_mapping(header, row),
+    )
+
+
+def parse_linkedin(data: bytes) -> ParseResult:
+    """Read LinkedIn's Connections.csv (current or older layout) into contacts and skips."""
+    records: list[ParsedContact] = []
+    skipped: list[Skip] = []
+    for outcome in iter_linkedin(decode_text(data, KIND)):
+        if isinstance(outcome, Skip):
+            skipped.append(outcome)
+        else:
+            records.append(outcome)
     return ParseResult(tuple(records), tuple(skipped))

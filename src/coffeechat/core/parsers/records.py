@@ -32,6 +32,7 @@ class ParsedContact:
     connected_on: date | None = None
     tags: tuple[str, ...] = ()
     websites: tuple[str, ...] = ()  # other web addresses, kept so nothing the user had is lost
+    uid: str = ""  # a vCard's UID; coffeechat writes "urn:uuid:<the contact's code>"
     # The row (header -> cell) or the card's text as it was in the file, kept for later repair.
     raw: Mapping[str, str] | str = field(default="", hash=False)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from coffeechat.core.parsers.records import (
     ParsedContact,
@@ -244,6 +246,7 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
         notes="\n\n".join(texts("NOTE")),
         tags=drop_system_labels(categories),
         websites=tuple(url for url in urls if url != linkedin),
+        uid=next(iter(texts("UID")), ""),
         raw=text,
     )
 
@@ -264,22 +267,47 @@ def _line_text(line: bytes) -> str:
     return _decode_bytes(line, "utf-8")
 
 
-def parse_vcard(data: bytes) -> ParseResult:
-    """Read every card of a vCard file (2.1, 3.0 or 4.0) into contacts and skips."""
-    text = decode_text(data, KIND)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = text.encode("utf-8")
-    data = data.removeprefix(codecs.BOM_UTF8)
-    records: list[ParsedContact] = []
-    skipped: list[Skip] = []
+NOT_VCARD = (
+    "This is not a vCard file: no BEGIN:VCARD line was found. Export your contacts "
+    'as "vCard" (.vcf) and try again.'
+)
+_BLOCK = 1 << 16
+
+
+def stream_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The physical lines of a binary stream, line ends removed, read a block at a time.
+
+    Like _physical_lines: a file with carriage returns but no line feed in its first block is an
+    old Mac file, split at carriage returns.
+    """
+    block = stream.read(_BLOCK)
+    # A carriage return at the very end of the block may be the first half of a CRLF.
+    mac = b"\n" not in block and b"\r" in block.rstrip(b"\r")
+    separator = b"\r" if mac else b"\n"
+    rest = b""
+    while block:
+        pieces = (rest + block).split(separator)
+        rest = pieces.pop()
+        for piece in pieces:
+            yield piece.rstrip(b"\r")
+        block = stream.read(_BLOCK)
+    if rest:
+        yield rest.rstrip(b"\r")
+
+
+def iter_vcard(lines: Iterable[bytes]) -> Iterator[ParsedContact | Skip]:
+    """Read the cards from physical lines (bytes, line ends removed), one result per card.
+
+    Yields in file order; raises ParseError at the end when there was no card at all.
+    """
     card: _Card | None = None
     logical: list[bytes] = []
     seen_any = False
-    for number, physical in enumerate(_physical_lines(data), start=1):
+    for number, physical in enumerate(lines, start=1):
         if _BEGIN.match(physical):
             seen_any = True
             if card is not None:
-                skipped.append(Skip(card.line, "card is cut short: END:VCARD is missing"))
+                yield Skip(card.line, "card is cut short: END:VCARD is missing")
             card, logical = _Card(line=number), []
             card.lines.append(physical)
             continue
@@ -288,11 +316,7 @@ def parse_vcard(data: bytes) -> ParseResult:
         card.lines.append(physical)
         if _END.match(physical):
             card.properties = [p for p in map(parse_property, logical) if p is not None]
-            outcome = _record(card, "\n".join(_line_text(line) for line in card.lines))
-            if isinstance(outcome, Skip):
-                skipped.append(outcome)
-            else:
-                records.append(outcome)
+            yield _record(card, "\n".join(_line_text(line) for line in card.lines))
             card = None
             continue
         version = _VERSION.match(physical)
@@ -300,10 +324,22 @@ def parse_vcard(data: bytes) -> ParseResult:
             card.version = version[1].decode("latin-1")
         _unfold(card, physical, logical)
     if card is not None:
-        skipped.append(Skip(card.line, "card is cut short: END:VCARD is missing"))
+        yield Skip(card.line, "card is cut short: END:VCARD is missing")
     if not seen_any:
-        raise ParseError(
-            "This is not a vCard file: no BEGIN:VCARD line was found. Export your contacts "
-            'as "vCard" (.vcf) and try again.'
-        )
+        raise ParseError(NOT_VCARD)
+
+
+def parse_vcard(data: bytes) -> ParseResult:
+    """Read every card of a vCard file (2.1, 3.0 or 4.0) into contacts and skips."""
+    text = decode_text(data, KIND)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = text.encode("utf-8")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    records: list[ParsedContact] = []
+    skipped: list[Skip] = []
+    for outcome in iter_vcard(_physical_lines(data)):
+        if isinstance(outcome, Skip):
+            skipped.append(outcome)
+        else:
+            records.append(outcome)
     return ParseResult(tuple(records), tuple(skipped))

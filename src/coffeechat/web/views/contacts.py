@@ -10,6 +10,7 @@ from django.utils import timezone
 from coffeechat.core.network import ordinal
 from coffeechat.services.contacts import add_contact, change_contact, find_contacts, remove_contact
 from coffeechat.services.errors import DomainError
+from coffeechat.services.merge import survivor_of
 from coffeechat.services.network import contacts_at_degree
 from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
 from coffeechat.web.forms import ContactForm, NoteForm
@@ -27,6 +28,17 @@ def _contact(request, code) -> Contact:
     return get_object_or_404(
         Contact.objects.for_owner(request.user).select_related("organisation"), code=code
     )
+
+
+def _merged_away(request, contact: Contact):
+    """An old link to a contact merged into another leads to the one it became."""
+    if contact.merged_into_id is None:
+        return None
+    survivor = survivor_of(request.user, contact)
+    if survivor.merged_into_id is not None:
+        return None  # a broken chain (never made by coffeechat): show the page, never loop
+    messages.info(request, f"{contact.name} was merged into {survivor.name}.")
+    return redirect("web:contact", code=survivor.code)
 
 
 @allow("GET")
@@ -72,6 +84,8 @@ def contact_new(request):
 @allow("GET", "POST")
 def contact_edit(request, code):
     contact = _contact(request, code)
+    if gone := _merged_away(request, contact):
+        return gone
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, initial=ContactForm.initial_for(contact))
     if form.is_bound and form.is_valid():
@@ -112,12 +126,17 @@ def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
 @allow("GET")
 def contact_detail(request, code):
     contact = _contact(request, code)
+    if gone := _merged_away(request, contact):
+        return gone
     return render(request, "coffeechat/contacts/detail.html", _detail(request, contact, NoteForm()))
 
 
 @allow("POST")
 def contact_note(request, code):
     contact = _contact(request, code)
+    if contact.merged_into_id is not None:
+        # A note typed on a page opened before a merge belongs to the person: the survivor.
+        contact = survivor_of(request.user, contact)
     return save_note(
         request,
         contact=contact,
@@ -131,6 +150,8 @@ def contact_note(request, code):
 @allow("GET", "POST")
 def contact_delete(request, code):
     contact = _contact(request, code)
+    if gone := _merged_away(request, contact):
+        return gone
     if request.method == "POST":
         remove_contact(request.user, contact)
         messages.success(request, f"Deleted {contact.name} with their chats and notes.")

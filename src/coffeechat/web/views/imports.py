@@ -1,0 +1,283 @@
+"""Import contacts from the web: upload a file, read the preview, confirm it, undo it later.
+
+The upload only stages the file (services.imports.stage_upload); nothing reaches the contacts
+until the preview page's "Confirm import" is pressed. The batch page shows whichever of the
+three states the batch is in: staged (the preview), applied (the result and its undo), undone.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from coffeechat.services.imports import (
+    MAX_IMPORT_BYTES,
+    Change,
+    ImportProblem,
+    ImportReport,
+    UndoReport,
+    confirm_staged,
+    discard_staged,
+    preview_staged,
+    recent_batches,
+    stage_upload,
+    undo_batch,
+)
+from coffeechat.store.models import ImportBatch, ImportRow
+from coffeechat.web.forms import Form
+from coffeechat.web.shortcuts import INVALID, PER_PAGE, allow, page_of
+
+TEMPLATES = "coffeechat/imports/"
+# Skips at most this many are shown open; a longer list starts folded under its summary.
+OPEN_SKIPS = 10
+# Names of kept contacts spelled out in the undo message; the rest are counted.
+KEPT_NAMES = 10
+FILE_TYPES = ".csv,.zip,.vcf,.vcard,text/csv,text/vcard,text/x-vcard,application/zip"
+
+
+def too_big(file_name: str) -> str:
+    return (
+        f"{file_name} is larger than {MAX_IMPORT_BYTES // 2**20} MB, the most one import "
+        "takes. Nothing was imported. Export fewer contacts at a time, or split the file."
+    )
+
+
+class CappedUpload(FileUploadHandler):
+    """Drops a file that grows past ``limit`` bytes while it arrives, and remembers its name.
+
+    Without it Django would spool a file of any size to disk before the view could refuse it;
+    skipping the file keeps memory and disk flat and lets the form say what went wrong.
+    """
+
+    def __init__(self, request, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.refused: list[str] = []
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.refused.append(str(self.file_name))
+            # SkipFile drops this file only: the fields around it are still read.
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        # The next handlers (memory or temporary file) build the uploaded file.
+        return None
+
+
+class ImportForm(Form):
+    source = forms.ChoiceField(
+        label="Where is the file from?",
+        choices=ImportBatch.Source.choices,
+        initial=ImportBatch.Source.LINKEDIN,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose where the file comes from.",
+            "invalid_choice": "Choose LinkedIn, Google Contacts or vCard.",
+        },
+    )
+    file = forms.FileField(
+        label="File",
+        help_text=f"A .csv, .vcf or LinkedIn's .zip; at most {MAX_IMPORT_BYTES // 2**20} MB.",
+        error_messages={
+            "required": "Choose the file to import.",
+            "empty": "The file is empty; export it again and upload the new file.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
+    )
+
+    def __init__(self, *args, refused_file: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if refused_file:
+            # The upload handler dropped the file as it arrived, so the field looks empty;
+            # "choose a file" would be wrong: say why it was refused instead.
+            field = self.fields["file"]
+            field.error_messages = {**field.error_messages, "required": too_big(refused_file)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(too_big(upload.name))
+        return upload
+
+
+def _page(request, form: ImportForm, status: int = 200):
+    context = {
+        "form": form,
+        "batches": recent_batches(request.user),
+        "max_mb": MAX_IMPORT_BYTES // 2**20,
+    }
+    return render(request, TEMPLATES + "page.html", context, status=status)
+
+
+@allow("GET")
+def import_page(request):
+    return _page(request, ImportForm())
+
+
+# Exempt from the middleware's CSRF check only because that check reads the body, and the size
+# cap must be in place before anything does; _stage checks the token once the cap is in.
+@csrf_exempt
+@allow("POST")
+def import_upload(request):
+    cap = CappedUpload(request, MAX_IMPORT_BYTES)
+    request.upload_handlers.insert(0, cap)
+    return _stage(request, cap)
+
+
+@csrf_protect
+def _stage(request, cap: CappedUpload):
+    # The body is read here at the latest (the CSRF check may have read it already); only then
+    # does the cap know which file it refused.
+    data, files = request.POST, request.FILES
+    refused = cap.refused[0] if cap.refused else ""
+    form = ImportForm(data, files, refused_file=refused)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch, _preview = stage_upload(
+                request.user, form.cleaned_data["source"], upload.name, upload.read()
+            )
+        except ImportProblem as error:
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+        else:
+            return redirect("web:import_batch", code=batch.code)
+    return _page(request, form, status=INVALID)
+
+
+def _batch(request, code) -> ImportBatch:
+    # The staged file can be tens of megabytes; the services read it when they need it.
+    batches = ImportBatch.objects.for_owner(request.user).defer("staged_file")
+    return get_object_or_404(batches, code=code)
+
+
+def _paged(request, items, parameter: str):
+    """One page of a long list of the preview; each list pages on its own ?parameter=."""
+    return Paginator(items, PER_PAGE).get_page(request.GET.get(parameter))
+
+
+@allow("GET")
+def import_batch(request, code):
+    batch = _batch(request, code)
+    if batch.status == ImportBatch.Status.STAGED:
+        return _preview(request, batch)
+    context = {"batch": batch}
+    if batch.status == ImportBatch.Status.APPLIED:
+        added = (
+            ImportRow.objects.for_owner(request.user)
+            .filter(batch=batch, outcome=ImportRow.Outcome.NEW, contact__isnull=False)
+            .select_related("contact", "contact__organisation")
+            .order_by("line")
+        )
+        context["added"] = page_of(request, added)
+        context["changes"] = _paged(request, _changes_of(batch), "changes")
+        return render(request, TEMPLATES + "applied.html", context)
+    return render(request, TEMPLATES + "undone.html", context)
+
+
+def _changes_of(batch: ImportBatch) -> list[Change]:
+    """The organisation and title changes an applied batch recorded, as the preview showed them."""
+    changes = []
+    for item in batch.changes:
+        fields = {field: (before, after) for field, before, after in item.get("changes", [])}
+        changes.append(
+            Change(
+                name=item["name"],
+                contact_code=UUID(item["contact"]),
+                organisation=fields.get("organisation"),
+                role=fields.get("role"),
+            )
+        )
+    return changes
+
+
+def _preview(request, batch: ImportBatch):
+    try:
+        batch, report = preview_staged(request.user, batch.code)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+    except ImportProblem as error:
+        # The staged file no longer reads (it should not happen): say so, and offer the discard.
+        return render(request, TEMPLATES + "preview.html", {"batch": batch, "problem": error})
+    context = {
+        "batch": batch,
+        "report": report,
+        "skips": _paged(request, report.skipped, "skips"),
+        "changes": _paged(request, report.changes, "changes"),
+        "skips_open": len(report.skipped) <= OPEN_SKIPS or "skips" in request.GET,
+    }
+    return render(request, TEMPLATES + "preview.html", context)
+
+
+def _counts(report: ImportReport) -> str:
+    skipped = len(report.skipped)
+    return (
+        f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged"
+        f" and {skipped} skipped"
+    )
+
+
+@allow("POST")
+def import_confirm(request, code):
+    batch = _batch(request, code)
+    try:
+        report = confirm_staged(request.user, batch.code)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+    except ImportProblem as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Imported {report.file_name}: {_counts(report)}.")
+    return redirect("web:import_batch", code=batch.code)
+
+
+@allow("POST")
+def import_discard(request, code):
+    batch = _batch(request, code)
+    try:
+        discard_staged(request.user, batch.code)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+    except ImportProblem as error:
+        messages.error(request, error.message)
+        return redirect("web:import_batch", code=batch.code)
+    messages.success(request, f"Discarded {batch.file_name}; nothing was imported from it.")
+    return redirect("web:imports")
+
+
+def undo_message(file_name: str, undone: UndoReport) -> str:
+    """What an undo did, in one message: removed, put back, and who was kept and why."""
+    removed = f"removed {undone.removed} contact{'s' if undone.removed != 1 else ''} it added"
+    restored = f"put back the details of {undone.restored} it had changed"
+    text = f"Undid the import of {file_name}: {removed} and {restored}."
+    if undone.kept:
+        names = ", ".join(undone.kept[:KEPT_NAMES])
+        if len(undone.kept) > KEPT_NAMES:
+            names += f" and {len(undone.kept) - KEPT_NAMES} more"
+        text += (
+            f" Kept {len(undone.kept)} it added, because they have chats, notes, next steps,"
+            f" referrals or follow-ups since: {names}."
+        )
+    return text
+
+
+@allow("POST")
+def import_undo(request, code):
+    batch = _batch(request, code)
+    try:
+        undone = undo_batch(request.user, batch.code)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+    except ImportProblem as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, undo_message(batch.file_name, undone))
+    return redirect("web:import_batch", code=batch.code)

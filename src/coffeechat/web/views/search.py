@@ -1,0 +1,39 @@
+"""Search: contacts, organisations and notes from the box in every page's header."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from coffeechat.services.errors import DomainError
+from coffeechat.services.search import search
+from coffeechat.web.shortcuts import allow
+
+PER_PAGE = 20
+# Deep pages of a search are never read; a cap keeps a hand-made ?page=99999 cheap.
+MOST_PAGES = 50
+
+
+def _page_number(request) -> int:
+    value = request.GET.get("page", "1").strip()
+    if value.isascii() and value.isdigit():
+        return min(max(int(value), 1), MOST_PAGES)
+    return 1
+
+
+@allow("GET")
+def search_page(request):
+    query = request.GET.get("q", "")
+    page = _page_number(request)
+    results, problem = None, ""
+    if query.strip():
+        try:
+            results = search(request.user, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        except DomainError as error:
+            problem = error.message
+    context = {
+        "site_query": query.strip()[:200],
+        "results": results,
+        "problem": problem,
+        "page_number": page,
+    }
+    return render(request, "coffeechat/search/results.html", context)

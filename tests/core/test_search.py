@@ -1,0 +1,123 @@
+"""Search text without a database: query words, the FTS5 query, highlighting made safe."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coffeechat.core.search import (
+    END,
+    LONGEST_WORD,
+    MOST_WORDS,
+    START,
+    folded,
+    fts5_query,
+    marked_html,
+    marked_plain,
+    owner_token,
+    search_text,
+    search_words,
+    unfolded,
+)
+
+
+def test_words_are_runs_of_letters_and_digits_lower_cased():
+    assert search_words("  Ada  LOVELACE, data-analyst (2024)!") == (
+        "ada",
+        "lovelace",
+        "data",
+        "analyst",
+        "2024",
+    )
+
+
+def test_query_syntax_typed_by_a_user_is_just_words():
+    assert search_words('"ada" NEAR(x y) OR * AND NOT -z') == (
+        "ada",
+        "near",
+        "x",
+        "y",
+        "or",
+        "and",
+        "not",
+        "z",
+    )
+
+
+def test_punctuation_alone_has_no_words():
+    assert search_words(" ?!* \"' () _ ") == ()
+
+
+def test_accented_words_keep_their_accents_for_the_index_to_fold():
+    assert search_words("José Ørsted") == ("josé", "ørsted")
+
+
+def test_a_pasted_essay_becomes_a_short_query():
+    words = search_words("word " * 1000 + "x" * 500)
+    assert len(words) == MOST_WORDS
+    assert search_words("y" * 500) == ("y" * LONGEST_WORD,)
+
+
+def test_the_fts5_query_quotes_every_word_and_prefixes_the_last():
+    assert fts5_query(("ada", "lov")) == '{title context body} : ("ada" AND "lov"*)'
+    assert owner_token(7) == "u7"
+
+
+def test_the_text_for_postgresql_has_no_nul_or_markers():
+    assert search_text(f"  a\x00b {START}c{END}\n d ") == "a b c d"
+
+
+def test_matches_become_mark_elements_and_everything_else_is_escaped():
+    text = f"<script>alert(1)</script> and {START}Ada{END} & {START}<b>{END}"
+    assert marked_html(text) == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; and <mark>Ada</mark> &amp; <mark>&lt;b&gt;</mark>"
+    )
+
+
+def test_stray_markers_are_dropped():
+    assert marked_html(f"a{START}b c{END}{END}d{START}") == "a<mark>b c</mark>d"
+
+
+@given(st.text())
+def test_no_text_makes_markup_of_its_own(text):
+    html = marked_html(text).replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in html and ">" not in html and '"' not in html
+    assert START not in html and END not in html
+
+
+def test_terminal_output_marks_matches_its_own_way():
+    assert marked_plain(f"{START}Ada{END} Lovelace", lambda w: f"[{w}]") == "[Ada] Lovelace"
+
+
+def test_folding_keeps_the_length_and_drops_accents_and_address_punctuation():
+    assert folded("José Ørsted ada@example.com") == "Jose Orsted ada example com"
+    assert len(folded("ÀÉÎÕÜ ñ ç")) == len("ÀÉÎÕÜ ñ ç")
+
+
+def test_highlights_found_in_the_folded_text_go_back_on_the_original():
+    original = "Mail José at ada@example.com"
+    marked = f"Mail {START}Jose{END} at ada {START}example{END} com"
+    assert unfolded(original, marked) == f"Mail {START}José{END} at ada@{START}example{END}.com"
+
+
+def test_fragments_are_placed_one_by_one():
+    original = "Café one two three. Later: crème brûlée"
+    marked = f"{START}Cafe{END} one … {START}creme{END} brulee"
+    assert unfolded(original, marked, " … ") == f"{START}Café{END} one … {START}crème{END} brûlée"
+
+
+def test_a_fragment_that_cannot_be_placed_stays_as_it_came():
+    assert unfolded("abc", f"{START}zzz{END}") == f"{START}zzz{END}"
+
+
+@given(st.text(max_size=200))
+def test_the_words_of_any_text_make_a_valid_looking_query(text):
+    words = search_words(text)
+    if words:
+        query = fts5_query(words)
+        # Only the quotes we put there: one pair per word.
+        assert query.count('"') == 2 * len(words)
+
+
+def test_folding_hides_markup_from_postgresqls_parser():
+    assert folded("<b>x</b> &amp;") == " b x  b   amp;"

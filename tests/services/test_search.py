@@ -1,0 +1,284 @@
+"""Search: kept in step by the database, scoped to the owner, ranked, highlighted, unbreakable."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coffeechat.core.search import END, START
+from coffeechat.services.chats import ChatPlan, add_note, plan_chat
+from coffeechat.services.contacts import (
+    ContactDetails,
+    add_contact,
+    change_contact,
+    remove_contact,
+)
+from coffeechat.services.errors import InvalidInput
+from coffeechat.services.exports import document
+from coffeechat.services.organisations import update_organisation
+from coffeechat.services.restore import restore_json
+from coffeechat.services.search import search
+from coffeechat.store import search as index
+from coffeechat.store.models import Contact, Note, Organisation
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+def titles(owner, text: str) -> list[str]:
+    return [plain(hit.title) for hit in search(owner, text).hits]
+
+
+def plain(text: str) -> str:
+    return text.replace(START, "").replace(END, "")
+
+
+def kinds(owner, text: str) -> list[tuple[str, str]]:
+    return [(hit.kind, plain(hit.title)) for hit in search(owner, text).hits]
+
+
+def ada(owner, **details):
+    fields = {"role": "Data analyst", "organisation": "Acme Labs", **details}
+    return add_contact(owner, ContactDetails(name="Ada Lovelace", **fields))
+
+
+def test_a_new_contact_is_found_by_name_role_organisation_email_and_tag(alice):
+    ada(alice, emails=("ada@example.com",), tags=("mentor",), location="Leeds")
+    for text in ("ada", "lovelace", "analyst", "acme", "example", "ada@example.com", "mentor"):
+        assert ("contact", "Ada Lovelace") in kinds(alice, text), text
+    assert titles(alice, "leeds") == ["Ada Lovelace"]
+
+
+def test_the_last_word_matches_as_a_prefix(alice):
+    ada(alice)
+    assert titles(alice, "ada lov") == ["Ada Lovelace"]
+    assert titles(alice, "lov ada") == []  # only the last word is a prefix
+
+
+def test_every_word_must_match(alice):
+    ada(alice)
+    add_contact(alice, ContactDetails(name="Ada Byron"))
+    assert titles(alice, "ada lovelace") == ["Ada Lovelace"]
+
+
+def test_organisations_are_found_by_name_website_and_notes(alice):
+    contact = ada(alice)
+    update_organisation(
+        alice, contact.organisation, name="Acme Labs", website="https://acme.test", notes="Hiring"
+    )
+    assert ("organisation", "Acme Labs") in kinds(alice, "hiring")
+    assert ("organisation", "Acme Labs") in kinds(alice, "acme")
+
+
+def test_a_note_is_found_by_its_text_and_links_to_its_chat(alice):
+    contact = ada(alice)
+    chat = plan_chat(alice, ChatPlan(contact=contact, starts_at=NOW), allow_overlap=True)
+    add_note(alice, contact, "Ask about the onboarding guild", chat=chat)
+    add_note(alice, contact, "Loves onboarding puzzles")
+    hits = search(alice, "onboarding").hits
+    assert {(hit.kind, plain(hit.title)) for hit in hits} == {("note", "Ada Lovelace")}
+    assert {hit.chat_code for hit in hits} == {chat.code, None}
+    assert {hit.code for hit in hits} == {contact.code}
+
+
+def test_an_edit_replaces_what_was_indexed(alice):
+    contact = ada(alice)
+    change_contact(alice, contact, ContactDetails(name="Grace Hopper", role="Admiral"))
+    assert titles(alice, "lovelace") == []
+    assert titles(alice, "analyst") == []
+    assert titles(alice, "grace admiral") == ["Grace Hopper"]
+
+
+def test_renaming_a_contact_renames_their_notes(alice):
+    contact = ada(alice)
+    add_note(alice, contact, "Met at the meetup")
+    change_contact(alice, contact, ContactDetails(name="Ada King"))
+    assert kinds(alice, "meetup") == [("note", "Ada King")]
+
+
+def test_renaming_an_organisation_reaches_its_contacts(alice):
+    contact = ada(alice)
+    update_organisation(alice, contact.organisation, name="Analytical Engines")
+    assert ("contact", "Ada Lovelace") in kinds(alice, "engines")
+    assert kinds(alice, "acme") == []
+
+
+def test_deleting_a_contact_takes_its_notes_out_of_the_index(alice):
+    contact = ada(alice)
+    add_note(alice, contact, "Met at the meetup")
+    remove_contact(alice, contact)
+    assert titles(alice, "meetup") == []
+    assert titles(alice, "ada") == []
+
+
+def test_a_merged_contact_is_not_found_the_one_it_became_is(alice):
+    old = ada(alice)
+    new = add_contact(alice, ContactDetails(name="Ada King Lovelace"))
+    Contact.objects.filter(pk=old.pk).update(merged_into=new)
+    assert titles(alice, "lovelace") == ["Ada King Lovelace"]
+
+
+def test_rows_written_in_bulk_are_indexed(alice):
+    organisation = Organisation.objects.create(owner=alice, name="Bulk Org")
+    contacts = Contact.objects.bulk_create(
+        [Contact(owner=alice, name=f"Person {n}", organisation=organisation) for n in range(3)]
+    )
+    Note.objects.bulk_create(
+        [Note(owner=alice, contact=contacts[0], text="quarterly freeze", taken_at=NOW)]
+    )
+    found = sorted(kinds(alice, "person"))
+    assert found == [("contact", f"Person {n}") for n in range(3)] + [("note", "Person 0")]
+    assert kinds(alice, "quarterly") == [("note", "Person 0")]
+    Contact.objects.filter(owner=alice).delete()
+    assert titles(alice, "person") == titles(alice, "quarterly") == []
+
+
+def test_a_restored_export_is_searchable(alice, bob):
+    contact = ada(alice)
+    add_note(alice, contact, "Recommends the design guild")
+    exported = document(alice)
+    alice.delete()
+    restore_json(bob, io.BytesIO(json.dumps(exported).encode()))
+    assert kinds(bob, "guild") == [("note", "Ada Lovelace")]
+    assert ("contact", "Ada Lovelace") in kinds(bob, "ada")
+
+
+def test_nobody_finds_another_users_rows(alice, bob):
+    ada(alice)
+    add_contact(bob, ContactDetails(name="Ada Bobson"))
+    assert titles(bob, "ada") == ["Ada Bobson"]
+    assert titles(alice, "bobson") == []
+    # The owner's token is no search word either.
+    assert titles(bob, f"u{alice.pk}") == []
+
+
+def test_a_name_ranks_above_a_mention(alice):
+    other = add_contact(alice, ContactDetails(name="Grace Hopper"))
+    add_note(alice, other, "She said to ask Turing about compilers")
+    add_contact(alice, ContactDetails(name="Alan Turing"))
+    assert kinds(alice, "turing")[0] == ("contact", "Alan Turing")
+
+
+def test_matched_words_are_marked(alice):
+    ada(alice, research_notes="Wrote the first program for the engine")
+    hit = search(alice, "program").hits[0]
+    assert f"{START}program{END}" in hit.snippet
+    hit = search(alice, "ada").hits[0]
+    assert hit.title == f"{START}Ada{END} Lovelace"
+
+
+def test_marker_characters_in_the_data_never_reach_the_output(alice):
+    add_contact(alice, ContactDetails(name=f"Eve {START}Evil{END}"))
+    hit = search(alice, "eve").hits[0]
+    assert plain(hit.title) == "Eve Evil"
+    assert hit.title == f"{START}Eve{END} Evil"
+
+
+def test_accents_do_not_matter(alice):
+    add_contact(alice, ContactDetails(name="José Martínez"))
+    assert titles(alice, "jose martinez") == ["José Martínez"]
+    assert titles(alice, "JOSÉ") == ["José Martínez"]
+    hit = search(alice, "jose").hits[0]
+    assert hit.title == f"{START}José{END} Martínez"
+
+
+def test_a_query_without_words_asks_for_one(alice):
+    with pytest.raises(InvalidInput, match="Type a word"):
+        search(alice, " ?!* ")
+
+
+def test_pages_follow_each_other_and_say_when_more_follow(alice):
+    for n in range(5):
+        add_contact(alice, ContactDetails(name=f"Sam {n}"))
+    first = search(alice, "sam", limit=3)
+    second = search(alice, "sam", limit=3, offset=3)
+    assert len(first.hits) == 3 and first.more
+    assert len(second.hits) == 2 and not second.more
+    assert {h.code for h in first.hits}.isdisjoint({h.code for h in second.hits})
+
+
+def test_one_search_is_one_query(alice, django_assert_num_queries):
+    for n in range(30):
+        add_note(alice, ada(alice) if n == 0 else Contact.objects.first(), f"note {n} data")
+    with django_assert_num_queries(1):
+        search(alice, "data")
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=300),
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "'",
+                "*",
+                "(",
+                ")",
+                "NEAR",
+                "AND",
+                "OR",
+                "NOT",
+                ":",
+                "^",
+                "-",
+                "{",
+                "}",
+                "\\",
+                "%",
+                "_",
+                "ada",
+                "lov",
+                "\x00",
+                START,
+                END,
+                "é",
+                "&",
+                "|",
+                "!",
+                "<->",
+            ]
+        ),
+        max_size=40,
+    ).map(" ".join),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=HOSTILE)
+def test_no_query_breaks_the_search(alice, text):
+    if not any(ch.isalnum() for ch in text):
+        return
+    try:
+        results = search(alice, text)
+    except InvalidInput:
+        return
+    assert isinstance(results.hits, tuple)
+
+
+def test_a_very_long_query_is_cut_short_not_refused(alice):
+    ada(alice)
+    assert search(alice, "ada " + "x" * 100_000).hits == ()
+
+
+@pytest.mark.sqlite_only
+def test_triggers_lost_to_a_table_rebuild_are_put_back_and_the_index_rebuilt(alice):
+    ada(alice)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER coffeechat_search_contact_insert")
+        cursor.execute("DELETE FROM coffeechat_search")
+    add_contact(alice, ContactDetails(name="Grace Hopper"))
+    assert titles(alice, "grace") == []
+    assert index.repair() is True
+    assert titles(alice, "grace") == ["Grace Hopper"]
+    assert titles(alice, "ada") == ["Ada Lovelace"]
+    assert index.repair() is False
+    add_contact(alice, ContactDetails(name="Alan Turing"))
+    assert titles(alice, "alan") == ["Alan Turing"]
