@@ -9,9 +9,10 @@ against earlier rows. Two things are compared in the same run:
 - ``import``: ``services.imports.import_file`` on the file, everything a user's import does:
   reading and decoding the file, parsing, matching each row against existing contacts,
   creating organisations, writing contacts, their matching keys and the raw rows, one commit;
-- ``executemany``: the baseline, the same people as ready-made tuples written with one
-  ``sqlite3`` ``executemany`` into the contacts table of an identical fresh database (same
-  schema, indexes and triggers, same pragmas), one commit. Nothing parsed, nothing matched.
+- ``executemany``: the baseline, the same organisations and people as ready-made tuples
+  written with ``sqlite3`` ``executemany`` (one for each table) into an identical fresh
+  database (same schema, indexes and triggers, same pragmas), one commit. Nothing parsed,
+  nothing matched, no matching keys or raw rows kept.
 
 The goal is an import within 3 times the baseline. Memory is the peak traced by ``tracemalloc``
 during the import, at two file sizes: flat means the bigger file does not need more.
@@ -102,17 +103,22 @@ def fresh_database(path: Path):
     return ensure_owner()
 
 
-def baseline_rows(path: Path, owner_id: int) -> list[tuple]:
-    """The file's people as contact rows, built before the clock starts."""
+def baseline_rows(path: Path, owner_id: int) -> tuple[list[tuple], list[tuple]]:
+    """The file's organisations and people as table rows, built before the clock starts.
+
+    The same rows the import writes to those two tables: each contact carries its
+    organisation's id, as the search index's trigger then looks the organisation's name up.
+    """
     now = "2026-11-25 12:00:00"
-    rows = []
+    organisations: dict[str, int] = {}
+    people = []
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        for row in reader:
+        for row in csv.reader(handle):
             if len(row) != 7 or row[0] == "First Name":
                 continue
             first, last, url, email, company, position, connected = row
-            rows.append(
+            organisation = organisations.setdefault(company, len(organisations) + 1)
+            people.append(
                 (
                     owner_id,
                     uuid.uuid4().hex,
@@ -120,6 +126,7 @@ def baseline_rows(path: Path, owner_id: int) -> list[tuple]:
                     now,
                     f"{first} {last}",
                     position,
+                    organisation,
                     json.dumps([email] if email else []),
                     "[]",
                     url,
@@ -131,21 +138,33 @@ def baseline_rows(path: Path, owner_id: int) -> list[tuple]:
                     "",
                 )
             )
-    return rows
+    rows = [
+        (number, owner_id, uuid.uuid4().hex, now, now, name, "", "", False, "unknown", False)
+        for name, number in organisations.items()
+    ]
+    return rows, people
 
 
-def time_baseline(database: Path, rows: list[tuple]) -> float:
+def time_baseline(database: Path, rows: tuple[list[tuple], list[tuple]]) -> float:
+    organisations, people = rows
     connection = sqlite3.connect(database)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
-    sql = (
+    organisation_sql = (
+        "INSERT INTO coffeechat_organisation (id, owner_id, code, created_at, updated_at, name, "
+        "website, notes, is_target, hiring_signal, top_five) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    )
+    contact_sql = (
         "INSERT INTO coffeechat_contact (owner_id, code, created_at, updated_at, name, role, "
-        "emails, phones, linkedin_url, location, time_zone, tags, how_we_met, research_notes, "
-        "research_notes_html) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "organisation_id, emails, phones, linkedin_url, location, time_zone, tags, how_we_met, "
+        "research_notes, research_notes_html) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     started = time.perf_counter()
     with connection:
-        connection.executemany(sql, rows)
+        connection.executemany(organisation_sql, organisations)
+        connection.executemany(contact_sql, people)
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed

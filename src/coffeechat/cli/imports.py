@@ -83,7 +83,8 @@ def _run(source: str, file: Path, dry_run: bool) -> None:
 
 def _print(report) -> None:
     verb = "Would import" if report.dry_run else "Imported"
-    click.echo(f"{verb} {report.file_name}: {report.total} records.")
+    noun = "record" if report.total == 1 else "records"
+    click.echo(f"{verb} {report.file_name}: {report.total:,} {noun}.")
     click.echo(
         f"  {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.skipped)} skipped (= {report.total})."

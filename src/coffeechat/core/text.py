@@ -15,6 +15,9 @@ def clean_line(value: str) -> str:
 
 def fold(value: str) -> str:
     """A comparison key: case, accents and spacing ignored (``José  Núñez`` ~ ``jose nunez``)."""
+    if value.isascii():
+        # Most names and organisations: nothing to decompose (imports fold every row twice).
+        return clean_line(value).casefold()
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return clean_line(stripped).casefold()
