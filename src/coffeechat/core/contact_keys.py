@@ -7,6 +7,7 @@ many contacts the user already has.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
@@ -17,6 +18,7 @@ EMAIL = "em:"
 NAME = "nm:"
 # The longest key stored; longer values cannot be matched reliably and are left out.
 MAX_KEY = 320
+_NOT_DIGITS = re.compile(r"[^0-9]")
 
 
 def linkedin_key(url: str) -> str:
@@ -47,22 +49,29 @@ def email_key(email: str) -> str:
     return value if "@" in value else ""
 
 
+def phone_key(phone: str) -> str:
+    """A phone number compared by its digits ("+44 20 7946 0000" ~ "+442079460000").
+
+    A value without digits stays itself (case aside), so it is never the same as another.
+    """
+    digits = _NOT_DIGITS.sub("", phone)
+    return digits or phone.casefold()
+
+
 def name_key(name: str) -> str:
     """A name compared without case, accents or spacing."""
     return fold(name)
 
 
+def keyed(prefix: str, value: str) -> str:
+    """A stored key (``prefix`` + ``value``), or "" when there is nothing to match on."""
+    key = prefix + value if value else ""
+    return key if len(key) <= MAX_KEY else ""
+
+
 def contact_keys(name: str, emails: Iterable[str], linkedin_url: str) -> set[str]:
     """Every key of one contact, each prefixed by its kind."""
-    keys = set()
-    profile = linkedin_key(linkedin_url)
-    if profile:
-        keys.add(LINKEDIN + profile)
-    for email in emails:
-        address = email_key(email)
-        if address:
-            keys.add(EMAIL + address)
-    folded = name_key(name)
-    if folded:
-        keys.add(NAME + folded)
-    return {key for key in keys if len(key) <= MAX_KEY}
+    keys = {keyed(LINKEDIN, linkedin_key(linkedin_url)), keyed(NAME, name_key(name))}
+    keys.update(keyed(EMAIL, email_key(email)) for email in emails)
+    keys.discard("")
+    return keys

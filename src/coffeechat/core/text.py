@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 
 _SPACES = re.compile(r"\s+")
 
@@ -34,6 +35,20 @@ def split_list(value: str) -> list[str]:
             seen.add(key)
             items.append(item)
     return items
+
+
+def distinct(values: Iterable[str], key: Callable[[str], str] | None = None) -> list[str]:
+    """Non-empty values in their order, each once; ``key`` says when two are the same."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if not value:
+            continue
+        marker = key(value) if key is not None else value
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(value)
+    return kept
 
 
 def first_name(name: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from coffeechat.core.clock import is_time_zone
-from coffeechat.core.text import clean_line, split_list
+from coffeechat.core.text import clean_line, distinct, split_list
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.organisations import organisation_named
 from coffeechat.services.rendering import rendered
@@ -58,8 +57,8 @@ def _cleaned(details: ContactDetails) -> dict:
     return {
         "name": name,
         "role": clean_line(details.role),
-        "emails": _distinct(email.strip().lower() for email in details.emails),
-        "phones": _distinct(clean_line(phone) for phone in details.phones),
+        "emails": distinct(email.strip().lower() for email in details.emails),
+        "phones": distinct(clean_line(phone) for phone in details.phones),
         "linkedin_url": details.linkedin_url.strip(),
         "location": clean_line(details.location),
         "time_zone": time_zone,
@@ -70,14 +69,6 @@ def _cleaned(details: ContactDetails) -> dict:
         "research_notes_html": rendered(details.research_notes),
         "keep_in_touch_days": details.keep_in_touch_days,
     }
-
-
-def _distinct(values: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        if value and value not in seen:
-            seen.append(value)
-    return seen
 
 
 @transaction.atomic

@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core.clock import zone
-from coffeechat.core.contact_keys import linkedin_key
+from coffeechat.core.contact_keys import (
+    EMAIL,
+    LINKEDIN,
+    NAME,
+    email_key,
+    keyed,
+    linkedin_key,
+    name_key,
+)
 from coffeechat.core.followups import thank_you_due
 from coffeechat.core.text import clean_line, fold
 from coffeechat.services.accounts import ensure_preferences
@@ -19,7 +27,15 @@ from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.network import add_referral
 from coffeechat.services.nextsteps import add_step
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Referral
+from coffeechat.store.models import (
+    Chat,
+    Contact,
+    ContactKey,
+    FollowUp,
+    NextStep,
+    Note,
+    Referral,
+)
 
 # Longer than any real informational interview; a bigger span is a typing mistake.
 LONGEST_HELD = timedelta(hours=8)
@@ -207,28 +223,40 @@ def _matches(owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[
     ]
     if not wanted:
         return {}
-    # Folding (accents, case) happens in Python: databases disagree on it. One user's contacts
-    # are a few thousand rows at most, read once per debrief that names someone.
-    contacts = list(
-        Contact.objects.for_owner(owner)
-        .active()
-        .exclude(pk=chat.contact_id)
-        .select_related("organisation")
-        .order_by("name", "pk")
-    )
+    # The contacts' matching keys are indexed: one query, however many contacts there are.
+    keys = {
+        index: (
+            keyed(EMAIL, email_key(referral.email)),
+            keyed(LINKEDIN, linkedin_key(referral.linkedin_url)),
+            keyed(NAME, name_key(referral.name)),
+        )
+        for index, referral in wanted
+    }
+    asked = {key for triple in keys.values() for key in triple if key}
+    sharing: dict[int, tuple[Contact, set[str]]] = {}
+    for row in (
+        ContactKey.objects.for_owner(owner)
+        .filter(key__in=asked, contact__merged_into__isnull=True)
+        .exclude(contact=chat.contact_id)
+        .select_related("contact__organisation")
+        .order_by("contact__name", "contact__pk")
+    ):
+        sharing.setdefault(row.contact_id, (row.contact, set()))[1].add(row.key)
     found: dict[int, tuple[Match, ...]] = {}
     for index, referral in wanted:
-        email = referral.email.strip().casefold()
-        linkedin = linkedin_key(referral.linkedin_url)
-        name = (fold(referral.name), fold(referral.organisation))
+        email, linkedin, name = keys[index]
+        organisation = fold(referral.organisation)
         matches = []
-        for contact in contacts:
-            organisation = contact.organisation.name if contact.organisation else ""
-            if email and email in (known.casefold() for known in contact.emails):
+        for contact, held in sharing.values():
+            if email and email in held:
                 matches.append(Match(contact, "same email"))
-            elif linkedin and linkedin == linkedin_key(contact.linkedin_url):
+            elif linkedin and linkedin in held:
                 matches.append(Match(contact, "same LinkedIn URL"))
-            elif name == (fold(contact.name), fold(organisation)):
+            elif (
+                name
+                and name in held
+                and organisation == fold(contact.organisation.name if contact.organisation else "")
+            ):
                 matches.append(Match(contact, "same name and organisation"))
         if matches:
             found[index] = tuple(matches)

@@ -31,21 +31,24 @@ from django.utils import timezone
 from coffeechat.core.contact_keys import (
     EMAIL,
     LINKEDIN,
-    MAX_KEY,
     NAME,
+    contact_keys,
     email_key,
+    keyed,
     linkedin_key,
     name_key,
+    phone_key,
 )
 from coffeechat.core.parsers import ParsedContact, ParseError, Skip
 from coffeechat.core.parsers.google import KIND as GOOGLE_KIND
 from coffeechat.core.parsers.google import iter_google
 from coffeechat.core.parsers.linkedin import KIND as LINKEDIN_KIND
 from coffeechat.core.parsers.linkedin import iter_linkedin
-from coffeechat.core.parsers.sniff import HEAD, UTF16, binary_kind, detect_encoding, kind_hint
+from coffeechat.core.parsers.records import UTF16, detect_encoding
+from coffeechat.core.parsers.sniff import HEAD, binary_kind, kind_hint
 from coffeechat.core.parsers.vcard import KIND as VCARD_KIND
 from coffeechat.core.parsers.vcard import iter_vcard, stream_lines
-from coffeechat.core.text import clean_line, fold, split_list
+from coffeechat.core.text import clean_line, distinct, fold, split_list
 from coffeechat.services.errors import DomainError
 from coffeechat.services.organisations import organisation_named
 from coffeechat.services.rendering import rendered
@@ -75,7 +78,6 @@ KINDS = {"linkedin": LINKEDIN_KIND, "google": GOOGLE_KIND, "vcard": VCARD_KIND}
 # The first paragraph of a note coffeechat's own vCard export writes (core.vcard_write).
 HOW_WE_MET = "How we met: "
 _BLOCK = 1 << 20
-_PHONE_NOISE = re.compile(r"[^\d+]")
 _UUID_URN = re.compile(r"^(?:urn:uuid:)?([0-9a-f]{8}-?(?:[0-9a-f]{4}-?){3}[0-9a-f]{12})$", re.I)
 
 
@@ -349,7 +351,7 @@ class _Incoming:
 
 def _incoming(record: ParsedContact) -> _Incoming:
     name = clean_line(record.name)[:200]
-    emails = _distinct(email.strip().lower() for email in record.emails)
+    emails = distinct(email.strip().lower() for email in record.emails)
     url = record.linkedin_url.strip()
     url = url if len(url) <= 500 else ""
     note = _lines(record.notes)
@@ -368,7 +370,7 @@ def _incoming(record: ParsedContact) -> _Incoming:
         organisation=organisation,
         role=clean_line(record.role)[:200],
         emails=emails,
-        phones=_distinct(clean_line(phone) for phone in record.phones),
+        phones=distinct(clean_line(phone) for phone in record.phones),
         linkedin_url=url,
         tags=split_list(",".join(record.tags)),
         how_we_met=how.strip(),
@@ -376,9 +378,9 @@ def _incoming(record: ParsedContact) -> _Incoming:
         note=note,
         code=UUID(match[1]) if match else None,
         raw=raw,
-        profile=_key(LINKEDIN, profile),
-        addresses=[key for e in emails if (key := _key(EMAIL, email_key(e)))],
-        name_key=_key(NAME, name_key(name)),
+        profile=keyed(LINKEDIN, profile),
+        addresses=[key for e in emails if (key := keyed(EMAIL, email_key(e)))],
+        name_key=keyed(NAME, name_key(name)),
         org_fold=fold(organisation),
     )
 
@@ -387,25 +389,8 @@ def _connected(day: date) -> str:
     return f"Connected on LinkedIn on {day.day} {day:%b %Y}"
 
 
-def _key(prefix: str, value: str) -> str:
-    key = prefix + value if value else ""
-    return key if len(key) <= MAX_KEY else ""
-
-
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _distinct(values) -> list[str]:
-    kept: list[str] = []
-    for value in values:
-        if value and value not in kept:
-            kept.append(value)
-    return kept
-
-
-def _phone_key(phone: str) -> str:
-    return _PHONE_NOISE.sub("", phone) or phone.casefold()
 
 
 def _export_note(how_we_met: str, research_notes: str) -> str:
@@ -481,11 +466,8 @@ class _Person:
         return person
 
     def current_keys(self) -> set[str]:
-        """The keys Contact.save would store (core.contact_keys.contact_keys, same rules)."""
-        keys = {_key(LINKEDIN, linkedin_key(self.linkedin_url)), _key(NAME, name_key(self.name))}
-        keys.update(_key(EMAIL, email_key(email)) for email in self.emails)
-        keys.discard("")
-        return keys
+        """The keys Contact.save would store."""
+        return contact_keys(self.name, self.emails, self.linkedin_url)
 
 
 class _Index:
@@ -583,8 +565,8 @@ def _merge(person: _Person, record: _Incoming) -> tuple[dict, dict, Change | Non
         before["emails"] = list(person.emails)
         person.emails = person.emails + emails
         after["emails"] = list(person.emails)
-    known = {_phone_key(phone) for phone in person.phones}
-    phones = _distinct(phone for phone in record.phones if _phone_key(phone) not in known)
+    known = {phone_key(phone) for phone in person.phones}
+    phones = distinct(phone for phone in record.phones if phone_key(phone) not in known)
     if phones:
         before["phones"] = list(person.phones)
         person.phones = person.phones + phones

@@ -6,16 +6,16 @@ and exports can still name it, and every list leaves it out through ``Contact.ob
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Model, Q
 
-from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME
+from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME, phone_key
+from coffeechat.core.text import distinct
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import (
@@ -362,7 +362,7 @@ def _same(field: MergeField, one: Any, two: Any) -> bool:
 
 def _both(field: MergeField, mine: Any, theirs: Any) -> Any:
     if field.kind == LIST:
-        return _union(mine, theirs, _LIST_KEYS[field.name])
+        return distinct([*mine, *theirs], _LIST_KEYS[field.name])
     if theirs.strip() in mine:
         return mine  # the other text is already there: nothing to add
     if mine.strip() in theirs:
@@ -370,31 +370,11 @@ def _both(field: MergeField, mine: Any, theirs: Any) -> Any:
     return mine.rstrip() + JOINER + theirs.strip()
 
 
-_NOT_DIGITS = re.compile(r"[^0-9]")
-
-
-def _phone_key(phone: str) -> str:
-    # "+44 20 7946 0000" and "+442079460000" are one number; a value without digits stays itself.
-    digits = _NOT_DIGITS.sub("", phone)
-    return digits or phone.casefold()
-
-
 _LIST_KEYS: dict[str, Callable[[str], str]] = {
     "emails": str.casefold,
-    "phones": _phone_key,
+    "phones": phone_key,
     "tags": str.casefold,
 }
-
-
-def _union(first: Sequence[str], second: Sequence[str], key: Callable[[str], str]) -> list[str]:
-    """Both lists' items, the first list's first, each item once (by ``key``)."""
-    seen: set[str] = set()
-    united = []
-    for item in [*first, *second]:
-        if key(item) not in seen:
-            seen.add(key(item))
-            united.append(item)
-    return united
 
 
 def _chosen_values(plan: MergePlan, choices: Mapping[str, str]) -> dict[str, Any]:

@@ -11,15 +11,8 @@ from hypothesis import strategies as st
 
 from coffeechat.core.parsers import ParseError, Skip, parse_linkedin, parse_vcard
 from coffeechat.core.parsers.linkedin import iter_linkedin
-from coffeechat.core.parsers.sniff import (
-    LATIN1,
-    UTF8,
-    UTF16,
-    binary_kind,
-    detect_encoding,
-    kind_hint,
-    text_kind,
-)
+from coffeechat.core.parsers.records import LATIN1, UTF8, UTF16, detect_encoding
+from coffeechat.core.parsers.sniff import binary_kind, kind_hint, text_kind
 from coffeechat.core.parsers.vcard import iter_vcard, stream_lines
 
 LINKEDIN = (

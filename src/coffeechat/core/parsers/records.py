@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+UTF8 = "utf-8-sig"
+UTF16 = "utf-16"
+LATIN1 = "latin-1"
 # Group names address books add to every contact; they say nothing about the person.
 SYSTEM_LABELS = frozenset({"mycontacts", "my contacts", "starred", "friends_and_family"})
 
@@ -59,29 +62,72 @@ class ParseResult:
 
 
 def decode_text(data: bytes, kind: str) -> str:
-    """Decode an import file: UTF-8 with or without BOM, UTF-16 with BOM, else latin-1."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ParseError(
-                f"The file starts like UTF-16 text but its bytes are damaged near byte "
-                f"{exc.start}. Export the {kind} file again, as UTF-8 if you can."
-            ) from None
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Older Windows exports are in a one-byte code page; latin-1 reads every byte.
-            text = data.decode("latin-1")
-    if not text.strip():
+    """Decode a whole import file by the rules of detect_encoding."""
+    return data.decode(detect_encoding((data,), kind))
+
+
+def detect_encoding(blocks: Iterable[bytes], kind: str) -> str:
+    """The codec to read a file with, from one pass over its bytes; ParseError if unusable.
+
+    UTF-16 with a byte-order mark, else UTF-8 (a BOM allowed), else latin-1, which reads any
+    byte: older Windows exports are in a one-byte code page. An empty (or blank) file and a
+    binary one (NUL bytes outside UTF-16) are refused with a message naming ``kind``.
+    """
+    utf8 = codecs.getincrementaldecoder(UTF8)()
+    utf16 = None
+    encoding = UTF8
+    content = False
+    offset = 0
+    for block in blocks:
+        if offset == 0 and block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            utf16 = codecs.getincrementaldecoder(UTF16)()
+            encoding = UTF16
+        if utf16 is not None:
+            try:
+                text = utf16.decode(block)
+            except UnicodeDecodeError as exc:
+                raise _damaged_utf16(offset + exc.start, kind) from None
+        else:
+            if b"\x00" in block:
+                raise ParseError(_binary(kind))
+            text = ""
+            if encoding == UTF8:
+                try:
+                    text = utf8.decode(block)
+                except UnicodeDecodeError:
+                    encoding = LATIN1
+            if encoding == LATIN1 and not content:
+                text = block.decode(LATIN1)
+        if "\x00" in text:
+            raise ParseError(_binary(kind))
+        content = content or bool(text.strip())
+        offset += len(block)
+    try:
+        if utf16 is not None:
+            content = bool(utf16.decode(b"", final=True).strip()) or content
+        elif encoding == UTF8:
+            utf8.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        if utf16 is not None:
+            raise _damaged_utf16(offset + exc.start, kind) from None
+        encoding = LATIN1  # the file ends inside a UTF-8 sequence: not UTF-8 after all
+    if not content:
         raise ParseError(f"The file is empty: there is no {kind} data in it.")
-    if "\x00" in text:
-        raise ParseError(
-            f"This looks like a binary file, not a {kind} file (it contains NUL bytes). "
-            "Check that you picked the right file, or save it again as UTF-8 text."
-        )
-    return text
+    return encoding
+
+
+def _binary(kind: str) -> str:
+    return (
+        f"This looks like a binary file, not a {kind} file (it contains NUL bytes). "
+        "Check that you picked the right file, or save it again as UTF-8 text."
+    )
+
+
+def _damaged_utf16(position: int, kind: str) -> ParseError:
+    return ParseError(
+        f"The file starts like UTF-16 text but its bytes are damaged near byte "
+        f"{position}. Export the {kind} file again, as UTF-8 if you can."
+    )
 
 
 def drop_system_labels(labels: list[str]) -> tuple[str, ...]:

@@ -1,23 +1,17 @@
 """What a file is, told from its bytes: its text encoding, and which kind of contact file it is.
 
-An import reads a file twice rather than holding it: a quick first pass here settles the
-encoding (with the same rules as records.decode_text), then the parser streams the text.
+An import reads a file twice rather than holding it: a quick first pass settles the encoding
+(records.detect_encoding, the rules decode_text uses too), then the parser streams the text.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-from collections.abc import Iterable
 
 from coffeechat.core.parsers import google, linkedin
 from coffeechat.core.parsers.csvrows import header_key
-from coffeechat.core.parsers.records import ParseError
 
-UTF8 = "utf-8-sig"
-UTF16 = "utf-16"
-LATIN1 = "latin-1"
 # How much of a file's start is enough to tell its kind: LinkedIn's notes come first.
 HEAD = 16 * 1024
 
@@ -47,70 +41,6 @@ def binary_kind(head: bytes) -> str | None:
         if head.startswith(magic):
             return label
     return None
-
-
-def detect_encoding(blocks: Iterable[bytes], kind: str) -> str:
-    """The codec to read a file with, from one pass over its bytes; ParseError if unusable.
-
-    UTF-16 with a byte-order mark, else UTF-8 (a BOM allowed), else latin-1, which reads any
-    byte: older Windows exports are in a one-byte code page. An empty (or blank) file and a
-    binary one (NUL bytes outside UTF-16) are refused with a message naming ``kind``.
-    """
-    utf8 = codecs.getincrementaldecoder(UTF8)()
-    utf16 = None
-    encoding = UTF8
-    content = False
-    offset = 0
-    for block in blocks:
-        if offset == 0 and block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            utf16 = codecs.getincrementaldecoder(UTF16)()
-            encoding = UTF16
-        if utf16 is not None:
-            try:
-                text = utf16.decode(block)
-            except UnicodeDecodeError as exc:
-                raise _damaged_utf16(offset + exc.start, kind) from None
-        else:
-            if b"\x00" in block:
-                raise ParseError(_binary(kind))
-            text = ""
-            if encoding == UTF8:
-                try:
-                    text = utf8.decode(block)
-                except UnicodeDecodeError:
-                    encoding = LATIN1
-            if encoding == LATIN1 and not content:
-                text = block.decode(LATIN1)
-        if "\x00" in text:
-            raise ParseError(_binary(kind))
-        content = content or bool(text.strip())
-        offset += len(block)
-    try:
-        if utf16 is not None:
-            content = bool(utf16.decode(b"", final=True).strip()) or content
-        elif encoding == UTF8:
-            utf8.decode(b"", final=True)
-    except UnicodeDecodeError as exc:
-        if utf16 is not None:
-            raise _damaged_utf16(offset + exc.start, kind) from None
-        encoding = LATIN1  # the file ends inside a UTF-8 sequence: not UTF-8 after all
-    if not content:
-        raise ParseError(f"The file is empty: there is no {kind} data in it.")
-    return encoding
-
-
-def _binary(kind: str) -> str:
-    return (
-        f"This looks like a binary file, not a {kind} file (it contains NUL bytes). "
-        "Check that you picked the right file, or save it again as UTF-8 text."
-    )
-
-
-def _damaged_utf16(position: int, kind: str) -> ParseError:
-    return ParseError(
-        f"The file starts like UTF-16 text but its bytes are damaged near byte "
-        f"{position}. Export the {kind} file again, as UTF-8 if you can."
-    )
 
 
 def text_kind(head: str) -> str | None:
