@@ -25,6 +25,7 @@ from coffeechat.services.imports import (
     stage_upload,
     undo_batch,
 )
+from coffeechat.services.merge import merge_contacts
 from coffeechat.store.models import (
     Chat,
     Contact,
@@ -414,6 +415,16 @@ def test_undo_keeps_contacts_that_gained_chats(alice, write):
     result = undo_batch(alice, report.batch_code)
     assert (result.removed, result.kept) == (0, ("Ada L",))
     assert active(alice).filter(pk=ada.pk).exists()
+
+
+def test_undo_names_the_contacts_imported_people_were_merged_into(alice, write):
+    report = import_file(alice, "linkedin", write("c.csv", linkedin_text([person("Ada", "L")])))
+    ada = active(alice).get()
+    later = add_contact(alice, ContactDetails(name="A. L"))
+    merge_contacts(alice, later.code, ada.code, {})
+    result = undo_batch(alice, report.batch_code)
+    assert (result.removed, result.kept, result.merged) == (0, (), ("A. L",))
+    assert active(alice).get() == later
 
 
 def test_stage_preview_confirm_and_discard(alice):

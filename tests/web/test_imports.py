@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from coffeechat.services.imports import stage_upload
+from coffeechat.services.imports import UndoReport, stage_upload
 from coffeechat.store.models import Contact, ImportBatch
+from coffeechat.web.views.imports import undo_message
 from tests.web.conftest import count_queries, make_contact, make_note, text_of
 
 PREAMBLE = (
@@ -298,3 +299,12 @@ def test_contacts_and_export_pages_lead_to_the_import(alice, alice_client):
     make_contact(alice)
     assert "Import contacts" in text_of(alice_client.get("/contacts/"))
     assert "Bring contacts in" in text_of(alice_client.get("/export/"))
+
+
+def test_the_undo_message_names_who_was_kept_and_who_was_merged_into():
+    message = undo_message(
+        "c.csv", UndoReport(removed=1, restored=0, kept=("Grace",), merged=("A. Lovelace",))
+    )
+    assert "removed 1 contact it added" in message
+    assert "Kept 1 it added" in message and "Grace" in message
+    assert "merged into them since: A. Lovelace." in message

@@ -148,9 +148,19 @@ def undo(code: str) -> None:
         "they were."
     )
     if report.kept:
-        names = ", ".join(report.kept[:SHOWN])
-        more = f" and {len(report.kept) - SHOWN} more" if len(report.kept) > SHOWN else ""
-        click.echo(f"Kept because they have chats, notes or follow-ups since: {names}{more}.")
+        click.echo(
+            f"Kept because they have chats, notes or follow-ups since: {_names(report.kept)}."
+        )
+    if report.merged:
+        click.echo(
+            f"Left as they are, as contacts it added were merged into them: "
+            f"{_names(report.merged)}."
+        )
+
+
+def _names(names: tuple[str, ...]) -> str:
+    more = len(names) - SHOWN
+    return ", ".join(names[:SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 import_group.add_command(

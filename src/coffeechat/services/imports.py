@@ -113,11 +113,16 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class UndoReport:
-    """What undoing a batch did; ``kept`` names created contacts that gained history since."""
+    """What undoing a batch did.
+
+    ``kept`` names created contacts that gained history since; ``merged`` names the contacts
+    that created ones were merged into since, which keep everything and stay as they are.
+    """
 
     removed: int
     restored: int
     kept: tuple[str, ...]
+    merged: tuple[str, ...] = ()
 
 
 # Reading the file ---------------------------------------------------------------------------
@@ -1024,6 +1029,7 @@ def undo_batch(owner, code: UUID) -> UndoReport:
             raise ImportProblem("This import has not been applied, so there is nothing to undo.")
         restored = _restore_updates(owner, batch)
         removed, kept = _remove_created(owner, batch)
+        merged = _merged_since(owner, batch)
         if batch.applied_at is not None:
             Organisation.objects.for_owner(owner).filter(
                 created_at=batch.applied_at, updated_at=batch.applied_at, contacts__isnull=True
@@ -1031,7 +1037,24 @@ def undo_batch(owner, code: UUID) -> UndoReport:
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = timezone.now()
         batch.save(update_fields=["status", "undone_at", "updated_at"])
-    return UndoReport(removed=removed, restored=restored, kept=tuple(sorted(kept)))
+    return UndoReport(
+        removed=removed, restored=restored, kept=tuple(sorted(kept)), merged=tuple(merged)
+    )
+
+
+def _merged_since(owner, batch: ImportBatch) -> list[str]:
+    """Contacts a merge moved this batch's new rows onto: older than the batch, so they stay."""
+    return list(
+        Contact.objects.for_owner(owner)
+        .filter(
+            import_rows__batch=batch,
+            import_rows__outcome=ImportRow.Outcome.NEW,
+        )
+        .exclude(created_at=batch.applied_at)
+        .order_by("name")
+        .distinct()
+        .values_list("name", flat=True)
+    )
 
 
 def _remove_created(owner, batch: ImportBatch) -> tuple[int, list[str]]:

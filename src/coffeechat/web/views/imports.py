@@ -253,18 +253,26 @@ def import_discard(request, code):
     return redirect("web:imports")
 
 
+def _names(names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:KEPT_NAMES])
+    more = len(names) - KEPT_NAMES
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
 def undo_message(file_name: str, undone: UndoReport) -> str:
     """What an undo did, in one message: removed, put back, and who was kept and why."""
     removed = f"removed {undone.removed} contact{'s' if undone.removed != 1 else ''} it added"
     restored = f"put back the details of {undone.restored} it had changed"
     text = f"Undid the import of {file_name}: {removed} and {restored}."
     if undone.kept:
-        names = ", ".join(undone.kept[:KEPT_NAMES])
-        if len(undone.kept) > KEPT_NAMES:
-            names += f" and {len(undone.kept) - KEPT_NAMES} more"
         text += (
             f" Kept {len(undone.kept)} it added, because they have chats, notes, next steps,"
-            f" referrals or follow-ups since: {names}."
+            f" referrals or follow-ups since: {_names(undone.kept)}."
+        )
+    if undone.merged:
+        text += (
+            " Left as they are, because contacts it added were merged into them since: "
+            f"{_names(undone.merged)}."
         )
     return text
 
