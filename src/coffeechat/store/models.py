@@ -48,7 +48,12 @@ class Preferences(models.Model):
     locale = models.CharField(max_length=16, default="en-GB")
     clock_format = models.CharField(max_length=2, choices=ClockFormat, default=ClockFormat.H24)
     words_per_minute = models.PositiveSmallIntegerField(default=150)
-    holiday_country = models.CharField(max_length=8, blank=True)
+    # A holidays-library code such as "GB" or "US-CA" (see core.business_days.holiday_calendar).
+    holiday_country = models.CharField(max_length=64, blank=True)
+    # The outreach linter (core.outreach_lint): its word limit, job words and switched-off rules.
+    outreach_max_words = models.PositiveSmallIntegerField(default=100)
+    outreach_job_words = models.JSONField(null=True, blank=True)  # None: our default list
+    outreach_rules_off = models.JSONField(default=list, blank=True)  # rule ids, e.g. "broad-interest"
     # The live chat page.
     extend_minutes = models.PositiveSmallIntegerField(default=5)  # the "+N min" of one tap
     vibrate = models.BooleanField(default=False)
@@ -149,8 +154,24 @@ class Contact(Owned):
         return self.phones[0] if self.phones else ""
 
 
+class SendChannel(models.TextChoices):
+    """How a message coffeechat drafted went out."""
+
+    COPY = "copy", "Copied"
+    MAILTO = "mailto", "Mail program"
+    EML = "eml", "Downloaded .eml"
+    SMTP = "smtp", "Sent by coffeechat"
+    ELSEWHERE = "elsewhere", "Sent elsewhere"
+
+
 class Outreach(Owned):
-    """A request for a chat sent to a contact, with its 3-and-7 business-day timers."""
+    """A request for a chat sent to a contact, with its 3-and-7 business-day timers.
+
+    Waiting starts at ``sent_at``. After 3 business days without a reply the user is offered a
+    second person at the same organisation; ``moved_on_at`` records that they acted on it (wrote
+    to someone else, or said not now). After 7 a nudge to this person is due (a FollowUp of
+    kind outreach_nudge pointing here; ``nudged_at`` once sent). Then it closes quietly.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -162,9 +183,15 @@ class Outreach(Owned):
         CLOSED = "closed", "Closed"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="outreaches")
+    subject = models.CharField(max_length=300, blank=True)
     message = models.TextField(blank=True)
+    # What the user shares with them (a person who suggested writing, a school): the linter
+    # checks that it comes first.
+    connection = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT)
     sent_at = models.DateTimeField(null=True, blank=True)
+    sent_via = models.CharField(max_length=16, choices=SendChannel, blank=True)
+    moved_on_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -477,16 +504,15 @@ class FollowUp(Owned):
         Chat, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
 
-    class Channel(models.TextChoices):
-        COPY = "copy", "Copied"
-        MAILTO = "mailto", "Mail program"
-        EML = "eml", "Downloaded .eml"
-        SMTP = "smtp", "Sent by coffeechat"
-        ELSEWHERE = "elsewhere", "Sent elsewhere"
+    Channel = SendChannel
 
     kind = models.CharField(max_length=16, choices=Kind)
     next_step = models.ForeignKey(
         "NextStep", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    # For an outreach nudge: the request it nudges about.
+    outreach = models.ForeignKey(
+        Outreach, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
     due_at = models.DateTimeField()
     subject = models.CharField(max_length=300, blank=True)
