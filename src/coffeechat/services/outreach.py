@@ -74,3 +74,26 @@ def mark_target(
     organisation.has_advocate = has_advocate
     organisation.save()
     return organisation
+
+
+# Statuses of a request that is out and has had no answer yet.
+AWAITING = (Outreach.Status.WAITING, Outreach.Status.MOVED_ON, Outreach.Status.NUDGED)
+
+
+@transaction.atomic
+def move_on(owner, outreach: Outreach, *, now: datetime | None = None) -> Outreach:
+    """Record that the user acted on the 3-business-day suggestion for this request.
+
+    They wrote to a second person at the organisation, or chose not to. The request itself keeps
+    waiting for its reply and its 7-day nudge; only the suggestion stops showing.
+    """
+    ensure_owned(owner, outreach)
+    if outreach.sent_at is None:
+        raise InvalidInput("This request has not been sent yet, so nothing is waiting on it.")
+    if outreach.moved_on_at is not None:
+        return outreach
+    outreach.moved_on_at = now or timezone.now()
+    if outreach.status == Outreach.Status.WAITING:
+        outreach.status = Outreach.Status.MOVED_ON
+    outreach.save(update_fields=["moved_on_at", "status", "updated_at"])
+    return outreach

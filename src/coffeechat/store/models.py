@@ -53,7 +53,7 @@ class Preferences(models.Model):
     # The outreach linter (core.outreach_lint): its word limit, job words and switched-off rules.
     outreach_max_words = models.PositiveSmallIntegerField(default=100)
     outreach_job_words = models.JSONField(null=True, blank=True)  # None: our default list
-    outreach_rules_off = models.JSONField(default=list, blank=True)  # rule ids, e.g. "broad-interest"
+    outreach_rules_off = models.JSONField(default=list, blank=True)  # ids of rules switched off
     # The live chat page.
     extend_minutes = models.PositiveSmallIntegerField(default=5)  # the "+N min" of one tap
     vibrate = models.BooleanField(default=False)

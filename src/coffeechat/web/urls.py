@@ -13,6 +13,7 @@ from coffeechat.web.views import (
     debrief,
     exports,
     followups,
+    funnel,
     home,
     imports,
     library,
@@ -21,12 +22,15 @@ from coffeechat.web.views import (
     network,
     nextsteps,
     organisations,
+    outreach,
+    outreach_timers,
     owed,
     preferences,
     prep,
     reflection,
     scripts,
     search,
+    targets,
     trainer,
 )
 
@@ -139,4 +143,20 @@ urlpatterns = [
     path("import/<uuid:code>/undo/", imports.import_undo, name="import_undo"),
     # Search: contacts, organisations and notes, from the box in every page's header.
     path("search/", search.search_page, name="search"),
+    # Landing conversations: target organisations, requests for a chat and their timers, funnel.
+    path("targets/", targets.target_board, name="targets"),
+    path("targets/add/", targets.target_add, name="target_add"),
+    path("targets/bulk/", targets.targets_bulk, name="targets_bulk"),
+    path("organisations/<uuid:code>/target/", targets.target_edit, name="target_edit"),
+    path("outreach/", outreach.outreach_list, name="outreach"),
+    path("outreach/new/", outreach.outreach_new, name="outreach_new"),
+    path("outreach/<uuid:code>/", outreach.outreach_detail, name="outreach_detail"),
+    path("outreach/<uuid:code>/message.eml", outreach.outreach_eml, name="outreach_eml"),
+    path("outreach/<uuid:code>/reply/", outreach.outreach_reply, name="outreach_reply"),
+    path("outreach/<uuid:code>/nudge/", outreach_timers.outreach_nudge, name="outreach_nudge"),
+    path(
+        "outreach/<uuid:code>/move-on/", outreach_timers.outreach_move_on, name="outreach_move_on"
+    ),
+    path("preferences/outreach/", outreach.outreach_settings, name="outreach_settings"),
+    path("funnel/", funnel.funnel, name="funnel"),
 ]
