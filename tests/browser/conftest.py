@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -202,22 +203,64 @@ def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[Server]
                 pytrace=False,
             )
         port = free_port()
-        process = subprocess.Popen(
-            [COFFEECHAT, "--home", str(home), "serve", "--no-browser", "--port", str(port)],
-            env=environ,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        lines: queue.Queue[str | None] = queue.Queue()
-        # A reader thread keeps draining the pipe so the server never blocks on a full buffer.
-        threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
-        output: list[str] = []
-        try:
-            link = wait_for_link(process, lines, output)
+        command = [COFFEECHAT, "--home", str(home), "serve", "--no-browser", "--port", str(port)]
+        with serving(command, environ) as (link, output):
             yield Server(f"http://127.0.0.1:{port}", link, home, output, environ)
-        finally:
-            stop(process)
+
+
+@contextmanager
+def serving(command: list[str], environ: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
+    """Run a `coffeechat serve` command until the block ends: its sign-in link and output."""
+    process = subprocess.Popen(
+        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    # A reader thread keeps draining the pipe so the server never blocks on a full buffer.
+    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    output: list[str] = []
+    try:
+        yield wait_for_link(process, lines, output), output
+    finally:
+        stop(process)
+
+
+@dataclass
+class ClockedServer(Server):
+    """A server whose clock the test moves: write a moment with ``set_clock``."""
+
+    clock_file: Path = Path()
+
+    def set_clock(self, moment: datetime) -> None:
+        """Move the server's clock to ``moment``; the next request sees it, and it runs on."""
+        self.clock_file.write_text(moment.isoformat(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def clocked_server(request, tmp_path_factory, chromium_executable) -> Iterator[ClockedServer]:
+    """`coffeechat serve` on an empty home, its clock starting at the module's CLOCK_START."""
+    start: datetime = request.module.CLOCK_START
+    home = tmp_path_factory.mktemp("clocked-home")
+    clock_file = home / "clock.txt"
+    clock_file.write_text(start.isoformat(), encoding="utf-8")
+    launcher = str(Path(__file__).with_name("clocked_serve.py"))
+    with server_database() as database_url:
+        environ = child_environment(home, database_url)
+        port = free_port()
+        command = [
+            sys.executable,
+            launcher,
+            str(clock_file),
+            "--home",
+            str(home),
+            "serve",
+            "--no-browser",
+            "--port",
+            str(port),
+        ]
+        with serving(command, environ) as (link, output):
+            yield ClockedServer(
+                f"http://127.0.0.1:{port}", link, home, output, environ, clock_file=clock_file
+            )
 
 
 def fresh_sign_in_link(server: Server) -> str:
