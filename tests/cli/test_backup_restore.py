@@ -37,7 +37,7 @@ def test_restore_of_an_export_into_an_empty_home_exports_the_same(demo_home, tmp
     fresh = tmp_path / "fresh"
     result = coffeechat("--home", str(fresh), "restore", str(exported))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Restored 10 organisations, ")
+    assert result.stdout.startswith("Restored 11 organisations, ")
     assert f"from {exported}." in result.stdout
     assert export(fresh) == export(demo_home)
 

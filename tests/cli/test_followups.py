@@ -104,3 +104,26 @@ def test_the_demo_owes_thank_yous_steps_and_intros(owner, run, morning):
 
 def test_followups_is_in_the_command_reference(run):
     assert "followups  List the follow-ups you owe" in run("--help").output
+
+
+def test_requests_waiting_say_who_to_write_to_or_to_nudge_once(owner, run, morning):
+    from coffeechat.services.outreach import log_outreach
+
+    ada = person(owner, "Ada Lovelace", organisation="Acme")
+    person(owner, "Bob Smith", organisation="Acme")
+    cleo = person(owner, "Cleo", organisation="Initech")
+    lee = person(owner, "Lee")
+    # Friday 4 January, 07:00: three business days later is this morning at 07:00.
+    log_outreach(owner, ada, "Hello?", sent_at=datetime(2030, 1, 4, 7, tzinfo=BERLIN))
+    log_outreach(owner, lee, "Hello?", sent_at=datetime(2030, 1, 4, 7, tzinfo=BERLIN))
+    # Monday 31 December, 07:00: seven business days later is this morning too.
+    log_outreach(owner, cleo, "Hello?", sent_at=datetime(2029, 12, 31, 7, tzinfo=BERLIN))
+    lines = run("followups").output.splitlines()
+    assert lines[lines.index("Requests waiting") + 1 :] == [
+        "  !  Nudge once; find someone else at Initech (7 business da…  Cleo          "
+        "1 h overdue  due Wed 9 Jan, 07:00",
+        "  !  Write to Bob Smith (3 business days, no reply)            Ada Lovelace  "
+        "1 h overdue  due Wed 9 Jan, 07:00",
+        "  !  Add where they work to find a second person (3 business…  Lee           "
+        "1 h overdue  due Wed 9 Jan, 07:00",
+    ]

@@ -114,3 +114,15 @@ def test_a_snoozed_follow_up_is_not_due_today(owner, run, morning, ada):
     thank_you = add_follow_up(owner, ada, "thank_you", MORNING + timedelta(hours=1))
     snooze(owner, thank_you, MORNING + timedelta(days=2))
     assert "Nothing on today" in run("today").output
+
+
+def test_today_lists_the_requests_whose_timers_are_due(owner, run, morning):
+    from coffeechat.services.outreach import log_outreach
+
+    cleo = add_contact(owner, ContactDetails(name="Cleo", organisation="Initech"))
+    log_outreach(owner, cleo, "Hello?", sent_at=datetime(2029, 12, 31, 7, tzinfo=BERLIN))
+    lines = run("today").output.splitlines()
+    assert "Nothing on today" not in "\n".join(lines)
+    assert lines[lines.index("Requests waiting") + 1 :] == [
+        "  !  Nudge once; find someone else at Initech (7 business da…  Cleo  1 h overdue",
+    ]

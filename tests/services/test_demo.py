@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coffeechat.core.clock import ChatSpan
+from coffeechat.core.outreach_timers import Stage as TimerStage
+from coffeechat.core.outreach_timers import outreach_timers
 from coffeechat.services import demo as demo_module
 from coffeechat.services.agenda import today
 from coffeechat.services.chats import ChatPlan, plan_chat
@@ -15,6 +17,7 @@ from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.demo import fill_demo
 from coffeechat.services.errors import NotEmpty
 from coffeechat.services.exports import document
+from coffeechat.services.funnel import overall_funnel, target_funnels
 from coffeechat.services.owed import owed
 from coffeechat.store.models import (
     Chat,
@@ -24,6 +27,7 @@ from coffeechat.store.models import (
     Note,
     Opportunity,
     Organisation,
+    Outreach,
     Pitch,
     Referral,
     Story,
@@ -87,7 +91,10 @@ def test_contacts_are_varied(berliner):
     assert sum(bool(c.linkedin_url) for c in contacts) >= 10
     assert len({c.time_zone for c in contacts if c.time_zone}) >= 3
     assert any(c.organisation is None for c in contacts)
-    per_org = Counter(c.organisation_id for c in contacts if c.organisation_id)
+    per_org = Counter(c.organisation.name for c in contacts if c.organisation_id)
+    # Every organisation has colleagues to suggest, but the one where the user knows just one
+    # person: its request shows the prompt to find someone else.
+    assert per_org.pop(demo_module.LONE_TARGET.name) == 1
     assert min(per_org.values()) >= 2
 
 
@@ -239,3 +246,64 @@ def test_keep_in_touch_reminders_show_one_overdue_and_one_due_this_week(berliner
     assert len(cadence) == 2
     assert sum(item.due_at < result.now for item in cadence) == 1
     assert sum(item.due_at > result.now for item in cadence) == 1
+
+
+def stages(owner) -> Counter:
+    """How many of the owner's requests stand at each stage of the 3-and-7 timers now."""
+    now = datetime.now(UTC)
+    return Counter(
+        outreach_timers(
+            request.sent_at,
+            now,
+            tz=BERLIN,
+            answered=request.status in ("replied", "declined"),
+            moved_on=request.moved_on_at is not None,
+            nudged_at=request.nudged_at,
+            closed=request.status == "closed",
+        ).stage
+        for request in Outreach.objects.for_owner(owner)
+    )
+
+
+@pytest.mark.parametrize(
+    "local_now",
+    [
+        MORNING,
+        datetime(2030, 1, 12, 11, 0, tzinfo=BERLIN),
+        datetime(2030, 1, 14, 7, 0, tzinfo=BERLIN),
+    ],
+    ids=["wednesday", "saturday", "early-monday"],
+)
+def test_requests_stand_at_every_stage_of_the_timers(alice, time_machine, local_now):
+    time_machine.move_to(local_now, tick=False)
+    set_preferences(alice, time_zone="Europe/Berlin")
+    fill_demo(alice)
+    found = stages(alice)
+    for stage in TimerStage:
+        assert found[stage] >= 1, stage
+    assert found[TimerStage.TRY_SECOND] >= 2
+    requests = Outreach.objects.for_owner(alice)
+    assert requests.filter(status="declined").exists()
+    assert requests.filter(status="moved_on").exists()
+    # One request waiting on its second person is at an organisation with nobody else to ask.
+    lone = requests.get(contact__organisation__name=demo_module.LONE_TARGET.name)
+    assert lone.contact.organisation.contacts.count() == 1
+
+
+def test_the_funnel_has_people_at_every_stage(berliner):
+    fill_demo(berliner)
+    counts = overall_funnel(berliner).counts
+    assert all(count >= 1 for count in counts), counts
+    assert counts[0] > counts[1] > counts[2]
+
+
+def test_targets_are_varied(berliner):
+    fill_demo(berliner)
+    targets = Organisation.objects.for_owner(berliner).filter(is_target=True)
+    assert 8 <= targets.count() <= 12
+    assert set(targets.values_list("motivation", flat=True)) == {1, 2, 3}
+    assert len(set(targets.values_list("hiring_signal", flat=True))) >= 3
+    assert 1 <= targets.filter(top_five=True).count() <= 5
+    assert Organisation.objects.for_owner(berliner).filter(is_target=False).exists()
+    rows = target_funnels(berliner)
+    assert sum(row.funnel.outreach > 0 for row in rows) >= 5

@@ -43,6 +43,16 @@ def test_a_promise_of_theirs_gets_a_nudge_only_once_it_is_late(alice, ada, time_
     assert list(FollowUp.objects.for_owner(alice).due_by(datetime.now(UTC))) == [nudge]
 
 
+def test_the_nudge_skips_the_public_holidays_of_the_users_country(alice, ada, time_machine):
+    time_machine.move_to(datetime(2026, 12, 1, tzinfo=UTC), tick=False)
+    set_preferences(alice, time_zone="Europe/London", holiday_country="GB")
+    # Promised for Wednesday 23 December 2026: Christmas (Friday) and the Monday after it,
+    # when Boxing Day is observed, do not count, so two working days on is Tuesday the 29th.
+    step = add_step(alice, ada, "Send me the report", side="them", due_on=date(2026, 12, 23))
+    nudge = FollowUp.objects.get(next_step=step)
+    assert nudge.due_at == datetime(2026, 12, 29, 9, 0, tzinfo=UTC)
+
+
 def test_my_own_steps_and_undated_ones_need_no_nudge(alice, ada):
     add_step(alice, ada, "Send my portfolio", side="me", due_on=FRIDAY)
     add_step(alice, ada, "Think about it", side="them")

@@ -167,7 +167,7 @@ def test_who_do_i_owe_lists_every_kind_of_debt_under_its_heading(alice, alice_cl
         "My next steps",
         "Intros promised to me",
         "Keep in touch and add value",
-        "Outreach nudges",
+        "Requests waiting",
     ):
         assert f">{heading}</h" in page
     assert f'href="/follow-ups/{thank_you.code}/"' in page
@@ -241,3 +241,29 @@ def test_who_do_i_owe_runs_as_many_queries_for_many_debts_as_for_a_few(alice, al
     few = count_queries(alice_client, "/")
     add(12, 2)
     assert count_queries(alice_client, "/") == few
+
+
+def test_requests_waiting_take_as_many_queries_for_20_as_for_2(alice, alice_client):
+    from coffeechat.services.outreach import log_outreach
+    from coffeechat.services.outreach_timers import start_nudge
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            first = make_contact(alice, f"Ada {number}", organisation=f"Org {number}")
+            make_contact(alice, f"Bob {number}", organisation=f"Org {number}")
+            # One suggestion due (3 business days), one nudge begun (7), one with nobody else.
+            log_outreach(alice, first, "Hello?", sent_at=NOW - timedelta(days=5))
+            nudged = make_contact(alice, f"Cleo {number}", organisation=f"Org {number}")
+            request = log_outreach(alice, nudged, "Hello?", sent_at=NOW - timedelta(days=11))
+            start_nudge(alice, request)
+            alone = make_contact(alice, f"Lee {number}")
+            log_outreach(alice, alone, "Hello?", sent_at=NOW - timedelta(days=5))
+
+    add(2, 0)
+    few = count_queries(alice_client, "/")
+    add(18, 2)
+    assert count_queries(alice_client, "/") == few
+    page = owed_part(text_of(alice_client.get("/")))
+    assert page.count("business days without a reply from") == 60
+    # Each request counts once in the summary, like any other debt that came due.
+    assert "60 overdue" in page or "60 due within a day" in page

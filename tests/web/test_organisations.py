@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coffeechat.store.models import Organisation
+from coffeechat.services.organisations import organisation_named
+from coffeechat.services.targets import mark_target
+from coffeechat.store.models import Contact, Organisation
 from tests.web.conftest import count_queries, make_contact, text_of
 
 
@@ -122,3 +124,52 @@ def test_adding_a_contact_from_an_organisation_names_it(engines, alice_client):
     assert 'href="/contacts/new/?organisation=Analytical%20Engines"' in page
     form = text_of(alice_client.get("/contacts/new/?organisation=Analytical%20Engines"))
     assert 'value="Analytical Engines"' in form
+
+
+def test_an_organisation_offers_to_become_a_target(engines, alice_client):
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert "Not a target" in page
+    assert f'href="/organisations/{engines.code}/target/">Mark as target</a>' in page
+
+
+def test_a_target_shows_its_priority_with_an_edit_link(alice, engines, alice_client):
+    mark_target(alice, engines, motivation=3, hiring_signal="active", top_five=True)
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert "Motivation: <strong>high</strong>" in page
+    assert "Hiring: <strong>Hiring actively</strong>" in page
+    assert "Top 5" in page
+    assert 'Know someone: <strong>yes</strong> <span class="muted">(from your contacts)</span>' in (
+        page
+    )
+    assert f'href="/organisations/{engines.code}/target/">Edit priority</a>' in page
+
+
+def test_an_organisation_where_you_know_nobody_suggests_how_to_find_someone(alice, alice_client):
+    lonely = organisation_named(alice, "Smith & Sons")
+    page = text_of(alice_client.get(f"/organisations/{lonely.code}/"))
+    assert "You know nobody at Smith &amp; Sons yet." in page
+    assert (
+        'href="https://www.linkedin.com/search/results/people/?keywords=Smith+%26+Sons" '
+        'rel="noopener noreferrer"'
+    ) in page
+    assert 'href="/contacts/new/?organisation=Smith%20%26%20Sons"' in page
+
+
+def test_the_suggestion_is_gone_once_you_know_someone_there(engines, alice_client):
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert "You know nobody" not in page
+    assert "linkedin.com/search" not in page
+
+
+def test_each_person_there_can_be_asked_for_a_chat(alice, engines, alice_client):
+    ada = Contact.objects.get(owner=alice, name="Ada Lovelace")
+    page = text_of(alice_client.get(f"/organisations/{engines.code}/"))
+    assert f'href="/outreach/new/?contact={ada.code}">Ask for a chat' in page
+
+
+def test_the_list_marks_targets(alice, engines, alice_client):
+    make_contact(alice, "Grace Hopper", organisation="Navy")
+    mark_target(alice, engines, motivation=2, top_five=True)
+    page = text_of(alice_client.get("/organisations/"))
+    assert page.count('class="badge badge--target"') == 1
+    assert "Target · top 5</span>" in page

@@ -59,7 +59,8 @@ def test_new_chats_start_from_the_saved_lengths(alice, alice_client):
         ({"locale": "english please"}, "is not a language tag"),
         ({"clock_format": "36"}, "Select a valid choice."),
         ({"words_per_minute": "5000"}, "Use at most 300 words per minute."),
-        ({"holiday_country": "Germany"}, "is not a country code"),
+        ({"holiday_country": "Atlantis"}, "is not a country we know public holidays for"),
+        ({"holiday_country": "US-ZZ"}, "has no region &#x27;ZZ&#x27; that we know"),
     ],
 )
 def test_bad_values_get_clear_messages_and_keep_the_typing(alice, alice_client, changes, message):
@@ -107,3 +108,49 @@ def test_the_page_explains_the_live_page_choices(alice_client):
     assert "Extension for one tap (minutes)" in page
     assert "Vibrate at the cues" in page and "Keep the screen awake during a chat" in page
     assert 'href="/preferences/scripts/"' in page
+
+
+# The public holidays the outreach timers skip.
+
+
+def test_the_holiday_country_is_suggested_from_every_known_calendar(alice_client):
+    page = text_of(alice_client.get("/preferences/"))
+    assert 'list="holiday-calendars"' in page
+    assert '<datalist id="holiday-calendars">' in page
+    assert '<option value="GB">United Kingdom</option>' in page
+    assert '<option value="US-CA">United States — California</option>' in page
+    assert "No public holiday calendar: only weekends are skipped." in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("gb", "GB"),
+        ("United States — California", "US-CA"),
+        ("united states - california", "US-CA"),
+        ("Germany", "DE"),
+        ("UK", "GB"),
+        ("", ""),
+    ],
+)
+def test_a_code_or_a_name_is_kept_as_its_code(alice, alice_client, typed, kept):
+    response = alice_client.post("/preferences/", {**FORM, "holiday_country": typed})
+    assert response.status_code == 302
+    assert ensure_preferences(alice).holiday_country == kept
+
+
+def test_the_page_shows_the_next_holidays_as_a_check(alice, alice_client):
+    alice_client.post("/preferences/", {**FORM, "holiday_country": "US"})
+    page = text_of(alice_client.get("/preferences/"))
+    # The clock stands on Monday 2 March 2026.
+    assert "Next public holidays (US): " in page
+    assert '<time datetime="2026-05-25">Mon 25 May</time> Memorial Day' in page
+    assert page.count('<time datetime="2026-') == 3
+
+
+def test_an_unknown_stored_country_is_said_and_counts_weekends_only(alice, alice_client):
+    from coffeechat.store.models import Preferences
+
+    Preferences.objects.filter(owner=alice).update(holiday_country="XX")
+    page = text_of(alice_client.get("/preferences/"))
+    assert "We know no public holidays for XX" in page

@@ -12,9 +12,10 @@ def followups() -> None:
     """List the follow-ups you owe, soonest first, with overdue ones marked "!".
 
     Messages (thank-yous, keep-in-touch and add-value notes, outreach nudges) come first, then
-    the next steps you promised and the introductions promised to you, then what you finished
-    in the last two days. Messages show a week ahead; a thank-you shows as soon as it is owed.
-    Times are in the time zone from your preferences.
+    the next steps you promised and the introductions promised to you, then requests for a chat
+    whose 3-and-7 business-day timers are due, then what you finished in the last two days.
+    Messages show a week ahead; a thank-you shows as soon as it is owed. Times are in the time
+    zone from your preferences.
 
     \b
     Example:

@@ -35,6 +35,8 @@ def item_row(item, now: datetime, tz: tzinfo, clock_format: str) -> tuple[str, .
         what = "Keep in touch"
     elif item.kind == "next_step" and item.text:
         what = _short(item.text)
+    elif item.kind == "outreach":
+        what = _short(request_what(item.request))
     else:
         what = item.label
     who = "" if item.kind == "referral" else item.contact.name
@@ -52,6 +54,23 @@ def item_row(item, now: datetime, tz: tzinfo, clock_format: str) -> tuple[str, .
         left += ": nudge them once"
     mark = "!" if item.is_overdue(now) else " "
     return (mark, what, who, left, due)
+
+
+def request_what(due) -> str:
+    """What a due 3-and-7 timer asks, most pressing first: the one nudge, then a second person."""
+    to_do = []
+    if due.nudge_due:
+        to_do.append("finish the nudge" if due.nudge is not None else "nudge once")
+    if due.second_contact_due:
+        if due.suggestions:
+            to_do.append("write to " + " or ".join(person.name for person in due.suggestions))
+        elif due.organisation is not None:
+            to_do.append(f"find someone else at {due.organisation.name}")
+        else:
+            to_do.append("add where they work to find a second person")
+    days = due.timers.waited
+    text = "; ".join(to_do)
+    return f"{text[:1].upper()}{text[1:]} ({days} business day{'s' if days != 1 else ''}, no reply)"
 
 
 def table(rows: Sequence[tuple[str, ...]]) -> list[str]:
@@ -74,10 +93,13 @@ def owed_lines(owing, clock_format: str) -> list[str]:
     """The sections of ``coffeechat followups``, each after a blank line and its title."""
     tz = zone(owing.time_zone)
     now = owing.now
+    requests = [item for item in owing.nudges if item.kind == "outreach"]
+    nudges = [item for item in owing.nudges if item.kind != "outreach"]
     sections = [
-        ("Messages", _soonest([*owing.thank_yous, *owing.reminders, *owing.nudges])),
+        ("Messages", _soonest([*owing.thank_yous, *owing.reminders, *nudges])),
         ("My next steps", owing.next_steps),
         ("Intros promised to me", owing.intros),
+        ("Requests waiting", requests),
     ]
     lines: list[str] = []
     for title, items in sections:

@@ -13,8 +13,9 @@ def today() -> None:
 
     "Today" is your own calendar day in the time zone from your preferences, and times use your
     12- or 24-hour clock. Follow-ups (thank-yous, nudges, keep-in-touch reminders) list the
-    overdue ones first; next steps you promised follow, when they are due by tonight. For
-    everything owed later, run `coffeechat followups`.
+    overdue ones first; next steps you promised follow, when they are due by tonight, then
+    requests for a chat whose 3-and-7 business-day timers are due (write to someone else at
+    the organisation, or nudge once). For everything owed later, run `coffeechat followups`.
 
     \b
     Example:
@@ -52,8 +53,10 @@ def today() -> None:
         for item in owing.next_steps
         if item.kind == "step" and item.due_at is not None and item.due_at <= tonight
     ]
+    # Due 3-and-7 timers: each is something to do now (write to someone else, or nudge once).
+    requests = [item for item in owing.nudges if item.kind == "outreach"]
     click.echo(f"Today, {local:%A} {local.day} {local:%B %Y} ({agenda.time_zone})")
-    if not agenda.chats and not follow_ups and not steps:
+    if not agenda.chats and not follow_ups and not steps and not requests:
         click.echo(
             "Nothing on today: no chats and no follow-ups due. "
             "Plan your next chat with `coffeechat serve`."
@@ -95,5 +98,12 @@ def today() -> None:
         click.echo("Next steps")
         rows = [item_row(item, agenda.now, tz, preferences.clock_format) for item in steps]
         # Today's steps need no date: the mark, the step, the person and the time left.
+        for line in table([row[:4] for row in rows]):
+            click.echo(line)
+    if requests:
+        click.echo("")
+        click.echo("Requests waiting")
+        rows = [item_row(item, agenda.now, tz, preferences.clock_format) for item in requests]
+        # What to do and for whom; the time left says how long it has been due.
         for line in table([row[:4] for row in rows]):
             click.echo(line)

@@ -21,6 +21,7 @@ THANK_YOU = "thank_you"
 NUDGE = "nudge"
 ADD_VALUE = "add_value"
 KEEP_IN_TOUCH = "keep_in_touch"
+OUTREACH_NUDGE = "outreach_nudge"
 
 LONGEST_SUBJECT = 300
 LONGEST_TEMPLATE = 5_000
@@ -31,6 +32,7 @@ PLACEHOLDERS: dict[str, str] = {
     "next_steps": "what you both agreed to do, one line each",
     "value": "something useful you share with them: a link or an idea (optional)",
     "my_name": "your name, to sign with",
+    "request_subject": "the subject line of the request for a chat you sent (outreach nudges)",
 }
 
 
@@ -92,6 +94,24 @@ DEFAULT_TEMPLATES: dict[str, MessageTemplate] = {
             "moved on since. {value}\n"
             "\n"
             "I hope all is well with you.\n"
+            "{my_name}"
+        ),
+    ),
+    # One nudge, 7 business days after a request for a chat went unanswered: it points back to
+    # the request and asks for nothing the request did not ask already.
+    OUTREACH_NUDGE: MessageTemplate(
+        subject="Re: {request_subject}",
+        body=(
+            "Hi {first_name},\n"
+            "\n"
+            "I wrote to you a little while ago and thought I would bring my note back to the top "
+            "of your inbox, in case it got buried.\n"
+            "It was the one titled “{request_subject}”.\n"
+            "\n"
+            "If a short chat suits you at some point, I would be glad to hear from you. If now "
+            "is not a good time, no reply is needed.\n"
+            "\n"
+            "Thank you,\n"
             "{my_name}"
         ),
     ),
@@ -185,16 +205,22 @@ def draft(
     steps: Sequence[Step] = (),
     value: str = "",
     my_name: str = "",
+    request_subject: str = "",
 ) -> Draft:
-    """Draft a message from a template and the plain facts of one chat."""
+    """Draft a message from a template and the plain facts of one chat (or one request)."""
     values = {
         "first_name": first_name.strip() or "there",
         "memorable": _sentence(memorable),
         "next_steps": recap(steps),
         "value": _sentence(value) if value.strip() and "://" not in value else value.strip(),
         "my_name": my_name.strip(),
+        "request_subject": " ".join(request_subject.split()),
     }
-    subject = " ".join(fill(template.subject, values).split())
+    # A subject whose only placeholder came out empty (a request sent without a subject line)
+    # would leave the message without one; a plain subject with their name stands in.
+    subject = (
+        " ".join(fill(template.subject, values).split()) or f"Following up, {values['first_name']}"
+    )
     return Draft(subject=subject, body=fill(template.body, values))
 
 

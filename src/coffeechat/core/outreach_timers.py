@@ -7,16 +7,19 @@ without pestering anyone:
   one), rather than waiting on the first;
 - after 7 business days, send the first person one short nudge;
 - after that, stop waiting: 7 business days after the nudge went out (or after it came due, if
-  the user let it pass) the request closes quietly. A late reply can still be recorded.
+  the user let it pass, whichever is later) the request closes quietly. A late reply can still
+  be recorded.
 
 Business days skip weekends and the public holidays of the user's country (core.business_days).
 Everything here is pure: the caller passes the moments, the user's time zone and calendar.
+Days are read in the user's zone, but moments are compared as instants (in UTC): around the
+autumn clock change a wall-clock time happens twice, and a stage must never step back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
 from coffeechat.core.business_days import (
@@ -52,7 +55,7 @@ class Timers:
     nudge_at: datetime | None = None
     close_at: datetime | None = None
     waited: int = 0  # whole business days since it was sent (until now, or until it stopped)
-    second_contact_due: bool = False  # the 3-day suggestion is due and not acted on
+    second_contact_due: bool = False  # the 3-day suggestion is due, not acted on, not nudged yet
     nudge_due: bool = False  # the 7-day nudge is due and not sent
     next_at: datetime | None = None  # the next timer to fire; None once nothing more will
 
@@ -83,28 +86,42 @@ def outreach_timers(
     sent = sent_at.astimezone(tz)
     second_at = add_business_days(sent, SECOND_CONTACT_AFTER, calendar)
     nudge_at = add_business_days(sent, NUDGE_AFTER, calendar)
-    if nudged_at is not None:
-        close_at = add_business_days(nudged_at.astimezone(tz), CLOSE_AFTER_NUDGE, calendar)
-    else:
-        close_at = add_business_days(nudge_at, CLOSE_AFTER_NUDGE, calendar)
+    # A nudge sent early (it should not be) still leaves the full wait after it was due.
+    last_call = (
+        nudge_at if nudged_at is None else max(nudged_at.astimezone(tz), nudge_at, key=_instant)
+    )
+    close_at = add_business_days(last_call, CLOSE_AFTER_NUDGE, calendar)
     timers = Timers(Stage.WAITING, second_at, nudge_at, close_at)
-    local_now = now.astimezone(tz)
     if answered:
         return replace(timers, stage=Stage.ANSWERED)
-    if closed or local_now >= close_at:
-        waited = count_business_days(sent, min(local_now, close_at), calendar)
+    local_now = now.astimezone(tz)
+    if closed or _reached(local_now, close_at):
+        stopped = min(local_now, close_at, key=_instant)
+        waited = count_business_days(sent, stopped, calendar)
         return replace(timers, stage=Stage.CLOSED, waited=waited)
-    upcoming = [moment for moment in (second_at, nudge_at, close_at) if moment > local_now]
+    upcoming = [
+        moment for moment in (second_at, nudge_at, close_at) if not _reached(local_now, moment)
+    ]
     timers = replace(
         timers,
         waited=count_business_days(sent, local_now, calendar),
-        next_at=min(upcoming, default=None),
-        second_contact_due=local_now >= second_at and not moved_on,
+        next_at=min(upcoming, key=_instant, default=None),
+        # Once the nudge went out, the earlier suggestion lapses: all that is left is to wait.
+        second_contact_due=_reached(local_now, second_at) and not moved_on and nudged_at is None,
     )
     if nudged_at is not None:
         return replace(timers, stage=Stage.NUDGED)
-    if local_now >= nudge_at:
+    if _reached(local_now, nudge_at):
         return replace(timers, stage=Stage.NUDGE_DUE, nudge_due=True)
     if timers.second_contact_due:
         return replace(timers, stage=Stage.TRY_SECOND)
     return timers
+
+
+def _instant(moment: datetime) -> datetime:
+    # Aware datetimes sharing one tzinfo compare by wall clock; UTC compares the instants.
+    return moment.astimezone(UTC)
+
+
+def _reached(now: datetime, moment: datetime) -> bool:
+    return _instant(now) >= _instant(moment)

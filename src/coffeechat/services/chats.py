@@ -14,7 +14,7 @@ from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.calendars import busy_collisions
 from coffeechat.services.errors import InvalidInput, SlotTaken
 from coffeechat.services.rendering import rendered
-from coffeechat.store.models import Chat, Contact, Note
+from coffeechat.store.models import Chat, Contact, Note, Outreach
 
 MAX_CHAT_MINUTES = 240
 MAX_BUFFER_MINUTES = 240
@@ -32,6 +32,8 @@ class ChatPlan:
     venue: str = ""
     link: str = ""
     time_zone: str = ""
+    # The request for a chat that led to this one, when planned from its "they said yes".
+    outreach: Outreach | None = None
 
 
 def _checked(owner, plan: ChatPlan) -> dict:
@@ -58,7 +60,16 @@ def _checked(owner, plan: ChatPlan) -> dict:
             f"{time_zone!r} is not a time zone; use a name such as America/New_York.",
             field="time_zone",
         )
-    return {
+    fields: dict = {}
+    if plan.outreach is not None:
+        if plan.outreach.owner_id != owner.pk or plan.outreach.contact_id != plan.contact.pk:
+            raise InvalidInput(
+                f"That request for a chat was not to {plan.contact.name}; plan the chat with the "
+                "person who said yes, or start from their page.",
+                field="contact",
+            )
+        fields["outreach"] = plan.outreach
+    return fields | {
         "contact": plan.contact,
         "starts_at": plan.starts_at,
         "agreed_minutes": agreed,

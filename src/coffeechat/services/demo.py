@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core.business_days import (
+    WEEKENDS_ONLY,
+    HolidayCalendar,
+    UnknownHolidayCalendar,
+    count_business_days,
+    holiday_calendar,
+)
 from coffeechat.core.clock import ChatSpan, day_bounds, local_today, zone
+from coffeechat.core.outreach_timers import outreach_timers
 from coffeechat.core.text import fold
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import ChatPlan, add_note, cancel_chat, plan_chat
@@ -29,7 +37,8 @@ from coffeechat.services.library import StoryDetails, add_story, choose_stories,
 from coffeechat.services.network import add_opportunity, add_referral
 from coffeechat.services.nextsteps import add_step, mark_done
 from coffeechat.services.organisations import update_organisation
-from coffeechat.services.outreach import log_outreach, mark_target, record_reply
+from coffeechat.services.outreach import log_outreach, move_on, record_reply
+from coffeechat.services.targets import mark_target
 from coffeechat.services.trainer import record_clock_trial
 from coffeechat.store.models import (
     Chat,
@@ -160,9 +169,21 @@ ORGANISATIONS = (
         "",
         "Small studio making educational games.",
         ("Producer", "UX Writer"),
+        (1, "unknown", False),
     ),
 )
 _ORG = {org.name: org for org in ORGANISATIONS}
+# A target where the user knows just one person: after 3 business days without a reply there is
+# nobody else to suggest, so the page asks the user to find someone.
+LONE_TARGET = Org(
+    "Wren Hollow Museums",
+    "wrenhollow.example",
+    "York",
+    "",
+    "A trust of four museums rebuilding its school programmes.",
+    ("Learning Officer",),
+    (2, "some", False),
+)
 
 # Two chains of referrals give the network its depth: amara (1st) -> jonas (2nd) -> mei (3rd)
 # -> rafael (4th), and priya (1st) -> tom (2nd) -> sofia (3rd).
@@ -291,7 +312,12 @@ class _Demo:
         self.owner = owner
         self.rng = rng
         self.now = timezone.now()
-        self.tz: ZoneInfo = zone(ensure_preferences(owner).time_zone)
+        preferences = ensure_preferences(owner)
+        self.tz: ZoneInfo = zone(preferences.time_zone)
+        try:
+            self.calendar: HolidayCalendar = holiday_calendar(preferences.holiday_country)
+        except UnknownHolidayCalendar:
+            self.calendar = WEEKENDS_ONLY
         self.today: date = local_today(self.now, self.tz)
         self.slots = _Slots()
         self.people: dict[str, Contact] = {}
@@ -678,6 +704,7 @@ class _Demo:
             choose_stories(self.owner, chat, rng.sample(self.stories, 2))
 
         self.chains(held, mei_chat)
+        self.requests(held, mei_chat)
 
     def outreach_for(self, chat: Chat) -> None:
         contact = chat.contact
@@ -762,26 +789,95 @@ class _Demo:
             self.now + timedelta(days=9),
             draft="Update Amara on the interview at Tessellate.",
         )
-        for index, days in ((34, 2), (35, 5), (36, 9)):
-            contact = self.generated[index]
-            sent = self.now - timedelta(days=days, hours=2)
-            log_outreach(self.owner, contact, _request(contact), sent_at=sent)
-            if days == 9:
-                add_follow_up(
-                    self.owner,
-                    contact,
-                    "outreach_nudge",
-                    self.at(self.today + timedelta(days=1), 9, 0),
-                    draft="One gentle nudge, then let it go.",
-                )
+
+    # Requests for a chat -----------------------------------------------------------------------
+
+    def business_days_ago(self, days: int) -> datetime:
+        """A sending moment that leaves exactly ``days`` whole business days until now."""
+        now = self.now.astimezone(self.tz)
+        moment = now - timedelta(hours=2)
+        while count_business_days(moment, now, self.calendar) < days:
+            moment -= timedelta(days=1)
+        return moment.astimezone(UTC)
+
+    def settle(self, outreach: Outreach, **fields) -> None:
+        """Record what the timers' own use cases record (a nudge sent, a wait closed).
+
+        The lead swaps in the timers' services (start_nudge and mark_sent, close_quietly) once
+        they settle; until then the demo writes the same fields.
+        """
+        Outreach.objects.filter(pk=outreach.pk).update(**fields, updated_at=self.now)
+
+    def requests(self, held: dict[str, Chat], mei_chat: Chat) -> None:
+        """Requests in every state of the 3-and-7 timers, and the ones that led to chats.
+
+        The people who led somewhere (a chat, a referral, an opportunity) were written to a
+        few days before their chat, so the funnel has data down to its last stage.
+        """
+        people = self.people
+        gen = self.generated
+        for chat in (
+            held[people["priya"].name],
+            held[people["jonas"].name],
+            held[people["tom"].name],
+            mei_chat,
+            *(held[gen[index].name] for index in (5, 7, 9, 10)),
+            self.chats["today-14"],  # Sofía
+        ):
+            self.outreach_for(chat)
+        # Drafts stay drafts; Rafael's yes for Thursday came through Mei's introduction.
+        log_outreach(self.owner, gen[38], _request(gen[38]))
+        self.outreach_for(self.chats["next3"])
+
         declined = log_outreach(
-            self.owner,
-            self.generated[37],
-            _request(self.generated[37]),
-            sent_at=self.now - timedelta(days=12),
+            self.owner, gen[37], _request(gen[37]), sent_at=self.now - timedelta(days=12)
         )
         record_reply(self.owner, declined, accepted=False, replied_at=self.now - timedelta(days=11))
-        log_outreach(self.owner, self.generated[38], _request(self.generated[38]))
+
+        def write(contact: Contact, days: int) -> Outreach:
+            sent = self.business_days_ago(days)
+            return log_outreach(self.owner, contact, _request(contact), sent_at=sent)
+
+        with_colleagues = [contact for contact in gen[22:30] if contact.organisation is not None]
+        write(gen[34], 1)  # just sent: nothing to do yet
+        # 3 business days: a second person at the same organisation is suggested...
+        write(with_colleagues[0], 4)
+        # ...or, where the user knows nobody else, a prompt to find someone.
+        lone = self.contact(
+            "Imogen Achebe",
+            LONE_TARGET,
+            "Learning Officer",
+            "Spoke at a museum educators' day.",
+            None,
+        )
+        organisation = lone.organisation
+        assert organisation is not None
+        update_organisation(
+            self.owner,
+            organisation,
+            name=organisation.name,
+            website=f"https://www.{LONE_TARGET.domain}/",
+            notes=LONE_TARGET.about,
+        )
+        motivation, hiring, top_five = LONE_TARGET.target or (2, "unknown", False)
+        mark_target(
+            self.owner, organisation, motivation=motivation, hiring_signal=hiring, top_five=top_five
+        )
+        write(lone, 3)
+        # The user acted on the suggestion for this one: it waits on for its reply or nudge.
+        moved = write(with_colleagues[1], 5)
+        move_on(self.owner, moved, now=self.now - timedelta(hours=3))
+        write(gen[36], 8)  # 7 business days: one nudge is due
+        nudged = write(with_colleagues[2], 10)
+        self.settle(
+            nudged,
+            status=Outreach.Status.NUDGED,
+            nudged_at=self.business_days_ago(2),
+        )
+        # Two weeks after the nudge came due with no answer: the wait is over.
+        closed = write(gen[35], 16)
+        timers = outreach_timers(closed.sent_at, self.now, tz=self.tz, calendar=self.calendar)
+        self.settle(closed, status=Outreach.Status.CLOSED, closed_at=timers.close_at)
 
     def trainer(self) -> None:
         for days, target, error in ((9, 300, 48), (7, 600, -75), (4, 900, 62), (2, 1200, -40)):

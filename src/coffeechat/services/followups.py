@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coffeechat.core.text import clean_line
 from coffeechat.services.errors import InvalidInput
+from coffeechat.services.outreach_timers import record_nudge_sent
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep
 
@@ -59,6 +60,8 @@ def mark_sent(owner, follow_up: FollowUp, *, sent_at: datetime | None = None) ->
         raise InvalidInput("Give a sending time that has passed.", field="sent_at")
     follow_up.sent_at = sent_at
     follow_up.save(update_fields=["sent_at", "updated_at"])
+    # An outreach nudge that went out marks its request as nudged, in the same transaction.
+    record_nudge_sent(follow_up)
     return follow_up
 
 

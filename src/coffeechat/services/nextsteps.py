@@ -2,7 +2,8 @@
 
 My own steps need no extra rows: they are listed by due date and the late ones stand out. A step
 of theirs with a due date carries one suggested nudge, a FollowUp of kind ``next_step`` due two
-working days after their date (core.nextsteps.nudge_due). It only shows as owed once that moment
+working days after their date (core.nextsteps.nudge_due; weekends and the public holidays of the
+user's holiday country do not count). It only shows as owed once that moment
 has passed, so no background job is needed; it is put aside when the step is done and comes back
 when the step is undone. A nudge already sent is never repeated: nudge once, then let go.
 """
@@ -21,6 +22,7 @@ from coffeechat.core.nextsteps import nudge_due
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.followups import add_next_step, complete_next_step
+from coffeechat.services.outreach_timers import calendar_of
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep
 
@@ -47,7 +49,9 @@ def sync_nudge(owner, step: NextStep, *, now: datetime | None = None) -> FollowU
             nudge.save(update_fields=["dismissed_at", "updated_at"])
         return nudge
     assert step.due_on is not None
-    due_at = nudge_due(step.due_on, zone(ensure_preferences(owner).time_zone))
+    preferences = ensure_preferences(owner)
+    # Working days skip the weekend and the public holidays of the user's holiday country.
+    due_at = nudge_due(step.due_on, zone(preferences.time_zone), calendar_of(preferences))
     if nudge is None:
         return FollowUp.objects.create(
             owner=owner,

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core import outreach_lint as lint
+from coffeechat.core import outreach_templates
+from coffeechat.core.business_days import (
+    WEEKENDS_ONLY,
+    HolidayCalendar,
+    UnknownHolidayCalendar,
+    holiday_calendar,
+)
+from coffeechat.core.clock import zone
+from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
+from coffeechat.core.text import clean_line, distinct, first_name
+from coffeechat.services import mail
+from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Contact, Organisation, Outreach
+from coffeechat.store.models import Contact, FollowUp, Outreach, Preferences, SendChannel
 
 MAX_MESSAGE = 5_000
 
@@ -33,47 +47,65 @@ def log_outreach(
 
 @transaction.atomic
 def record_reply(
-    owner, outreach: Outreach, *, accepted: bool = True, replied_at: datetime | None = None
+    owner,
+    outreach: Outreach,
+    *,
+    accepted: bool = True,
+    replied_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Outreach:
-    """Record the answer to a sent request: replied (yes) or declined."""
+    """Record the answer to a sent request, yes or no, once.
+
+    A late answer still counts: a request that moved on, was nudged or closed quietly can be
+    answered. A second recording is refused with the first answer and its date, and changes
+    nothing. Any nudge still unsent for this request is set aside, since it has its answer.
+    """
     ensure_owned(owner, outreach)
-    if outreach.sent_at is None:
-        raise InvalidInput("This request has not been sent yet.")
-    if outreach.status not in (Outreach.Status.WAITING, Outreach.Status.NUDGED):
-        raise InvalidInput("This request has had its answer already.")
-    now = timezone.now()
+    # Read the row afresh and lock it: two quick clicks must not record two answers.
+    current = Outreach.objects.select_for_update().select_related("contact").get(pk=outreach.pk)
+    name = first_name(current.contact.name)
+    if current.sent_at is None:
+        raise InvalidInput(
+            f"This request to {name} has not been sent yet, so there is no reply to record."
+        )
+    if current.status in ANSWERED:
+        answer = "yes" if current.status == Outreach.Status.REPLIED else "no"
+        when = _day(owner, current.replied_at) if current.replied_at else "an earlier day"
+        raise InvalidInput(f"You recorded {name}'s {answer} on {when} already.")
+    now = now or timezone.now()
     replied_at = replied_at or now
-    if timezone.is_naive(replied_at) or not outreach.sent_at <= replied_at <= now:
-        raise InvalidInput("The reply comes after the request and before now.", field="replied_at")
+    if timezone.is_naive(replied_at) or not current.sent_at <= replied_at <= now:
+        raise InvalidInput(
+            f"The reply comes after the request (sent {_day(owner, current.sent_at)}) and "
+            "before now.",
+            field="replied_at",
+        )
     outreach.status = Outreach.Status.REPLIED if accepted else Outreach.Status.DECLINED
     outreach.replied_at = replied_at
     outreach.save(update_fields=["status", "replied_at", "updated_at"])
+    FollowUp.objects.for_owner(owner).filter(
+        outreach=outreach,
+        kind=FollowUp.Kind.OUTREACH_NUDGE,
+        sent_at__isnull=True,
+        dismissed_at__isnull=True,
+    ).update(dismissed_at=now)
     return outreach
 
 
-@transaction.atomic
-def mark_target(
-    owner,
-    organisation: Organisation,
-    *,
-    motivation: int,
-    hiring_signal: str = "unknown",
-    top_five: bool = False,
-    has_advocate: bool | None = None,
-) -> Organisation:
-    """Make an organisation a target with its priority (motivation 1 to 3, hiring, top five)."""
-    ensure_owned(owner, organisation)
-    if motivation not in (1, 2, 3):
-        raise InvalidInput("Rate your motivation from 1 (low) to 3 (high).", field="motivation")
-    if hiring_signal not in Organisation.Hiring.values:
-        raise InvalidInput("Choose a hiring signal.", field="hiring_signal")
-    organisation.is_target = True
-    organisation.motivation = motivation
-    organisation.hiring_signal = hiring_signal
-    organisation.top_five = top_five
-    organisation.has_advocate = has_advocate
-    organisation.save()
-    return organisation
+def reply_moment(owner, outreach: Outreach, day: date | None, now: datetime | None = None):
+    """When to record a reply given on ``day`` (the user's calendar): now for today or no day.
+
+    An earlier day counts from noon, kept between the sending and now, so a reply the same day
+    as the request still comes after it. A day still to come is left for record_reply to refuse.
+    """
+    now = now or timezone.now()
+    tz = zone(ensure_preferences(owner).time_zone)
+    if day is None or day == now.astimezone(tz).date():
+        return now
+    moment = datetime.combine(day, time(12), tzinfo=tz)
+    if outreach.sent_at is not None and day == outreach.sent_at.astimezone(tz).date():
+        moment = max(moment, outreach.sent_at)
+    return moment
 
 
 # Statuses of a request that is out and has had no answer yet.
@@ -97,3 +129,381 @@ def move_on(owner, outreach: Outreach, *, now: datetime | None = None) -> Outrea
         outreach.status = Outreach.Status.MOVED_ON
     outreach.save(update_fields=["moved_on_at", "status", "updated_at"])
     return outreach
+
+
+# Statuses of a request that has its answer.
+ANSWERED = (Outreach.Status.REPLIED, Outreach.Status.DECLINED)
+
+
+def _day(owner, moment: datetime) -> str:
+    """``Tue 1 Dec`` in the owner's time zone, with the year when it is not this year's."""
+    tz = zone(ensure_preferences(owner).time_zone)
+    local = moment.astimezone(tz)
+    shown = f"{local:%a} {local.day} {local:%b}"
+    return shown if local.year == timezone.now().astimezone(tz).year else f"{shown} {local.year}"
+
+
+# --- The composer: drafts from templates, the linter's settings, sending -----------------------
+
+MAX_SUBJECT = 300
+MAX_CONNECTION = 200
+WORD_LIMITS = (20, 500)
+MAX_JOB_WORDS = 200
+LONGEST_JOB_WORD = 60
+
+
+def _must_be_draft(owner, outreach: Outreach) -> None:
+    if outreach.status != Outreach.Status.DRAFT:
+        when = f" on {_day(owner, outreach.sent_at)}" if outreach.sent_at else ""
+        raise InvalidInput(f"This request was sent{when}; it is kept as it went out.")
+
+
+def _must_have_words(outreach: Outreach) -> None:
+    if not outreach.message.strip():
+        raise InvalidInput(
+            "The request is empty. Write it, or start from a template, then send it.",
+            field="body",
+        )
+
+
+def _template_values(owner, contact: Contact, connection: str = "") -> dict[str, str]:
+    return {
+        "first_name": first_name(contact.name),
+        "connection": connection,
+        "organisation": contact.organisation.name if contact.organisation_id else "",
+        "interest": "",
+        "my_name": mail.my_name(owner),
+    }
+
+
+def _template(template_id: str) -> outreach_templates.OutreachTemplate:
+    try:
+        return outreach_templates.template_named(template_id)
+    except outreach_templates.TemplateError as error:
+        raise InvalidInput(str(error), field="template") from None
+
+
+def existing_draft(owner, contact: Contact) -> Outreach | None:
+    """The unsent request to this contact, if there is one (the newest)."""
+    return (
+        Outreach.objects.for_owner(owner)
+        .filter(contact=contact, status=Outreach.Status.DRAFT)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_outreach(
+    owner,
+    contact: Contact,
+    *,
+    template_id: str | None = None,
+    after: Outreach | None = None,
+) -> Outreach:
+    """A draft request to ``contact``, written from a template; an unsent one is reused.
+
+    ``after``: the request this one follows up on, to someone else at the same organisation; it
+    is marked as moved on once the new draft exists. Without a template the draft starts from
+    the "second person" one after another request there, and the "no connection yet" one else.
+    """
+    ensure_owned(owner, contact, after)
+    if contact.merged_into_id is not None:
+        raise InvalidInput(f"{contact.name} was merged into another contact; write to them there.")
+    if after is not None and after.contact_id == contact.pk:
+        raise InvalidInput(
+            f"That request went to {contact.name} already; choose someone else to write to.",
+            field="contact",
+        )
+    if template_id:
+        template = _template(template_id)
+    elif (
+        after is not None
+        and contact.organisation_id is not None
+        and after.contact.organisation_id == contact.organisation_id
+    ):
+        template = _template(outreach_templates.AFTER_TEMPLATE)
+    else:
+        template = _template(outreach_templates.DEFAULT_TEMPLATE)
+    draft = existing_draft(owner, contact)
+    if draft is None:
+        filled = outreach_templates.render(template, _template_values(owner, contact))
+        draft = Outreach.objects.create(
+            owner=owner, contact=contact, subject=filled.subject, message=filled.body
+        )
+    if after is not None:
+        move_on(owner, after)
+    return draft
+
+
+@transaction.atomic
+def save_outreach_draft(
+    owner, outreach: Outreach, *, subject: str, message: str, connection: str
+) -> Outreach:
+    """Keep the draft as typed (line ends normalised); refused once it has been sent."""
+    ensure_owned(owner, outreach)
+    _must_be_draft(owner, outreach)
+    subject = clean_line(subject)
+    message = message.replace("\r\n", "\n").replace("\r", "\n").strip()
+    connection = clean_line(connection)
+    if len(subject) > MAX_SUBJECT:
+        raise InvalidInput(f"A subject line has at most {MAX_SUBJECT} characters.", field="subject")
+    if len(message) > MAX_MESSAGE:
+        raise InvalidInput(f"A request has at most {MAX_MESSAGE:,} characters.", field="body")
+    if len(connection) > MAX_CONNECTION:
+        raise InvalidInput(
+            f"Say what you share in at most {MAX_CONNECTION} characters.", field="connection"
+        )
+    if (subject, message, connection) != (outreach.subject, outreach.message, outreach.connection):
+        outreach.subject, outreach.message, outreach.connection = subject, message, connection
+        outreach.save(update_fields=["subject", "message", "connection", "updated_at"])
+    return outreach
+
+
+def draft_from_template(owner, outreach: Outreach, template_id: str) -> outreach_templates.Filled:
+    """A template filled for this request's contact and connection, for the user to keep or not.
+
+    Nothing is written: the composer shows it in place of the saved draft until they save it.
+    """
+    ensure_owned(owner, outreach)
+    _must_be_draft(owner, outreach)
+    template = _template(template_id)
+    return outreach_templates.render(
+        template, _template_values(owner, outreach.contact, outreach.connection)
+    )
+
+
+@transaction.atomic
+def delete_draft(owner, outreach: Outreach) -> None:
+    """Throw away a request that was never sent; a sent one stays in the history."""
+    ensure_owned(owner, outreach)
+    _must_be_draft(owner, outreach)
+    outreach.delete()
+
+
+# The linter's settings.
+
+
+def linter_options(owner, connection: str = "") -> lint.Options:
+    """The owner's linter settings (word limit, job words, rules off) for one request."""
+    preferences = ensure_preferences(owner)
+    job_words = preferences.outreach_job_words
+    rules_off = preferences.outreach_rules_off or []
+    return lint.Options(
+        max_words=max(1, preferences.outreach_max_words),
+        job_words=lint.DEFAULT_JOB_WORDS if job_words is None else tuple(job_words),
+        connection=connection,
+        # An id from an older version that no longer names a rule is ignored, not an error.
+        skip=frozenset(rule for rule in rules_off if rule in lint.RULE_IDS),
+    )
+
+
+def check_outreach(owner, outreach: Outreach) -> lint.Report:
+    """Every rule's verdict on the request's saved body."""
+    ensure_owned(owner, outreach)
+    return lint.lint(outreach.message, linter_options(owner, outreach.connection))
+
+
+def check_text(owner, text: str, connection: str = "") -> lint.Report:
+    """Every rule's verdict on a request as typed, with the owner's settings."""
+    return lint.lint(text, linter_options(owner, connection))
+
+
+def _cleaned_job_words(job_words: list[str]) -> list[str]:
+    words = distinct((clean_line(word) for word in job_words), key=str.casefold)
+    too_long = [word for word in words if len(word) > LONGEST_JOB_WORD]
+    if too_long:
+        raise InvalidInput(
+            f"Keep each job word or phrase under {LONGEST_JOB_WORD} characters "
+            f"('{too_long[0][:20]}…' is longer); put one per line.",
+            field="job_words",
+        )
+    if len(words) > MAX_JOB_WORDS:
+        raise InvalidInput(f"Keep the list to {MAX_JOB_WORDS} words or fewer.", field="job_words")
+    return words
+
+
+@transaction.atomic
+def save_linter_settings(
+    owner, *, max_words: int, job_words: list[str], rules_off: list[str]
+) -> Preferences:
+    """Set the word limit, the job words and the rules switched off, after checking each."""
+    low, high = WORD_LIMITS
+    if not low <= max_words <= high:
+        raise InvalidInput(f"Choose a word limit between {low} and {high}.", field="max_words")
+    unknown = sorted(set(rules_off) - set(lint.RULE_IDS))
+    if unknown:
+        raise InvalidInput(
+            f"No rule is called {', '.join(unknown)}; the rules are {', '.join(lint.RULE_IDS)}.",
+            field="rules_off",
+        )
+    words = _cleaned_job_words(job_words)
+    if not words and lint.NO_JOB_WORDS.id not in rules_off:
+        raise InvalidInput(
+            "The list of job words is empty, so that rule could not find anything. Add a word "
+            "or two, switch the rule off, or use our defaults.",
+            field="job_words",
+        )
+    preferences = ensure_preferences(owner)
+    preferences.outreach_max_words = max_words
+    # Our list, even reordered, is stored as "ours", so improvements to it reach this user.
+    same_as_ours = {word.casefold() for word in words} == {
+        word.casefold() for word in lint.DEFAULT_JOB_WORDS
+    }
+    preferences.outreach_job_words = None if same_as_ours else words
+    preferences.outreach_rules_off = [rule for rule in lint.RULE_IDS if rule in rules_off]
+    preferences.save(
+        update_fields=["outreach_max_words", "outreach_job_words", "outreach_rules_off"]
+    )
+    return preferences
+
+
+@transaction.atomic
+def reset_linter_settings(owner) -> Preferences:
+    """Back to our word limit, our job words, and every rule on."""
+    preferences = ensure_preferences(owner)
+    preferences.outreach_max_words = lint.DEFAULT_MAX_WORDS
+    preferences.outreach_job_words = None
+    preferences.outreach_rules_off = []
+    preferences.save(
+        update_fields=["outreach_max_words", "outreach_job_words", "outreach_rules_off"]
+    )
+    return preferences
+
+
+# Sending: the same ways out as a thank-you (services.mail).
+
+
+def outreach_mailto(owner, outreach: Outreach) -> str:
+    """A mailto: link with the saved request, or empty when the contact has no email."""
+    ensure_owned(owner, outreach)
+    return mail.mailto(outreach.contact, outreach.subject, outreach.message)
+
+
+def outreach_eml(owner, outreach: Outreach, now: datetime | None = None) -> bytes:
+    """The saved request as an .eml file for a mail program to open as a draft."""
+    ensure_owned(owner, outreach)
+    _must_have_words(outreach)
+    return mail.eml(
+        owner, outreach.contact, outreach.subject, outreach.message, now or timezone.now()
+    )
+
+
+@transaction.atomic
+def mark_outreach_sent(
+    owner, outreach: Outreach, channel: str, now: datetime | None = None
+) -> Outreach:
+    """Record that the request went out, when and how; its 3-and-7 timers start now."""
+    ensure_owned(owner, outreach)
+    if channel not in SendChannel.values:
+        raise InvalidInput("Say how the request went out.", field="channel")
+    current = Outreach.objects.select_for_update().get(pk=outreach.pk)
+    _must_be_draft(owner, current)
+    _must_have_words(outreach)
+    outreach.status = Outreach.Status.WAITING
+    outreach.sent_at = now or timezone.now()
+    outreach.sent_via = channel
+    outreach.save(update_fields=["status", "sent_at", "sent_via", "updated_at"])
+    return outreach
+
+
+def send_outreach_by_smtp(owner, outreach: Outreach, now: datetime | None = None) -> Outreach:
+    """Send the saved request through the configured mail server, then record it as sent.
+
+    A failure (mail.SendFailed, explained) leaves the draft as it was and marks nothing.
+    """
+    ensure_owned(owner, outreach)
+    _must_be_draft(owner, outreach)
+    _must_have_words(outreach)
+    now = now or timezone.now()
+    mail.send(outreach.contact, outreach.subject, outreach.message, now)
+    return mark_outreach_sent(owner, outreach, SendChannel.SMTP, now)
+
+
+@transaction.atomic
+def close_outreach(owner, outreach: Outreach, now: datetime | None = None) -> Outreach:
+    """Stop waiting for an answer by hand; a reply can still be recorded later."""
+    ensure_owned(owner, outreach)
+    if outreach.status == Outreach.Status.DRAFT:
+        raise InvalidInput("This request was never sent; delete the draft instead.")
+    if outreach.status in ANSWERED:
+        raise InvalidInput("This request has its answer; there is nothing to stop waiting for.")
+    if outreach.status == Outreach.Status.CLOSED:
+        return outreach
+    outreach.status = Outreach.Status.CLOSED
+    outreach.closed_at = now or timezone.now()
+    outreach.save(update_fields=["status", "closed_at", "updated_at"])
+    return outreach
+
+
+# The list.
+
+
+@dataclass(frozen=True)
+class Row:
+    """One request on the list, with its timers as they stand."""
+
+    outreach: Outreach
+    timers: Timers
+
+
+@dataclass(frozen=True)
+class Board:
+    """The owner's requests by where they stand."""
+
+    drafts: list[Row] = field(default_factory=list)
+    waiting: list[Row] = field(default_factory=list)
+    answered: list[Row] = field(default_factory=list)
+    closed: list[Row] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.drafts or self.waiting or self.answered or self.closed)
+
+
+def holiday_calendar_of(owner) -> HolidayCalendar:
+    """The owner's public holidays, or weekends only when their country is unknown."""
+    try:
+        return holiday_calendar(ensure_preferences(owner).holiday_country)
+    except UnknownHolidayCalendar:
+        return WEEKENDS_ONLY
+
+
+def timers_of(outreach: Outreach, now: datetime, tz: tzinfo, calendar: HolidayCalendar) -> Timers:
+    """The request's 3-and-7 timers at ``now`` (core.outreach_timers over its fields)."""
+    return outreach_timers(
+        outreach.sent_at,
+        now,
+        tz=tz,
+        calendar=calendar,
+        answered=outreach.status in ANSWERED,
+        moved_on=outreach.moved_on_at is not None,
+        nudged_at=outreach.nudged_at,
+        closed=outreach.status == Outreach.Status.CLOSED,
+    )
+
+
+def outreach_board(owner, now: datetime | None = None, contact: Contact | None = None) -> Board:
+    """Every request (or one contact's), grouped: drafts, waiting, answered, closed.
+
+    One query for the requests whatever their number, plus the owner's preferences.
+    """
+    now = now or timezone.now()
+    preferences = ensure_preferences(owner)
+    tz = zone(preferences.time_zone)
+    calendar = holiday_calendar_of(owner)
+    requests = Outreach.objects.for_owner(owner).select_related("contact", "contact__organisation")
+    if contact is not None:
+        requests = requests.filter(contact=contact)
+    board = Board()
+    for outreach in requests.order_by("-sent_at", "-created_at"):
+        row = Row(outreach, timers_of(outreach, now, tz, calendar))
+        if outreach.status == Outreach.Status.DRAFT:
+            board.drafts.append(row)
+        elif outreach.status in ANSWERED:
+            board.answered.append(row)
+        elif row.timers.stage == Stage.CLOSED:
+            board.closed.append(row)
+        else:
+            board.waiting.append(row)
+    return board

@@ -18,8 +18,9 @@ from coffeechat.core.clock import day_bounds, zone
 from coffeechat.core.followups import REMINDER_WINDOW, next_reminder
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
+from coffeechat.services.outreach_timers import DueOutreach, close_quietly, due_outreach
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Referral
+from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
 
 # Messages other than thank-yous show this far ahead, so the user can get to them early; a
 # thank-you shows from the moment it is owed, since its whole life is 24 hours.
@@ -40,8 +41,9 @@ class Item:
     """One thing owed or done, in the shape every section shares.
 
     ``kind`` is a FollowUp kind, ``"step"`` (a next step of mine), ``"promise"`` (a next step of
-    theirs), ``"referral"`` (a name I was given), or ``"cadence"`` (a keep-in-touch reminder
-    worked out from the contact's cadence, with no row behind it yet).
+    theirs), ``"referral"`` (a name I was given), ``"cadence"`` (a keep-in-touch reminder
+    worked out from the contact's cadence, with no row behind it yet), or ``"outreach"`` (a
+    request for a chat whose 3-day suggestion or 7-day nudge is due; ``request`` says which).
     """
 
     kind: str
@@ -57,6 +59,7 @@ class Item:
     # For a promise of theirs: the open nudge follow-up about it, if one was drafted.
     nudge: FollowUp | None = None
     capped: bool = False  # a cadence reminder the yearly cap pushed later
+    request: DueOutreach | None = None  # for "outreach": the request and what is due
 
     def is_overdue(self, now: datetime) -> bool:
         return self.due_at is not None and self.due_at < now
@@ -72,6 +75,7 @@ class Owed:
     next_steps: list[Item] = field(default_factory=list)
     intros: list[Item] = field(default_factory=list)
     reminders: list[Item] = field(default_factory=list)
+    # Requests waiting: due 3-and-7 timers, and outreach nudges being written.
     nudges: list[Item] = field(default_factory=list)
     done: list[Item] = field(default_factory=list)
 
@@ -117,6 +121,10 @@ def owed(owner, now: datetime | None = None) -> Owed:
     tz = zone(preferences.time_zone)
     horizon = now + HORIZON
     result = Owed(now=now, time_zone=preferences.time_zone)
+    # Requests whose wait is over are closed here, on a read: there is no background job, and
+    # every list that shows requests goes through this function first, so a closed request is
+    # never shown as due. The write is idempotent and touches only rows whose moment passed.
+    close_quietly(owner, now, preferences=preferences)
 
     open_follow_ups = (
         FollowUp.objects.for_owner(owner)
@@ -132,9 +140,19 @@ def owed(owner, now: datetime | None = None) -> Owed:
             kind__in=REMINDER_KINDS,
             contact__reminders_snoozed_until__gt=now,
         )
+        # A nudge about a request that was answered (or closed) meanwhile is owed no more.
+        .exclude(
+            kind=FollowUp.Kind.OUTREACH_NUDGE,
+            outreach__status__in=(
+                Outreach.Status.REPLIED,
+                Outreach.Status.DECLINED,
+                Outreach.Status.CLOSED,
+            ),
+        )
         .select_related("contact", "chat", "next_step")
     )
     nudges_by_step: dict[int, FollowUp] = {}
+    nudges_by_request: dict[int, Item] = {}
     for follow_up in open_follow_ups:
         kind = follow_up.kind
         item = Item(
@@ -151,6 +169,8 @@ def owed(owner, now: datetime | None = None) -> Owed:
             result.thank_yous.append(item)
         elif kind in REMINDER_KINDS:
             result.reminders.append(item)
+        elif kind == FollowUp.Kind.OUTREACH_NUDGE and follow_up.outreach_id is not None:
+            nudges_by_request[follow_up.outreach_id] = item
         elif kind == FollowUp.Kind.OUTREACH_NUDGE:
             result.nudges.append(item)
         elif follow_up.next_step is not None and follow_up.next_step.side == NextStep.Side.THEM:
@@ -200,6 +220,22 @@ def owed(owner, now: datetime | None = None) -> Owed:
                 chat=nudge.chat,
             )
         )
+
+    for due in due_outreach(owner, now, preferences=preferences):
+        # A due request carries its nudge being written: one row per request.
+        nudges_by_request.pop(due.outreach.pk, None)
+        result.nudges.append(
+            Item(
+                "outreach",
+                "Request waiting",
+                due.contact,
+                due.due_at,
+                due.outreach.subject,
+                follow_up=due.nudge,
+                request=due,
+            )
+        )
+    result.nudges.extend(nudges_by_request.values())
 
     result.intros.extend(_pending_referrals(owner))
     result.reminders.extend(_cadence_reminders(owner, now, horizon))

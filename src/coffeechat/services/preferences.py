@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import transaction
 
+from coffeechat.core.business_days import (
+    UnknownHolidayCalendar,
+    holiday_calendar,
+    supported_countries,
+)
 from coffeechat.core.clock import is_time_zone
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES
@@ -19,8 +25,8 @@ MAX_EXTEND_MINUTES = 60
 WORDS_PER_MINUTE = (60, 300)
 # A language tag such as "en", "en-GB" or "pt-BR"; enough to pick date and number formats.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-# An ISO 3166 country, optionally with a subdivision: "GB", "US-CA", "DE-BY".
-_COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+# Between a country's name and a region's in the holiday calendar choices.
+REGION_DASH = " — "
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,10 @@ def _checked(choices: PreferenceChoices) -> dict:
         raise InvalidInput(
             f"Choose between {low} and {high} words per minute.", field="words_per_minute"
         )
-    country = choices.holiday_country.strip().upper()
-    if country and not _COUNTRY.match(country):
-        raise InvalidInput(
-            f"{country!r} is not a country code; use two letters such as GB or US.",
-            field="holiday_country",
-        )
+    try:
+        country = holiday_calendar(holiday_code(choices.holiday_country)).code
+    except UnknownHolidayCalendar as error:
+        raise InvalidInput(error.message, field="holiday_country") from None
     if not 1 <= choices.extend_minutes <= MAX_EXTEND_MINUTES:
         raise InvalidInput(
             f"Choose an extension between 1 and {MAX_EXTEND_MINUTES} minutes.",
@@ -114,3 +118,33 @@ def update_preferences(owner, choices: PreferenceChoices) -> Preferences:
         setattr(preferences, name, value)
     preferences.save()
     return preferences
+
+
+@cache
+def holiday_choices() -> tuple[tuple[str, str], ...]:
+    """Every public-holiday calendar as (code, name): countries, then each of their regions.
+
+    ``("US-CA", "United States — California")``; the preferences page offers them as
+    suggestions, and a name typed in full is understood as its code.
+    """
+    choices: list[tuple[str, str]] = []
+    for country in supported_countries():
+        choices.append((country.code, country.name))
+        choices += [
+            (f"{country.code}-{code}", f"{country.name}{REGION_DASH}{name}")
+            for code, name in country.subdivisions
+        ]
+    return tuple(choices)
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    return {name.casefold(): code for code, name in holiday_choices()}
+
+
+def holiday_code(text: str) -> str:
+    """A holiday calendar's code from what the user typed: a code, or a name from the list."""
+    text = " ".join(text.split())
+    # "United States - California" reads the same as the list's long dash.
+    named = _codes_by_name().get(text.replace(" - ", REGION_DASH).casefold())
+    return named or text

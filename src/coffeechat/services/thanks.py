@@ -6,40 +6,28 @@ that fails (no mail server, a server that refuses) leaves the draft saved and no
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import formataddr
-from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core import compose, guard
 from coffeechat.core.text import clean_line, first_name
-from coffeechat.services import followups
+from coffeechat.services import followups, mail
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.messages import get_template
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, FollowUp, NextStep, Note
 
-if TYPE_CHECKING:
-    # Settings hold this (built by coffeechat.config); services only read its fields.
-    from coffeechat.config import SmtpConfig
-
 MAX_BODY = followups.MAX_DRAFT
 MAX_SUBJECT = compose.LONGEST_SUBJECT
-# Shown in a downloaded .eml when no sending address is configured; the user replaces it.
-PLACEHOLDER_FROM = "you@example.invalid"
-SMTP_TIMEOUT_SECONDS = 15
 
 # Which wording a follow-up of each kind starts from.
 TEMPLATE_FOR_KIND = {
     FollowUp.Kind.THANK_YOU: compose.THANK_YOU,
     FollowUp.Kind.NEXT_STEP: compose.NUDGE,
-    FollowUp.Kind.OUTREACH_NUDGE: compose.NUDGE,
+    FollowUp.Kind.OUTREACH_NUDGE: compose.OUTREACH_NUDGE,
     FollowUp.Kind.ADD_VALUE: compose.ADD_VALUE,
     FollowUp.Kind.KEEP_IN_TOUCH: compose.KEEP_IN_TOUCH,
 }
@@ -47,10 +35,6 @@ TEMPLATE_FOR_KIND = {
 
 class NotHeldYet(DomainError):
     """A thank-you for a chat that has not taken place."""
-
-
-class SendFailed(DomainError):
-    """Sending by SMTP did not work; the message says why and what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +85,6 @@ def agreed_steps(owner, follow_up: FollowUp) -> list[NextStep]:
     )
 
 
-def _my_name(owner) -> str:
-    return clean_line(owner.get_full_name() or owner.first_name or "")
-
-
 def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
     """A fresh draft from the chat's memorable notes, its next steps and the owner's template."""
     ensure_owned(owner, follow_up)
@@ -125,7 +105,9 @@ def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
         memorable=notes[0] if notes else "",
         steps=steps,
         value=value,
-        my_name=_my_name(owner),
+        my_name=mail.my_name(owner),
+        # An outreach nudge points back to the request by its subject line.
+        request_subject=follow_up.outreach.subject if follow_up.outreach_id else "",
     )
     return Message(subject=drafted.subject, body=drafted.body)
 
@@ -190,31 +172,21 @@ def mark_sent(owner, follow_up: FollowUp, channel: str, now: datetime | None = N
     return follow_up
 
 
-# --- Delivery --------------------------------------------------------------------------------
+# --- Delivery (services.mail does the work; these names stay for the composer) -------------
 
-
-def smtp_settings() -> SmtpConfig | None:
-    """The configured mail server, or None when sending from coffeechat is off."""
-    return settings.COFFEECHAT_SMTP
+PLACEHOLDER_FROM = mail.PLACEHOLDER_FROM
+SMTP_TIMEOUT_SECONDS = mail.SMTP_TIMEOUT_SECONDS
+SendFailed = mail.SendFailed
+smtp_settings = mail.smtp_settings
+sender = mail.sender
+_message_id_domain = mail.message_id_domain
+_deliver = mail.deliver
+_explain = mail.explain
 
 
 def recipient(follow_up: FollowUp) -> str:
     """The contact's first email address, with their name, or empty when they have none."""
-    address = follow_up.contact.email.strip()
-    return formataddr((follow_up.contact.name, address)) if address else ""
-
-
-def sender(owner) -> str:
-    """The From line: the configured address, or a placeholder to replace in the .eml."""
-    config = smtp_settings()
-    if config is not None:
-        return config.from_addr
-    return formataddr((_my_name(owner), PLACEHOLDER_FROM))
-
-
-def _message_id_domain(from_addr: str) -> str:
-    address = from_addr.rsplit("<", 1)[-1].rstrip(">")
-    return address.rsplit("@", 1)[-1] or "coffeechat.invalid"
+    return mail.recipient(follow_up.contact)
 
 
 def eml_for(owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
@@ -222,85 +194,16 @@ def eml_for(owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
     message = current_message(owner, follow_up)
-    from_addr = sender(owner)
-    try:
-        return compose.build_message(
-            from_addr,
-            recipient(follow_up),
-            message.subject,
-            message.body,
-            now or timezone.now(),
-            _message_id_domain(from_addr),
-            unsent=True,
-        )
-    except compose.MessageError as error:
-        raise InvalidInput(str(error)) from None
+    return mail.eml(owner, follow_up.contact, message.subject, message.body, now or timezone.now())
 
 
 def mailto_for(owner, follow_up: FollowUp) -> str:
     """A mailto: link carrying the current message, or empty when the contact has no email."""
     ensure_owned(owner, follow_up)
-    address = follow_up.contact.email.strip()
-    if not address:
+    if not follow_up.contact.email.strip():
         return ""
     message = current_message(owner, follow_up)
-    return compose.mailto_url(address, message.subject, message.body)
-
-
-def _deliver(config: SmtpConfig, to_addr: str, payload: bytes) -> None:
-    from_addr = config.from_addr.rsplit("<", 1)[-1].rstrip(">").strip()
-    context = ssl.create_default_context()
-    client: smtplib.SMTP
-    if config.security == "ssl":
-        client = smtplib.SMTP_SSL(
-            config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context
-        )
-    else:
-        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
-    with client:
-        if config.security == "starttls":
-            client.starttls(context=context)
-        if config.user:
-            client.login(config.user, config.password)
-        client.sendmail(from_addr, [to_addr], payload)
-
-
-def _explain(error: Exception, config: SmtpConfig) -> str:
-    where = f"{config.host}:{config.port}"
-    fallback = " Your draft is saved; copy it or download the .eml and send it yourself."
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return (
-            f"The mail server at {where} did not accept the user name and password "
-            "(COFFEECHAT_SMTP_USER, COFFEECHAT_SMTP_PASSWORD)." + fallback
-        )
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = "; ".join(
-            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
-        )
-        return f"The mail server at {where} refused the recipient: {codes}." + fallback
-    if isinstance(error, smtplib.SMTPResponseException):
-        reply = error.smtp_error
-        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-        return f"The mail server at {where} refused the message: {error.smtp_code} {text}." + (
-            fallback
-        )
-    if isinstance(error, smtplib.SMTPNotSupportedError):
-        return (
-            f"The mail server at {where} does not offer what COFFEECHAT_SMTP_SECURITY asks "
-            f"({config.security}); check that setting." + fallback
-        )
-    if isinstance(error, ssl.SSLError):
-        return (
-            f"A secure connection to {where} failed ({error.reason or error}); check "
-            "COFFEECHAT_SMTP_SECURITY and COFFEECHAT_SMTP_PORT." + fallback
-        )
-    if isinstance(error, smtplib.SMTPException):
-        return f"Sending through {where} failed: {error}." + fallback
-    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return (
-        f"Could not reach the mail server at {where} ({reason}). Check COFFEECHAT_SMTP_HOST "
-        "and COFFEECHAT_SMTP_PORT, and that you are online." + fallback
-    )
+    return mail.mailto(follow_up.contact, message.subject, message.body)
 
 
 def send_by_smtp(owner, follow_up: FollowUp, now: datetime | None = None) -> FollowUp:
@@ -311,35 +214,6 @@ def send_by_smtp(owner, follow_up: FollowUp, now: datetime | None = None) -> Fol
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
     _must_be_open(follow_up)
-    config = smtp_settings()
-    if config is None:
-        raise SendFailed(
-            "Sending from coffeechat is not set up: set COFFEECHAT_SMTP_HOST and "
-            "COFFEECHAT_SMTP_FROM (see docs/configuration.md). Your draft is saved; copy it or "
-            "download the .eml instead."
-        )
-    address = follow_up.contact.email.strip()
-    if not address:
-        raise SendFailed(
-            f"{follow_up.contact.name} has no email address. Add one to the contact, or copy "
-            "the message and send it another way. Your draft is saved."
-        )
-    if not follow_up.draft.strip() or not follow_up.subject.strip():
-        raise SendFailed("Write and save the message, subject line included, before sending it.")
     now = now or timezone.now()
-    try:
-        payload = compose.build_message(
-            config.from_addr,
-            recipient(follow_up),
-            follow_up.subject,
-            follow_up.draft,
-            now,
-            _message_id_domain(config.from_addr),
-        )
-    except compose.MessageError as error:
-        raise SendFailed(str(error)) from None
-    try:
-        _deliver(config, address, payload)
-    except (smtplib.SMTPException, OSError) as error:
-        raise SendFailed(_explain(error, config)) from None
+    mail.send(follow_up.contact, follow_up.subject, follow_up.draft, now)
     return mark_sent(owner, follow_up, FollowUp.Channel.SMTP, now)

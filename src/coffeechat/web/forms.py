@@ -23,6 +23,7 @@ from coffeechat.services.preferences import (
     WORDS_PER_MINUTE,
     PreferenceChoices,
 )
+from coffeechat.services.targets import MOTIVATIONS, hiring_choices
 from coffeechat.store.models import Chat, Contact, Note, Preferences, ScriptTemplate
 
 LIST_HELP = "One per line, or separated by commas."
@@ -399,9 +400,19 @@ class PreferencesForm(Form):
     )
     holiday_country = forms.CharField(
         label="Public holidays of",
-        max_length=8,
+        max_length=64,
         required=False,
-        help_text="A country code such as GB or US; its holidays do not count as working days.",
+        help_text=(
+            "A country or region, such as GB, US-CA or United States — California; its public "
+            "holidays do not count as business days for the outreach timers. Leave empty to "
+            "skip weekends only."
+        ),
+        # Tied to the page's <datalist id="holiday-calendars">: about 900 countries and regions
+        # are suggested as the user types, which stays usable on a phone where a select of
+        # that length would not; any code or name can still be typed.
+        widget=forms.TextInput(
+            attrs={"list": "holiday-calendars", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     extend_minutes = minutes_field(
         "Extension for one tap (minutes)",
@@ -546,3 +557,196 @@ class SnoozeForm(Form):
         coerce=int,
         error_messages={"invalid_choice": "Snooze for 1 day, 1 week or 1 month."},
     )
+
+
+# Knowing someone at a target: worked out from the contacts there, or what the user says.
+KNOWS_CHOICES = [("auto", "Work it out from my contacts"), ("yes", "Yes"), ("no", "No")]
+KNOWS_VALUES = {"auto": None, "yes": True, "no": False}
+
+
+class TargetPriorityForm(Form):
+    """A target's priority: motivation, hiring signal, top five, and whether you know someone."""
+
+    motivation = forms.TypedChoiceField(
+        label="Motivation",
+        choices=[(str(value), label.capitalize()) for value, label in MOTIVATIONS.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="How much you want to work there.",
+        error_messages={
+            "required": "Choose your motivation: low, medium or high.",
+            "invalid_choice": "Choose your motivation: low, medium or high.",
+        },
+    )
+    hiring_signal = forms.ChoiceField(
+        label="Hiring signal",
+        choices=hiring_choices,
+        initial="unknown",
+        help_text="What you have seen: job posts, news, what people there say.",
+        error_messages={"invalid_choice": "Choose one of the hiring signals in the list."},
+    )
+    top_five = forms.BooleanField(
+        label="One of my top five",
+        required=False,
+        help_text="At most five targets carry this flag; they lead the board.",
+    )
+    knows_someone = forms.ChoiceField(
+        label="Do you know someone there?",
+        choices=KNOWS_CHOICES,
+        initial="auto",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose whether you know someone there."},
+    )
+
+    def __init__(self, *args, contacts: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if contacts is not None:
+            # Say what "work it out" means for this organisation today.
+            there = "nobody there yet" if contacts == 0 else f"{contacts} there now"
+            self.fields["knows_someone"].choices = [
+                ("auto", f"Work it out from my contacts ({there})"),
+                *KNOWS_CHOICES[1:],
+            ]
+
+    @staticmethod
+    def initial_for(organisation) -> dict:
+        """The form's starting values from an organisation (a target or not yet)."""
+        knows = {None: "auto", True: "yes", False: "no"}[organisation.has_advocate]
+        return {
+            "motivation": organisation.motivation or 2,
+            "hiring_signal": organisation.hiring_signal,
+            "top_five": organisation.top_five,
+            "knows_someone": knows,
+        }
+
+    def priority(self) -> dict:
+        """The cleaned values as the targets services take them."""
+        data = self.cleaned_data
+        return {
+            "motivation": data["motivation"],
+            "hiring_signal": data["hiring_signal"],
+            "top_five": data["top_five"],
+            "knows_someone": KNOWS_VALUES[data["knows_someone"]],
+        }
+
+
+class TargetAddForm(TargetPriorityForm):
+    name = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        help_text="Pick one you have, or type a new name to add it.",
+        error_messages={"required": "Give the organisation's name."},
+        widget=forms.TextInput(attrs={"list": "organisation-names", "autocomplete": "off"}),
+    )
+
+    field_order = ["name", "motivation", "hiring_signal", "top_five", "knows_someone"]
+
+
+class BulkTargetsForm(Form):
+    """One motivation for every organisation ticked; the ticks are read from the request."""
+
+    motivation = TargetPriorityForm.base_fields["motivation"]
+
+
+# --- Requests for a chat (outreach) ----------------------------------------------------------
+
+
+def _name_and_organisation(contact: Contact) -> str:
+    return f"{contact.name} ({contact.organisation.name})" if contact.organisation else contact.name
+
+
+class OutreachStartForm(Form):
+    """Whom to write to (unless the address names them) and which template to start from."""
+
+    contact = forms.ModelChoiceField(
+        label="Write to",
+        queryset=Contact.objects.none(),
+        to_field_name="code",
+        empty_label="Choose a contact…",
+        error_messages={
+            "required": "Choose whom to write to.",
+            "invalid_choice": "That contact was not found; choose one from the list.",
+        },
+    )
+    template = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
+
+    def __init__(self, *args, owner, templates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = self.fields["contact"]
+        contacts.queryset = (
+            Contact.objects.for_owner(owner).active().select_related("organisation")
+        ).order_by("name")
+        contacts.label_from_instance = _name_and_organisation
+        self.fields["template"].choices = [
+            (template.id, f"{template.name}: {template.use_when}") for template in templates
+        ]
+
+
+class OutreachComposeForm(Form):
+    subject = forms.CharField(label="Subject", max_length=300, required=False)
+    connection = forms.CharField(
+        label="What you share with them",
+        max_length=200,
+        required=False,
+        help_text="The person who suggested you write, where you met, a school or team you "
+        "share. The linter checks that it comes first.",
+    )
+    body = forms.CharField(
+        label="Message",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "true"}),
+    )
+
+
+class OutreachReplyForm(Form):
+    replied_on = forms.DateField(
+        label="When they answered",
+        required=False,
+        help_text="Leave empty for today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the date as YYYY-MM-DD, or leave it empty for today."},
+    )
+
+
+class LinterSettingsForm(Form):
+    """The outreach linter's word limit, job words, and one on/off box per rule."""
+
+    max_words = forms.IntegerField(
+        label="Word limit",
+        min_value=20,
+        max_value=500,
+        help_text="Greeting and sign-off are not counted. Our default is 100.",
+        error_messages={
+            "required": "Give a word limit.",
+            "invalid": "Give the word limit as a whole number, from 20 to 500.",
+            "min_value": "Use a word limit of at least 20.",
+            "max_value": "Use a word limit of at most 500.",
+        },
+    )
+    job_words = forms.CharField(
+        label="Job words",
+        required=False,
+        help_text="One word or phrase per line; matched as whole words, in any case.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+    def __init__(self, *args, rules, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        for rule in rules:
+            self.fields[f"rule_{rule.id}"] = forms.BooleanField(
+                label=rule.name, required=False, help_text=rule.why
+            )
+
+    def rule_fields(self):
+        return [(rule, self[f"rule_{rule.id}"]) for rule in self.rules]
+
+    def settings(self) -> dict:
+        """The cleaned values as services.outreach.save_linter_settings takes them."""
+        data = self.cleaned_data
+        return {
+            "max_words": data["max_words"],
+            "job_words": data["job_words"].splitlines(),
+            "rules_off": [rule.id for rule in self.rules if not data[f"rule_{rule.id}"]],
+        }

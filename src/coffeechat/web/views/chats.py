@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from datetime import date, time
 
@@ -17,7 +18,7 @@ from coffeechat.services.errors import DomainError, SlotTaken
 from coffeechat.services.prep import readiness_of
 from coffeechat.services.ranking import ranked_stories
 from coffeechat.services.reflection import buffer_suggestion, reflection_for
-from coffeechat.store.models import Chat, Contact, Note
+from coffeechat.store.models import Chat, Contact, Note, Outreach
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
 from coffeechat.web.shortcuts import (
     allow,
@@ -50,9 +51,14 @@ def chat_list(request):
     return render(request, "coffeechat/chats/list.html", context)
 
 
-def _save(request, form: ChatForm, chat: Chat | None) -> Chat | None:
+def _save(
+    request, form: ChatForm, chat: Chat | None, outreach: Outreach | None = None
+) -> Chat | None:
     """Plan or change the chat; on a refusal, put the reason on the form and return None."""
     plan = form.plan(user_zone(request))
+    if outreach is not None and outreach.contact_id == plan.contact.pk:
+        # Planned from a "they said yes": the chat remembers the request that led to it.
+        plan = dataclasses.replace(plan, outreach=outreach)
     try:
         if chat is None:
             return plan_chat(request.user, plan, allow_overlap=form.allow_overlap)
@@ -84,6 +90,10 @@ def _initial_for_new(request) -> dict:
         "buffer_minutes": preferences.buffer_minutes,
     }
     initial.update(_date_and_time_asked(request))
+    outreach = _outreach_named_by(request)
+    if outreach is not None:
+        initial["contact"] = outreach.contact
+        initial["time_zone"] = outreach.contact.time_zone
     wanted = request.GET.get("contact", "").strip()
     if wanted:
         contact = _contact_named_by(request, wanted)
@@ -107,6 +117,20 @@ def _date_and_time_asked(request) -> dict:
     return asked
 
 
+def _outreach_named_by(request) -> Outreach | None:
+    """The request for a chat named by ?outreach= (the form posts back to the same address)."""
+    try:
+        parsed = uuid.UUID(request.GET.get("outreach", ""))
+    except ValueError:
+        return None
+    return (
+        Outreach.objects.for_owner(request.user)
+        .select_related("contact")
+        .filter(code=parsed)
+        .first()
+    )
+
+
 def _contact_named_by(request, code: str) -> Contact | None:
     try:
         parsed = uuid.UUID(code)
@@ -119,7 +143,8 @@ def _contact_named_by(request, code: str) -> Contact | None:
 def chat_new(request):
     if request.method == "POST":
         form = ChatForm(request.POST, owner=request.user)
-        if form.is_valid() and (chat := _save(request, form, None)) is not None:
+        outreach = _outreach_named_by(request)
+        if form.is_valid() and (chat := _save(request, form, None, outreach)) is not None:
             messages.success(request, f"Planned your chat with {chat.contact.name}.")
             return redirect("web:chat", code=chat.code)
     else:

@@ -12,7 +12,7 @@ from coffeechat.services.contacts import add_contact, change_contact, find_conta
 from coffeechat.services.errors import DomainError
 from coffeechat.services.merge import survivor_of
 from coffeechat.services.network import contacts_at_degree
-from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
+from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation, Outreach
 from coffeechat.web.forms import ContactForm, NoteForm
 from coffeechat.web.shortcuts import (
     allow,
@@ -119,6 +119,9 @@ def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
         "note_form": note_form,
         "note_action": reverse("web:contact_note", args=[contact.code]),
         "network_standing": standing_of(request, contact),
+        "requests": Outreach.objects.for_owner(request.user)
+        .filter(contact=contact)
+        .order_by("-created_at"),
         **extra,
     }
 

@@ -1,12 +1,29 @@
-"""The funnel: outreach, reply, chat, referral, opportunity, overall and per target.
-
-PLACEHOLDER while issue 7 is being built (helper D replaces every function).
-"""
+"""The funnel: outreach, reply, chat, referral, opportunity, overall and per target."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from coffeechat.core.funnel import STAGES, funnel_picture
+from coffeechat.services.funnel import overall_funnel, target_funnels
+from coffeechat.web.shortcuts import allow
 
 
+@allow("GET")
 def funnel(request):
-    raise Http404
+    overall = overall_funnel(request.user)
+    context = {
+        "funnel": overall,
+        "stages": STAGES,
+        "targets": target_funnels(request.user),
+        # Built with ElementTree, which escapes every text: safe to place as markup.
+        "picture": mark_safe(
+            funnel_picture(
+                overall,
+                title="Your funnel, from a request to an opportunity",
+                id_prefix="funnel-overall",
+            )
+        ),
+    }
+    return render(request, "coffeechat/funnel/page.html", context)

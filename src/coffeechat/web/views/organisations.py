@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coffeechat.services.errors import DomainError
 from coffeechat.services.organisations import update_organisation
+from coffeechat.services.targets import MOTIVATIONS
 from coffeechat.store.models import Contact, Organisation
 from coffeechat.web.forms import OrganisationForm
 from coffeechat.web.shortcuts import allow, page_of, show_domain_error, show_form
@@ -38,7 +41,16 @@ def organisation_detail(request, code):
         .filter(organisation=organisation)
         .order_by("name", "pk")
     )
-    context = {"organisation": organisation, "contacts": contacts}
+    # Knowing nobody there: a people search on LinkedIn is the usual way to find someone.
+    people_search = "https://www.linkedin.com/search/results/people/?" + urlencode(
+        {"keywords": organisation.name}
+    )
+    context = {
+        "organisation": organisation,
+        "contacts": contacts,
+        "people_search": people_search,
+        "motivation_label": MOTIVATIONS.get(organisation.motivation or 0, ""),
+    }
     return render(request, "coffeechat/organisations/detail.html", context)
 
 

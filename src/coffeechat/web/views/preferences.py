@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils import timezone
 
+from coffeechat.core.clock import local_today
 from coffeechat.services.errors import DomainError
-from coffeechat.services.preferences import update_preferences
+from coffeechat.services.outreach_timers import calendar_of, upcoming_holidays
+from coffeechat.services.preferences import holiday_choices, update_preferences
 from coffeechat.web.forms import PreferencesForm
-from coffeechat.web.shortcuts import allow, preferences_of, show_domain_error, show_form
+from coffeechat.web.shortcuts import (
+    allow,
+    preferences_of,
+    show_domain_error,
+    show_form,
+    user_zone,
+)
 
 
 @allow("GET", "POST")
@@ -23,4 +32,16 @@ def preferences(request):
         else:
             messages.success(request, "Saved your preferences.")
             return redirect("web:preferences")
-    return show_form(request, "coffeechat/preferences.html", {"form": form})
+    # The saved calendar's next holidays, so the user can check it is the one they meant.
+    saved = preferences_of(request)
+    calendar = calendar_of(saved)
+    context = {
+        "form": form,
+        "holiday_choices": holiday_choices(),
+        "holiday_calendar": calendar,
+        "holiday_unknown": bool(saved.holiday_country) and not calendar.code,
+        "next_holidays": upcoming_holidays(
+            calendar, local_today(timezone.now(), user_zone(request))
+        ),
+    }
+    return show_form(request, "coffeechat/preferences.html", context)

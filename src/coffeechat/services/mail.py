@@ -1,0 +1,179 @@
+"""Delivering a message coffeechat drafted: .eml files, mailto: links and SMTP.
+
+Shared by every composer (thank-yous and other follow-ups, requests for a chat). Nothing here
+writes to the database: callers save the draft first and record it as sent only when delivery
+worked, so a failed send never loses a draft or marks one sent.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from datetime import datetime
+from email.utils import formataddr
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from coffeechat.core import compose
+from coffeechat.core.text import clean_line
+from coffeechat.services.errors import DomainError, InvalidInput
+from coffeechat.store.models import Contact
+
+if TYPE_CHECKING:
+    # Settings hold this (built by coffeechat.config); services only read its fields.
+    from coffeechat.config import SmtpConfig
+
+# Shown in a downloaded .eml when no sending address is configured; the user replaces it.
+PLACEHOLDER_FROM = "you@example.invalid"
+SMTP_TIMEOUT_SECONDS = 15
+KEPT = " Your draft is saved; copy it or download the .eml and send it yourself."
+
+
+class SendFailed(DomainError):
+    """Sending by SMTP did not work; the message says why and what to do instead."""
+
+
+def smtp_settings() -> SmtpConfig | None:
+    """The configured mail server, or None when sending from coffeechat is off."""
+    return settings.COFFEECHAT_SMTP
+
+
+def my_name(owner) -> str:
+    """The owner's name as they sign a message, or empty when we do not know it."""
+    return clean_line(owner.get_full_name() or owner.first_name or "")
+
+
+def recipient(contact: Contact) -> str:
+    """The contact's first email address, with their name, or empty when they have none."""
+    address = contact.email.strip()
+    return formataddr((contact.name, address)) if address else ""
+
+
+def sender(owner) -> str:
+    """The From line: the configured address, or a placeholder to replace in the .eml."""
+    config = smtp_settings()
+    if config is not None:
+        return config.from_addr
+    return formataddr((my_name(owner), PLACEHOLDER_FROM))
+
+
+def message_id_domain(from_addr: str) -> str:
+    """The domain for a Message-ID: the sender's, or one that cannot clash with a real one."""
+    address = from_addr.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "coffeechat.invalid"
+
+
+def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> bytes:
+    """The message as an .eml file, opened by mail programs as a draft to send."""
+    from_addr = sender(owner)
+    try:
+        return compose.build_message(
+            from_addr,
+            recipient(contact),
+            subject,
+            body,
+            now,
+            message_id_domain(from_addr),
+            unsent=True,
+        )
+    except compose.MessageError as error:
+        raise InvalidInput(str(error)) from None
+
+
+def mailto(contact: Contact, subject: str, body: str) -> str:
+    """A mailto: link carrying the message, or empty when the contact has no email."""
+    address = contact.email.strip()
+    return compose.mailto_url(address, subject, body) if address else ""
+
+
+def deliver(config: SmtpConfig, to_addr: str, payload: bytes) -> None:
+    """Hand one message to the mail server; raises what smtplib or the network raise."""
+    from_addr = config.from_addr.rsplit("<", 1)[-1].rstrip(">").strip()
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    if config.security == "ssl":
+        client = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=context
+        )
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
+    with client:
+        if config.security == "starttls":
+            client.starttls(context=context)
+        if config.user:
+            client.login(config.user, config.password)
+        client.sendmail(from_addr, [to_addr], payload)
+
+
+def explain(error: Exception, config: SmtpConfig) -> str:
+    """What went wrong while sending, in words that say which setting to look at."""
+    where = f"{config.host}:{config.port}"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return (
+            f"The mail server at {where} did not accept the user name and password "
+            "(COFFEECHAT_SMTP_USER, COFFEECHAT_SMTP_PASSWORD)." + KEPT
+        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = "; ".join(
+            f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
+        )
+        return f"The mail server at {where} refused the recipient: {codes}." + KEPT
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"The mail server at {where} refused the message: {error.smtp_code} {text}." + KEPT
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return (
+            f"The mail server at {where} does not offer what COFFEECHAT_SMTP_SECURITY asks "
+            f"({config.security}); check that setting." + KEPT
+        )
+    if isinstance(error, ssl.SSLError):
+        return (
+            f"A secure connection to {where} failed ({error.reason or error}); check "
+            "COFFEECHAT_SMTP_SECURITY and COFFEECHAT_SMTP_PORT." + KEPT
+        )
+    if isinstance(error, smtplib.SMTPException):
+        return f"Sending through {where} failed: {error}." + KEPT
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return (
+        f"Could not reach the mail server at {where} ({reason}). Check COFFEECHAT_SMTP_HOST "
+        "and COFFEECHAT_SMTP_PORT, and that you are online." + KEPT
+    )
+
+
+def send(contact: Contact, subject: str, body: str, now: datetime) -> None:
+    """Send a saved message to the contact through the configured server, or raise SendFailed.
+
+    The network talk happens outside any database transaction; the caller marks it sent after.
+    """
+    config = smtp_settings()
+    if config is None:
+        raise SendFailed(
+            "Sending from coffeechat is not set up: set COFFEECHAT_SMTP_HOST and "
+            "COFFEECHAT_SMTP_FROM (see docs/configuration.md). Your draft is saved; copy it or "
+            "download the .eml instead."
+        )
+    address = contact.email.strip()
+    if not address:
+        raise SendFailed(
+            f"{contact.name} has no email address. Add one to the contact, or copy the message "
+            "and send it another way. Your draft is saved."
+        )
+    if not body.strip() or not subject.strip():
+        raise SendFailed("Write and save the message, subject line included, before sending it.")
+    try:
+        payload = compose.build_message(
+            config.from_addr,
+            recipient(contact),
+            subject,
+            body,
+            now,
+            message_id_domain(config.from_addr),
+        )
+    except compose.MessageError as error:
+        raise SendFailed(str(error)) from None
+    try:
+        deliver(config, address, payload)
+    except (smtplib.SMTPException, OSError) as error:
+        raise SendFailed(explain(error, config)) from None

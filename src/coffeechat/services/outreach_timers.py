@@ -1,0 +1,348 @@
+"""The 3-and-7 timers of requests for a chat: what is due, who to try next, the one nudge.
+
+No background job runs the timers. Each read works out, from the moment a request went out and
+the user's calendar, whether its 3-business-day suggestion (write to a second person at the same
+organisation) or its 7-business-day nudge is due, and requests whose wait is over are closed on
+the way (``close_quietly``). Business days come from the user's preferences: their time zone
+decides which day it is, their holiday country which days do not count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from coffeechat.core.business_days import (
+    WEEKENDS_ONLY,
+    HolidayCalendar,
+    UnknownHolidayCalendar,
+    holiday_calendar,
+)
+from coffeechat.core.clock import zone
+from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.errors import InvalidInput
+from coffeechat.services.outreach import AWAITING
+from coffeechat.services.ownership import ensure_owned
+from coffeechat.store.models import (
+    Chat,
+    Contact,
+    FollowUp,
+    Organisation,
+    Outreach,
+    Preferences,
+    Referral,
+)
+
+# How many other people at the organisation the 3-day suggestion names.
+SUGGESTIONS = 3
+# Three business days are never shorter than two calendar days (even across a clock change), so
+# requests sent more recently cannot be due or closed and need not be read at all.
+NOTHING_DUE_BEFORE = timedelta(days=2)
+ANSWERED = (Outreach.Status.REPLIED, Outreach.Status.DECLINED)
+
+
+@dataclass(frozen=True)
+class DueOutreach:
+    """A request whose 3-day suggestion or 7-day nudge is due, with what the user can do.
+
+    ``suggestions``: other people at the same organisation, best first (see
+    ``_second_people``); empty when there is nobody, and then ``organisation`` (None when the
+    first person has none on file) is where to look for one. ``nudge``: the open nudge
+    follow-up once the user started writing it.
+    """
+
+    outreach: Outreach
+    timers: Timers
+    second_contact_due: bool
+    nudge_due: bool
+    suggestions: list[Contact] = field(default_factory=list)
+    nudge: FollowUp | None = None
+
+    @property
+    def contact(self) -> Contact:
+        return self.outreach.contact
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.outreach.contact.organisation
+
+    @property
+    def due_at(self) -> datetime:
+        """When the newest of its suggestions came due."""
+        moment = self.timers.nudge_at if self.nudge_due else self.timers.second_contact_at
+        assert moment is not None  # a due request was sent, so both moments exist
+        return moment
+
+
+def calendar_of(preferences: Preferences) -> HolidayCalendar:
+    """The business-day calendar of stored preferences; an unknown code counts weekends only.
+
+    The form refuses unknown codes, but a code saved before that check (or a region the holidays
+    library later dropped) must not break every page that counts business days.
+    """
+    try:
+        return holiday_calendar(preferences.holiday_country or "")
+    except UnknownHolidayCalendar:
+        return WEEKENDS_ONLY
+
+
+def holiday_calendar_for(owner) -> HolidayCalendar:
+    """The owner's business-day calendar, from the holiday country in their preferences."""
+    return calendar_of(ensure_preferences(owner))
+
+
+def upcoming_holidays(
+    calendar: HolidayCalendar, today: date, count: int = 3
+) -> list[tuple[date, str]]:
+    """The next ``count`` public holidays of ``calendar`` from ``today`` on: (day, name) pairs."""
+    found: list[tuple[date, str]] = []
+    # Two years always hold three holidays for a country that has any.
+    for year in (today.year, today.year + 1):
+        for day in sorted(calendar.holidays_in(year)):
+            if day >= today and len(found) < count:
+                found.append((day, calendar.holiday_name(day) or "Public holiday"))
+    return found
+
+
+def _timers(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
+    return outreach_timers(
+        outreach.sent_at,
+        now,
+        tz=zone(preferences.time_zone),
+        calendar=calendar_of(preferences),
+        answered=outreach.status in ANSWERED or outreach.replied_at is not None,
+        moved_on=outreach.moved_on_at is not None,
+        nudged_at=outreach.nudged_at,
+        closed=outreach.status == Outreach.Status.CLOSED,
+    )
+
+
+def timers_for(
+    owner, outreach: Outreach, now: datetime | None = None, *, preferences=None
+) -> Timers:
+    """The stage and timer moments of one request, in the owner's time zone and calendar."""
+    ensure_owned(owner, outreach)
+    preferences = preferences or ensure_preferences(owner)
+    return _timers(outreach, now or timezone.now(), preferences)
+
+
+def _open_requests(owner, now: datetime, preferences: Preferences) -> list[tuple[Outreach, Timers]]:
+    """Sent requests still waiting for an answer and old enough to have a timer fired."""
+    requests = (
+        Outreach.objects.for_owner(owner)
+        .filter(status__in=AWAITING, sent_at__isnull=False, sent_at__lte=now - NOTHING_DUE_BEFORE)
+        .select_related("contact", "contact__organisation")
+        .order_by("sent_at", "pk")
+    )
+    return [(request, _timers(request, now, preferences)) for request in requests]
+
+
+@transaction.atomic
+def close_quietly(owner, now: datetime | None = None, *, preferences=None) -> int:
+    """Close the requests whose wait is over, each at the moment it ended; return how many.
+
+    Their open nudge, if the user started one and never sent it, is put aside with them.
+    """
+    now = now or timezone.now()
+    preferences = preferences or ensure_preferences(owner)
+    over = [
+        (request, timers)
+        for request, timers in _open_requests(owner, now, preferences)
+        if timers.stage == Stage.CLOSED
+    ]
+    if not over:
+        return 0
+    for request, timers in over:
+        request.status = Outreach.Status.CLOSED
+        request.closed_at = timers.close_at
+        request.updated_at = now
+    # bulk_update writes every row in one UPDATE (per batch), whatever the number of requests.
+    Outreach.objects.bulk_update(
+        [request for request, _ in over], ["status", "closed_at", "updated_at"], batch_size=500
+    )
+    FollowUp.objects.for_owner(owner).open().filter(
+        kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__in=[request.pk for request, _ in over]
+    ).update(dismissed_at=now, updated_at=now)
+    return len(over)
+
+
+def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> list[DueOutreach]:
+    """Every waiting request whose 3-day suggestion or 7-day nudge is due, oldest first.
+
+    Runs at most three queries (the requests, the nudges begun, the people to suggest) however
+    many requests and contacts there are. A nudge the user dismissed or snoozed is not due.
+    """
+    now = now or timezone.now()
+    preferences = preferences or ensure_preferences(owner)
+    due = [
+        (request, timers)
+        for request, timers in _open_requests(owner, now, preferences)
+        if timers.is_due
+    ]
+    if not due:
+        return []
+    nudges = _nudges(owner, [request.pk for request, timers in due if timers.nudge_due])
+    wanted: list[tuple[Outreach, Timers, bool, FollowUp | None]] = []
+    for request, timers in due:
+        nudge, put_aside = nudges.get(request.pk, (None, False))
+        snoozed = (
+            nudge is not None and nudge.snoozed_until is not None and nudge.snoozed_until > now
+        )
+        nudge_due = timers.nudge_due and not put_aside and not snoozed
+        if timers.second_contact_due or nudge_due:
+            wanted.append((request, timers, nudge_due, nudge))
+    organisations = {
+        request.contact.organisation_id
+        for request, timers, _, _ in wanted
+        if timers.second_contact_due and request.contact.organisation_id is not None
+    }
+    people = _second_people(owner, organisations)
+    return [
+        DueOutreach(
+            outreach=request,
+            timers=timers,
+            second_contact_due=timers.second_contact_due,
+            nudge_due=nudge_due,
+            suggestions=[
+                person
+                for person in people.get(request.contact.organisation_id, [])
+                if person.pk != request.contact_id
+            ][:SUGGESTIONS]
+            if timers.second_contact_due
+            else [],
+            nudge=nudge if nudge_due else None,
+        )
+        for request, timers, nudge_due, nudge in wanted
+    ]
+
+
+def _nudges(owner, request_ids: list[int]) -> dict[int, tuple[FollowUp | None, bool]]:
+    """Per request: its open nudge (or None), and whether the user put a nudge aside instead."""
+    if not request_ids:
+        return {}
+    found: dict[int, tuple[FollowUp | None, bool]] = {}
+    unsent = FollowUp.objects.for_owner(owner).filter(
+        kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__in=request_ids, sent_at__isnull=True
+    )
+    for nudge in unsent.order_by("created_at", "pk"):
+        current, put_aside = found.get(nudge.outreach_id, (None, False))
+        if nudge.dismissed_at is None:
+            current = current or nudge
+        else:
+            put_aside = True
+        found[nudge.outreach_id] = (current, put_aside)
+    # An open nudge outweighs one dismissed earlier: the user came back to it.
+    return {key: (nudge, put_aside and nudge is None) for key, (nudge, put_aside) in found.items()}
+
+
+def _second_people(owner, organisations: set[int]) -> dict[int, list[Contact]]:
+    """People at each organisation nobody has written to yet, best first.
+
+    Best first means: people the user has already talked with (a held chat) or who came through
+    a referral, since a warm name answers more often; then the most recently added, since a
+    fresh contact is more likely to still work there.
+    """
+    if not organisations:
+        return {}
+    written = Outreach.objects.filter(contact=OuterRef("pk"))
+    talked = Chat.objects.filter(contact=OuterRef("pk"), status=Chat.Status.HELD)
+    referred = Referral.objects.filter(
+        Q(to_contact=OuterRef("pk")) | Q(from_contact=OuterRef("pk"))
+    )
+    people = (
+        Contact.objects.for_owner(owner)
+        .active()
+        .filter(organisation__in=organisations)
+        .exclude(Exists(written))
+        .annotate(talked=Exists(talked), referred=Exists(referred))
+        .order_by("-created_at", "name", "pk")
+    )
+    grouped: dict[int, list[Contact]] = defaultdict(list)
+    # A stable sort keeps the newest first within the warm and the other people.
+    for person in sorted(people, key=lambda person: not (person.talked or person.referred)):
+        grouped[person.organisation_id].append(person)
+    return grouped
+
+
+def _must_be_waiting(outreach: Outreach) -> None:
+    if outreach.sent_at is None:
+        raise InvalidInput("This request has not been sent yet, so there is nobody to nudge.")
+    if outreach.status in ANSWERED or outreach.replied_at is not None:
+        raise InvalidInput(f"{outreach.contact.name} answered already: no nudge is needed.")
+    if outreach.status == Outreach.Status.CLOSED:
+        raise InvalidInput(
+            "This request was closed after the nudge and a last wait went unanswered. If they "
+            "write back, record their reply."
+        )
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b}"
+
+
+@transaction.atomic
+def start_nudge(owner, outreach: Outreach, now: datetime | None = None) -> FollowUp:
+    """The one nudge to the first person, as a follow-up to write; reuse the open one.
+
+    Refused when they answered, when the request was closed, when the nudge went out already
+    (one nudge only), or before it is due: 7 business days after the request.
+    """
+    ensure_owned(owner, outreach)
+    now = now or timezone.now()
+    _must_be_waiting(outreach)
+    nudges = FollowUp.objects.for_owner(owner).filter(
+        outreach=outreach, kind=FollowUp.Kind.OUTREACH_NUDGE
+    )
+    preferences = ensure_preferences(owner)
+    tz = zone(preferences.time_zone)
+    sent = nudges.filter(sent_at__isnull=False).order_by("sent_at").first()
+    nudged_at = outreach.nudged_at or (sent.sent_at if sent is not None else None)
+    if nudged_at is not None:
+        raise InvalidInput(
+            f"You nudged {outreach.contact.name} on {_day(nudged_at.astimezone(tz))}: one nudge "
+            "only. Give them time, or try someone else at the organisation."
+        )
+    current = nudges.open().order_by("created_at", "pk").first()
+    if current is not None:
+        return current
+    timers = _timers(outreach, now, preferences)
+    assert timers.nudge_at is not None
+    if timers.stage == Stage.CLOSED:
+        raise InvalidInput(
+            "The wait for this request is over: it closes without a nudge. If they write back, "
+            "record their reply."
+        )
+    if not timers.nudge_due:
+        raise InvalidInput(
+            f"The nudge is due on {_day(timers.nudge_at.astimezone(tz))}: give them until then."
+        )
+    return FollowUp.objects.create(
+        owner=owner,
+        kind=FollowUp.Kind.OUTREACH_NUDGE,
+        outreach=outreach,
+        contact=outreach.contact,
+        due_at=timers.nudge_at,
+    )
+
+
+def record_nudge_sent(follow_up: FollowUp) -> None:
+    """After an outreach nudge went out: its request counts as nudged from that moment.
+
+    Called by services.followups.mark_sent inside its transaction, so both change together.
+    """
+    if follow_up.kind != FollowUp.Kind.OUTREACH_NUDGE or follow_up.outreach_id is None:
+        return
+    Outreach.objects.filter(pk=follow_up.outreach_id, nudged_at__isnull=True).update(
+        nudged_at=follow_up.sent_at, updated_at=timezone.now()
+    )
+    # Only a request still waiting becomes "nudged"; an answer recorded meanwhile stays.
+    Outreach.objects.filter(
+        pk=follow_up.outreach_id,
+        status__in=(Outreach.Status.WAITING, Outreach.Status.MOVED_ON),
+    ).update(status=Outreach.Status.NUDGED)

@@ -1,0 +1,410 @@
+"""Target organisations: the short list worth the effort, its priority, and the board.
+
+A target carries how much the user wants to work there (motivation 1 to 3), whether they know
+someone there (worked out from their contacts unless they said), what they know of its hiring,
+and a top-five flag that at most five targets carry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from coffeechat.services.errors import InvalidInput
+from coffeechat.services.organisations import organisation_named
+from coffeechat.services.outreach import AWAITING
+from coffeechat.services.ownership import ensure_owned
+from coffeechat.store.models import Organisation, Outreach
+
+TOP_FIVE = 5
+MOTIVATIONS = {1: "low", 2: "medium", 3: "high"}
+# Hiring signals from the most to the least promising; "unknown" beats a known "not hiring".
+HIRING_RANK = {
+    Organisation.Hiring.ACTIVE: 3,
+    Organisation.Hiring.SOME: 2,
+    Organisation.Hiring.UNKNOWN: 1,
+    Organisation.Hiring.NONE: 0,
+}
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One line of the board: a target with what the user knows and what they have sent."""
+
+    organisation: Organisation
+    contacts: int  # active (not merged) contacts there
+    knows_someone: bool
+    knows_automatic: bool  # True: worked out from contacts; False: what the user said
+    requests: int  # requests for a chat sent to people there
+    waiting: int  # of those, still without an answer
+    replied: int  # of those, answered (yes or no)
+    last_request_at: datetime | None
+
+    @property
+    def hiring_rank(self) -> int:
+        return HIRING_RANK.get(self.organisation.hiring_signal, 1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An organisation among the user's contacts that is not a target yet."""
+
+    organisation: Organisation
+    contacts: int
+
+
+@dataclass(frozen=True)
+class BulkAdded:
+    """What a bulk add did: how many became targets, how many picks were passed over."""
+
+    added: int
+    skipped: int  # not the user's, no longer there, or a target already
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    targets: int
+    top_five: int
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _check_priority(motivation: object, hiring_signal: str) -> None:
+    if motivation not in MOTIVATIONS or isinstance(motivation, bool):
+        raise InvalidInput("Rate your motivation from 1 (low) to 3 (high).", field="motivation")
+    if hiring_signal not in Organisation.Hiring.values:
+        raise InvalidInput(
+            "Choose a hiring signal: unknown, not hiring, some openings or hiring actively.",
+            field="hiring_signal",
+        )
+
+
+def _check_top_five(owner, organisation: Organisation) -> None:
+    """Refuse a sixth top-five flag; called inside the transaction that sets it."""
+    flagged = Organisation.objects.for_owner(owner).filter(is_target=True, top_five=True)
+    # Lock the flagged rows first: a concurrent flagging waits here until the other one commits,
+    # and the count below, a fresh statement, then sees its result.
+    list(flagged.select_for_update().values_list("pk", flat=True))
+    others = list(
+        flagged.exclude(pk=organisation.pk).order_by(Lower("name")).values_list("name", flat=True)
+    )
+    if len(others) >= TOP_FIVE:
+        names = ", ".join(others)
+        raise InvalidInput(
+            f"You have five top targets already ({names}): unflag one first.", field="top_five"
+        )
+
+
+@transaction.atomic
+def mark_target(
+    owner,
+    organisation: Organisation,
+    *,
+    motivation: int,
+    hiring_signal: str = "unknown",
+    top_five: bool = False,
+    has_advocate: bool | None = None,
+) -> Organisation:
+    """Make an organisation a target, or change a target's priority.
+
+    ``has_advocate`` None lets the board work out from contacts whether the user knows someone.
+    """
+    ensure_owned(owner, organisation)
+    _check_priority(motivation, hiring_signal)
+    if top_five:
+        _check_top_five(owner, organisation)
+    organisation.is_target = True
+    organisation.motivation = motivation
+    organisation.hiring_signal = hiring_signal
+    organisation.top_five = top_five
+    organisation.has_advocate = has_advocate
+    organisation.save(
+        update_fields=[
+            "is_target",
+            "motivation",
+            "hiring_signal",
+            "top_five",
+            "has_advocate",
+            "updated_at",
+        ]
+    )
+    return organisation
+
+
+@transaction.atomic
+def add_target(
+    owner,
+    name: str,
+    *,
+    motivation: int,
+    hiring_signal: str = "unknown",
+    top_five: bool = False,
+    knows_someone: bool | None = None,
+) -> Organisation:
+    """Make the organisation called ``name`` a target, adding the organisation if it is new.
+
+    An organisation that is a target already is refused rather than overwritten: its priority
+    may have been set with care, and the edit page is where it changes.
+    """
+    # Check the priority first, so a refused add does not leave a new organisation behind.
+    _check_priority(motivation, hiring_signal)
+    organisation = organisation_named(owner, name)
+    if organisation is None:
+        raise InvalidInput("Give the organisation's name.", field="name")
+    if organisation.is_target:
+        raise InvalidInput(
+            f"{organisation.name} is a target already; change its priority on its own page.",
+            field="name",
+        )
+    return mark_target(
+        owner,
+        organisation,
+        motivation=motivation,
+        hiring_signal=hiring_signal,
+        top_five=top_five,
+        has_advocate=knows_someone,
+    )
+
+
+@transaction.atomic
+def update_target(
+    owner,
+    organisation: Organisation,
+    *,
+    motivation: int,
+    hiring_signal: str = "unknown",
+    top_five: bool = False,
+    knows_someone: bool | None = None,
+) -> Organisation:
+    """Change the priority of an organisation that is a target already."""
+    ensure_owned(owner, organisation)
+    if not organisation.is_target:
+        raise InvalidInput(f"{organisation.name} is not a target; mark it as one first.")
+    return mark_target(
+        owner,
+        organisation,
+        motivation=motivation,
+        hiring_signal=hiring_signal,
+        top_five=top_five,
+        has_advocate=knows_someone,
+    )
+
+
+@transaction.atomic
+def remove_target(owner, organisation: Organisation) -> Organisation:
+    """Take an organisation off the target list; it keeps its contacts, notes and requests."""
+    ensure_owned(owner, organisation)
+    organisation.is_target = False
+    organisation.motivation = None
+    organisation.hiring_signal = Organisation.Hiring.UNKNOWN
+    organisation.top_five = False
+    organisation.has_advocate = None
+    organisation.save(
+        update_fields=[
+            "is_target",
+            "motivation",
+            "hiring_signal",
+            "top_five",
+            "has_advocate",
+            "updated_at",
+        ]
+    )
+    return organisation
+
+
+def _codes(values: Iterable[object]) -> tuple[set[uuid.UUID], int]:
+    """The well-formed codes among ``values``, and how many were not codes at all."""
+    codes: set[uuid.UUID] = set()
+    malformed = 0
+    for value in values:
+        try:
+            codes.add(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+        except ValueError:
+            malformed += 1
+    return codes, malformed
+
+
+@transaction.atomic
+def bulk_add_targets(
+    owner, organisation_codes: Iterable[object], *, motivation: int = 2
+) -> BulkAdded:
+    """Make several of the owner's organisations targets at once, all with one motivation.
+
+    Codes that are not the owner's organisations, or are targets already, are passed over and
+    counted; another user's rows are never touched.
+    """
+    codes, malformed = _codes(organisation_codes)
+    if not codes and not malformed:
+        raise InvalidInput("Pick at least one organisation to add as a target.")
+    _check_priority(motivation, "unknown")
+    added = (
+        Organisation.objects.for_owner(owner)
+        .filter(code__in=codes, is_target=False)
+        .update(
+            is_target=True,
+            motivation=motivation,
+            top_five=False,
+            has_advocate=None,
+            # update() skips auto_now, so say it.
+            updated_at=timezone.now(),
+        )
+    )
+    return BulkAdded(added=added, skipped=len(codes) - added + malformed)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _active_contacts() -> Count:
+    # Merged contacts are tombstones of someone counted under their surviving record.
+    return Count("contacts", filter=Q(contacts__merged_into__isnull=True), distinct=True)
+
+
+def _outreach_at(owner, **conditions: Any) -> Subquery:
+    """Sent requests to people at the organisation of the outer row, grouped for one value."""
+    return (
+        Outreach.objects.for_owner(owner)
+        .filter(contact__organisation=OuterRef("pk"), sent_at__isnull=False, **conditions)
+        .order_by()
+        .values("contact__organisation")
+    )
+
+
+def _count_of(owner, **conditions: Any) -> Coalesce:
+    counted = _outreach_at(owner, **conditions).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _board_rows(owner) -> list[TargetRow]:
+    latest = _outreach_at(owner).annotate(latest=Max("sent_at")).values("latest")
+    organisations = (
+        Organisation.objects.for_owner(owner)
+        .filter(is_target=True)
+        .annotate(
+            contact_count=_active_contacts(),
+            requests=_count_of(owner),
+            waiting=_count_of(owner, status__in=AWAITING),
+            replied=_count_of(owner, replied_at__isnull=False),
+            last_request_at=Subquery(latest),
+        )
+    )
+    rows = []
+    for organisation in organisations:
+        automatic = organisation.has_advocate is None
+        knows = organisation.contact_count > 0 if automatic else bool(organisation.has_advocate)
+        rows.append(
+            TargetRow(
+                organisation=organisation,
+                contacts=organisation.contact_count,
+                knows_someone=knows,
+                knows_automatic=automatic,
+                requests=organisation.requests,
+                waiting=organisation.waiting,
+                replied=organisation.replied,
+                last_request_at=organisation.last_request_at,
+            )
+        )
+    return rows
+
+
+def _priority(row: TargetRow) -> tuple[bool, int, int]:
+    return (row.organisation.top_five, row.organisation.motivation or 0, row.hiring_rank)
+
+
+# Each sort: how to read a row's value (None sorts last either way), and whether it starts from
+# the largest value.
+SORTS: dict[str, tuple[Callable[[TargetRow], Any], bool]] = {
+    "priority": (_priority, True),
+    "name": (lambda row: row.organisation.name.casefold(), False),
+    "motivation": (lambda row: row.organisation.motivation or 0, True),
+    "knows": (lambda row: row.knows_someone, True),
+    "hiring": (lambda row: row.hiring_rank, True),
+    "contacts": (lambda row: row.contacts, True),
+    "requests": (lambda row: row.requests, True),
+    "last_request": (lambda row: row.last_request_at, True),
+}
+DEFAULT_SORT = "priority"
+
+
+def sort_direction(sort: str, descending: bool | None = None) -> bool:
+    """Whether ``sort`` runs from the largest value: as asked, else that sort's own default."""
+    if descending is not None:
+        return descending
+    return SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
+
+
+def sort_rows(
+    rows: list[TargetRow], sort: str = DEFAULT_SORT, descending: bool | None = None
+) -> list[TargetRow]:
+    """The rows in the order asked; an unknown sort is the default one, never an error."""
+    if sort not in SORTS:
+        sort, descending = DEFAULT_SORT, None
+    value, _ = SORTS[sort]
+    descending = sort_direction(sort, descending)
+    by_name = sorted(rows, key=lambda row: (row.organisation.name.casefold(), row.organisation.pk))
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    # A stable sort keeps the names in order among equal values, even when reversed.
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def target_board(
+    owner,
+    *,
+    sort: str = DEFAULT_SORT,
+    descending: bool | None = None,
+    only_top_five: bool = False,
+    hiring: str | None = None,
+) -> list[TargetRow]:
+    """The owner's targets with their contacts and requests, in one query whatever their number.
+
+    ``hiring`` keeps the targets with that signal (an unknown value filters nothing).
+    """
+    rows = _board_rows(owner)
+    if only_top_five:
+        rows = [row for row in rows if row.organisation.top_five]
+    if hiring in Organisation.Hiring.values:
+        rows = [row for row in rows if row.organisation.hiring_signal == hiring]
+    return sort_rows(rows, sort, descending)
+
+
+def target_summary(owner) -> TargetSummary:
+    """How many targets the owner has, and how many of them are top five."""
+    counts = Organisation.objects.for_owner(owner).aggregate(
+        targets=Count("pk", filter=Q(is_target=True)),
+        top_five=Count("pk", filter=Q(is_target=True, top_five=True)),
+    )
+    return TargetSummary(targets=counts["targets"], top_five=counts["top_five"])
+
+
+def target_candidates(owner) -> list[Candidate]:
+    """Organisations among the owner's contacts that are not targets yet, most contacts first."""
+    organisations = (
+        Organisation.objects.for_owner(owner)
+        .filter(is_target=False)
+        .annotate(contact_count=_active_contacts())
+        .filter(contact_count__gt=0)
+        .order_by("-contact_count", Lower("name"), "pk")
+    )
+    return [Candidate(organisation, organisation.contact_count) for organisation in organisations]
+
+
+def active_contact_count(owner, organisation: Organisation) -> int:
+    """How many of the owner's (not merged) contacts work at ``organisation``."""
+    return organisation.contacts.filter(owner=owner, merged_into__isnull=True).count()
+
+
+def hiring_choices() -> list[tuple[str, str]]:
+    """The hiring signals as (value, label) pairs, most promising first, for forms."""
+    ranked = sorted(HIRING_RANK, key=lambda signal: -HIRING_RANK[signal])
+    labels = dict(Organisation.Hiring.choices)
+    return [(str(signal), str(labels[signal])) for signal in ranked]
