@@ -12,7 +12,12 @@ REFERENCES: dict[str, dict[str, str]] = {
     "notes": {"contact": "contacts", "chat": "chats"},
     "next_steps": {"contact": "contacts", "chat": "chats"},
     "referrals": {"from_contact": "contacts", "to_contact": "contacts", "chat": "chats"},
-    "follow_ups": {"contact": "contacts", "chat": "chats", "next_step": "next_steps"},
+    "follow_ups": {
+        "contact": "contacts",
+        "chat": "chats",
+        "next_step": "next_steps",
+        "outreach": "outreaches",
+    },
     "opportunities": {"contact": "contacts"},
     "chat_events": {"chat": "chats"},
     "busy_blocks": {"calendar": "calendar_sources"},

@@ -18,12 +18,12 @@ from coffeechat.services.outreach import log_outreach, move_on, record_reply
 from coffeechat.services.outreach_timers import (
     close_quietly,
     due_outreach,
-    holiday_calendar_for,
     start_nudge,
     timers_for,
     upcoming_holidays,
 )
 from coffeechat.services.owed import owed
+from coffeechat.services.preferences import holiday_calendar_for
 from coffeechat.store.models import Contact, FollowUp, Outreach, Preferences
 from tests.services.prefs import set_preferences
 

@@ -25,7 +25,6 @@ from coffeechat.core.business_days import (
     holiday_calendar,
 )
 from coffeechat.core.clock import ChatSpan, day_bounds, local_today, zone
-from coffeechat.core.outreach_timers import outreach_timers
 from coffeechat.core.text import fold
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import ChatPlan, add_note, cancel_chat, plan_chat
@@ -38,6 +37,7 @@ from coffeechat.services.network import add_opportunity, add_referral
 from coffeechat.services.nextsteps import add_step, mark_done
 from coffeechat.services.organisations import update_organisation
 from coffeechat.services.outreach import log_outreach, move_on, record_reply
+from coffeechat.services.outreach_timers import close_quietly, start_nudge
 from coffeechat.services.targets import mark_target
 from coffeechat.services.trainer import record_clock_trial
 from coffeechat.store.models import (
@@ -800,14 +800,6 @@ class _Demo:
             moment -= timedelta(days=1)
         return moment.astimezone(UTC)
 
-    def settle(self, outreach: Outreach, **fields) -> None:
-        """Record what the timers' own use cases record (a nudge sent, a wait closed).
-
-        The lead swaps in the timers' services (start_nudge and mark_sent, close_quietly) once
-        they settle; until then the demo writes the same fields.
-        """
-        Outreach.objects.filter(pk=outreach.pk).update(**fields, updated_at=self.now)
-
     def requests(self, held: dict[str, Chat], mei_chat: Chat) -> None:
         """Requests in every state of the 3-and-7 timers, and the ones that led to chats.
 
@@ -869,15 +861,11 @@ class _Demo:
         move_on(self.owner, moved, now=self.now - timedelta(hours=3))
         write(gen[36], 8)  # 7 business days: one nudge is due
         nudged = write(with_colleagues[2], 10)
-        self.settle(
-            nudged,
-            status=Outreach.Status.NUDGED,
-            nudged_at=self.business_days_ago(2),
-        )
+        nudged_at = self.business_days_ago(2)
+        mark_sent(self.owner, start_nudge(self.owner, nudged, now=nudged_at), sent_at=nudged_at)
         # Two weeks after the nudge came due with no answer: the wait is over.
-        closed = write(gen[35], 16)
-        timers = outreach_timers(closed.sent_at, self.now, tz=self.tz, calendar=self.calendar)
-        self.settle(closed, status=Outreach.Status.CLOSED, closed_at=timers.close_at)
+        write(gen[35], 16)
+        close_quietly(self.owner, now=self.now)
 
     def trainer(self) -> None:
         for days, target, error in ((9, 300, 48), (7, 600, -75), (4, 900, 62), (2, 1200, -40)):

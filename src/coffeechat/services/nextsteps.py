@@ -22,8 +22,8 @@ from coffeechat.core.nextsteps import nudge_due
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.followups import add_next_step, complete_next_step
-from coffeechat.services.outreach_timers import calendar_of
 from coffeechat.services.ownership import ensure_owned
+from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep
 
 # How many finished steps the list shows; older ones stay on their chat's page.

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core import outreach_lint as lint
 from coffeechat.core import outreach_templates
-from coffeechat.core.business_days import (
-    WEEKENDS_ONLY,
-    HolidayCalendar,
-    UnknownHolidayCalendar,
-    holiday_calendar,
-)
 from coffeechat.core.clock import zone
 from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
 from coffeechat.core.text import clean_line, distinct, first_name
@@ -23,6 +17,7 @@ from coffeechat.services import mail
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
+from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import Contact, FollowUp, Outreach, Preferences, SendChannel
 
 MAX_MESSAGE = 5_000
@@ -461,22 +456,14 @@ class Board:
         return not (self.drafts or self.waiting or self.answered or self.closed)
 
 
-def holiday_calendar_of(owner) -> HolidayCalendar:
-    """The owner's public holidays, or weekends only when their country is unknown."""
-    try:
-        return holiday_calendar(ensure_preferences(owner).holiday_country)
-    except UnknownHolidayCalendar:
-        return WEEKENDS_ONLY
-
-
-def timers_of(outreach: Outreach, now: datetime, tz: tzinfo, calendar: HolidayCalendar) -> Timers:
-    """The request's 3-and-7 timers at ``now`` (core.outreach_timers over its fields)."""
+def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
+    """The request's 3-and-7 timers at ``now``, in the zone and calendar of ``preferences``."""
     return outreach_timers(
         outreach.sent_at,
         now,
-        tz=tz,
-        calendar=calendar,
-        answered=outreach.status in ANSWERED,
+        tz=zone(preferences.time_zone),
+        calendar=calendar_of(preferences),
+        answered=outreach.status in ANSWERED or outreach.replied_at is not None,
         moved_on=outreach.moved_on_at is not None,
         nudged_at=outreach.nudged_at,
         closed=outreach.status == Outreach.Status.CLOSED,
@@ -490,14 +477,12 @@ def outreach_board(owner, now: datetime | None = None, contact: Contact | None =
     """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
-    tz = zone(preferences.time_zone)
-    calendar = holiday_calendar_of(owner)
     requests = Outreach.objects.for_owner(owner).select_related("contact", "contact__organisation")
     if contact is not None:
         requests = requests.filter(contact=contact)
     board = Board()
     for outreach in requests.order_by("-sent_at", "-created_at"):
-        row = Row(outreach, timers_of(outreach, now, tz, calendar))
+        row = Row(outreach, timers_of(outreach, now, preferences))
         if outreach.status == Outreach.Status.DRAFT:
             board.drafts.append(row)
         elif outreach.status in ANSWERED:

@@ -17,17 +17,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from coffeechat.core.business_days import (
-    WEEKENDS_ONLY,
-    HolidayCalendar,
-    UnknownHolidayCalendar,
-    holiday_calendar,
-)
+from coffeechat.core.business_days import HolidayCalendar
 from coffeechat.core.clock import zone
-from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
+from coffeechat.core.outreach_timers import Stage, Timers
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.outreach import AWAITING
+from coffeechat.services.outreach import ANSWERED, AWAITING, timers_of
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import (
     Chat,
@@ -44,7 +39,6 @@ SUGGESTIONS = 3
 # Three business days are never shorter than two calendar days (even across a clock change), so
 # requests sent more recently cannot be due or closed and need not be read at all.
 NOTHING_DUE_BEFORE = timedelta(days=2)
-ANSWERED = (Outreach.Status.REPLIED, Outreach.Status.DECLINED)
 
 
 @dataclass(frozen=True)
@@ -80,23 +74,6 @@ class DueOutreach:
         return moment
 
 
-def calendar_of(preferences: Preferences) -> HolidayCalendar:
-    """The business-day calendar of stored preferences; an unknown code counts weekends only.
-
-    The form refuses unknown codes, but a code saved before that check (or a region the holidays
-    library later dropped) must not break every page that counts business days.
-    """
-    try:
-        return holiday_calendar(preferences.holiday_country or "")
-    except UnknownHolidayCalendar:
-        return WEEKENDS_ONLY
-
-
-def holiday_calendar_for(owner) -> HolidayCalendar:
-    """The owner's business-day calendar, from the holiday country in their preferences."""
-    return calendar_of(ensure_preferences(owner))
-
-
 def upcoming_holidays(
     calendar: HolidayCalendar, today: date, count: int = 3
 ) -> list[tuple[date, str]]:
@@ -110,26 +87,13 @@ def upcoming_holidays(
     return found
 
 
-def _timers(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
-    return outreach_timers(
-        outreach.sent_at,
-        now,
-        tz=zone(preferences.time_zone),
-        calendar=calendar_of(preferences),
-        answered=outreach.status in ANSWERED or outreach.replied_at is not None,
-        moved_on=outreach.moved_on_at is not None,
-        nudged_at=outreach.nudged_at,
-        closed=outreach.status == Outreach.Status.CLOSED,
-    )
-
-
 def timers_for(
     owner, outreach: Outreach, now: datetime | None = None, *, preferences=None
 ) -> Timers:
     """The stage and timer moments of one request, in the owner's time zone and calendar."""
     ensure_owned(owner, outreach)
     preferences = preferences or ensure_preferences(owner)
-    return _timers(outreach, now or timezone.now(), preferences)
+    return timers_of(outreach, now or timezone.now(), preferences)
 
 
 def _open_requests(owner, now: datetime, preferences: Preferences) -> list[tuple[Outreach, Timers]]:
@@ -140,7 +104,7 @@ def _open_requests(owner, now: datetime, preferences: Preferences) -> list[tuple
         .select_related("contact", "contact__organisation")
         .order_by("sent_at", "pk")
     )
-    return [(request, _timers(request, now, preferences)) for request in requests]
+    return [(request, timers_of(request, now, preferences)) for request in requests]
 
 
 @transaction.atomic
@@ -311,7 +275,7 @@ def start_nudge(owner, outreach: Outreach, now: datetime | None = None) -> Follo
     current = nudges.open().order_by("created_at", "pk").first()
     if current is not None:
         return current
-    timers = _timers(outreach, now, preferences)
+    timers = timers_of(outreach, now, preferences)
     assert timers.nudge_at is not None
     if timers.stage == Stage.CLOSED:
         raise InvalidInput(

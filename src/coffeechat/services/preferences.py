@@ -9,6 +9,8 @@ from functools import cache
 from django.db import transaction
 
 from coffeechat.core.business_days import (
+    WEEKENDS_ONLY,
+    HolidayCalendar,
     UnknownHolidayCalendar,
     holiday_calendar,
     supported_countries,
@@ -148,3 +150,20 @@ def holiday_code(text: str) -> str:
     # "United States - California" reads the same as the list's long dash.
     named = _codes_by_name().get(text.replace(" - ", REGION_DASH).casefold())
     return named or text
+
+
+def calendar_of(preferences: Preferences) -> HolidayCalendar:
+    """The business-day calendar of stored preferences; an unknown code counts weekends only.
+
+    The form refuses unknown codes, but a code saved before that check (or a region the holidays
+    library later dropped) must not break every page that counts business days.
+    """
+    try:
+        return holiday_calendar(preferences.holiday_country or "")
+    except UnknownHolidayCalendar:
+        return WEEKENDS_ONLY
+
+
+def holiday_calendar_for(owner) -> HolidayCalendar:
+    """The owner's business-day calendar, from the holiday country in their preferences."""
+    return calendar_of(ensure_preferences(owner))

@@ -41,7 +41,6 @@ from coffeechat.web.shortcuts import (
     preferences_of,
     show_domain_error,
     show_form,
-    user_zone,
     wants_partial,
 )
 
@@ -214,10 +213,7 @@ def _page(request, item: Outreach, form=None, *, status: int = 200, report=None)
         "reply_form": OutreachReplyForm(),
     }
     if item.sent_at is not None:
-        calendar = service.holiday_calendar_of(request.user)
-        row = service.Row(
-            item, service.timers_of(item, timezone.now(), user_zone(request), calendar)
-        )
+        row = service.Row(item, service.timers_of(item, timezone.now(), preferences))
         context["stage"] = stage_text(row)
         context["answered"] = item.status in service.ANSWERED
     template = "coffeechat/outreach/detail.html"

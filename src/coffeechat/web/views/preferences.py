@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from coffeechat.core.clock import local_today
 from coffeechat.services.errors import DomainError
-from coffeechat.services.outreach_timers import calendar_of, upcoming_holidays
-from coffeechat.services.preferences import holiday_choices, update_preferences
+from coffeechat.services.outreach_timers import upcoming_holidays
+from coffeechat.services.preferences import calendar_of, holiday_choices, update_preferences
 from coffeechat.web.forms import PreferencesForm
 from coffeechat.web.shortcuts import (
     allow,
