@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from coffeechat.services.organisations import organisation_named
 from coffeechat.services.targets import mark_target
 from coffeechat.store.models import Contact, Organisation
-from tests.web.conftest import count_queries, make_contact, text_of
+from tests.web.conftest import NOW, count_queries, make_contact, text_of
 
 
 @pytest.fixture
@@ -173,3 +175,22 @@ def test_the_list_marks_targets(alice, engines, alice_client):
     page = text_of(alice_client.get("/organisations/"))
     assert page.count('class="badge badge--target"') == 1
     assert "Target · top 5</span>" in page
+
+
+def test_an_organisation_page_shows_its_funnel(alice, alice_client):
+    from coffeechat.services.outreach import log_outreach, record_reply
+
+    ada = make_contact(alice, organisation="Analytical Engines")
+    sent = log_outreach(alice, ada, "Hello", sent_at=NOW - timedelta(days=2))
+    record_reply(alice, sent, replied_at=NOW - timedelta(days=1))
+    organisation = ada.organisation
+    page = alice_client.get(f"/organisations/{organisation.code}/").content.decode()
+    assert "Funnel at Analytical Engines" in page
+    assert "Wrote to 1 person" in page
+    assert "<svg" in page
+
+
+def test_an_organisation_nobody_wrote_to_says_there_is_no_funnel_yet(alice, alice_client):
+    ada = make_contact(alice, organisation="Analytical Engines")
+    page = alice_client.get(f"/organisations/{ada.organisation.code}/").content.decode()
+    assert "No requests sent yet, so no funnel." in page

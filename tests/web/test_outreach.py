@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -431,3 +431,27 @@ def test_every_form_needs_the_csrf_token(alice, draft, sent):
 
 def test_the_reply_view_only_takes_posts(alice_client, sent):
     assert alice_client.get(url(sent, "web:outreach_reply")).status_code == 405
+
+
+def test_a_request_due_its_nudge_offers_to_write_it_and_says_what_comes_next(
+    alice, alice_client, time_machine
+):
+    from coffeechat.services.contacts import ContactDetails, add_contact
+    from coffeechat.services.outreach import log_outreach
+
+    # Nine days after the views' fixed clock: within the two weeks a signed-in session lasts.
+    time_machine.move_to(datetime(2026, 3, 11, 10, 0, tzinfo=UTC), tick=False)
+    ada = add_contact(alice, ContactDetails(name="Ada Lovelace", organisation="Analytical"))
+    # Sent Monday 2 March, 9:00: 7 business days later is Wednesday 11 March, 9:00.
+    request = log_outreach(alice, ada, "Hello", sent_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    response = alice_client.get(f"/outreach/{request.code}/")
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    assert f'action="/outreach/{request.code}/nudge/"' in page
+    assert "Write the one nudge to Ada" in page
+    assert "It closes quietly on" in page
+
+    fresh = log_outreach(alice, ada, "Hi", sent_at=datetime(2026, 3, 11, 9, 0, tzinfo=UTC))
+    page = alice_client.get(f"/outreach/{fresh.code}/").content.decode()
+    assert "Write the one nudge" not in page
+    assert "A second person there is suggested on Mon 16 Mar 2026" in page

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coffeechat.services.errors import DomainError
+from coffeechat.services.funnel import organisation_funnel
 from coffeechat.services.organisations import update_organisation
 from coffeechat.services.targets import MOTIVATIONS
 from coffeechat.store.models import Contact, Organisation
@@ -50,6 +51,7 @@ def organisation_detail(request, code):
         "contacts": contacts,
         "people_search": people_search,
         "motivation_label": MOTIVATIONS.get(organisation.motivation or 0, ""),
+        "funnel": organisation_funnel(request.user, organisation),
     }
     return render(request, "coffeechat/organisations/detail.html", context)
 

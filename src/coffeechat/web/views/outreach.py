@@ -215,6 +215,7 @@ def _page(request, item: Outreach, form=None, *, status: int = 200, report=None)
     if item.sent_at is not None:
         row = service.Row(item, service.timers_of(item, timezone.now(), preferences))
         context["stage"] = stage_text(row)
+        context["timers"] = row.timers
         context["answered"] = item.status in service.ANSWERED
     template = "coffeechat/outreach/detail.html"
     if wants_partial(request, "check"):
