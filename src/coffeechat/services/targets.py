@@ -25,6 +25,8 @@ from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Organisation, Outreach
 
 TOP_FIVE = 5
+# What makes an organisation a target, written together whenever any of it changes.
+PRIORITY_FIELDS = ("is_target", "motivation", "hiring_signal", "top_five", "has_advocate")
 MOTIVATIONS = {1: "low", 2: "medium", 3: "high"}
 # Hiring signals from the most to the least promising; "unknown" beats a known "not hiring".
 HIRING_RANK = {
@@ -127,16 +129,7 @@ def mark_target(
     organisation.hiring_signal = hiring_signal
     organisation.top_five = top_five
     organisation.has_advocate = has_advocate
-    organisation.save(
-        update_fields=[
-            "is_target",
-            "motivation",
-            "hiring_signal",
-            "top_five",
-            "has_advocate",
-            "updated_at",
-        ]
-    )
+    organisation.save(update_fields=[*PRIORITY_FIELDS, "updated_at"])
     return organisation
 
 
@@ -208,16 +201,7 @@ def remove_target(owner, organisation: Organisation) -> Organisation:
     organisation.hiring_signal = Organisation.Hiring.UNKNOWN
     organisation.top_five = False
     organisation.has_advocate = None
-    organisation.save(
-        update_fields=[
-            "is_target",
-            "motivation",
-            "hiring_signal",
-            "top_five",
-            "has_advocate",
-            "updated_at",
-        ]
-    )
+    organisation.save(update_fields=[*PRIORITY_FIELDS, "updated_at"])
     return organisation
 
 

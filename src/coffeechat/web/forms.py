@@ -404,8 +404,8 @@ class PreferencesForm(Form):
         required=False,
         help_text=(
             "A country or region, such as GB, US-CA or United States — California; its public "
-            "holidays do not count as business days for the outreach timers. Leave empty to "
-            "skip weekends only."
+            "holidays do not count as business days for the outreach timers. Leave it empty "
+            "and only weekends are days off."
         ),
         # Tied to the page's <datalist id="holiday-calendars">: about 900 countries and regions
         # are suggested as the user types, which stays usable on a phone where a select of

@@ -11,6 +11,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from coffeechat.core.clock import zone
 from coffeechat.services.accounts import ensure_preferences
@@ -117,3 +118,19 @@ def show_form(request: HttpRequest, template: str, context: dict) -> HttpRespons
     """Render a form page: 200 the first time, 400 when a sent form came back with problems."""
     status = INVALID if context["form"].is_bound else 200
     return render(request, template, context, status=status)
+
+
+# What each "I sent it" button of a composer records; the service refuses anything else.
+SENT_LABELS = {
+    "copy": "Marked as sent (copied).",
+    "mailto": "Marked as sent from your mail program.",
+    "eml": "Marked as sent (.eml).",
+    "elsewhere": "Marked as sent elsewhere.",
+}
+
+
+def eml_download(payload: bytes, name: str) -> HttpResponse:
+    """A drafted message as an .eml attachment, which mail programs open as a draft to send."""
+    response = HttpResponse(payload, content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "message"}.eml"'
+    return response

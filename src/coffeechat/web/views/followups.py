@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 
 from coffeechat.core.compose import LONGEST_SUBJECT, PLACEHOLDERS
 from coffeechat.core.followups import describe_left, urgency
@@ -25,16 +24,16 @@ from coffeechat.services.messages import (
 )
 from coffeechat.store.models import FollowUp
 from coffeechat.web.forms import Form
-from coffeechat.web.shortcuts import INVALID, allow, show_domain_error, show_form
+from coffeechat.web.shortcuts import (
+    INVALID,
+    SENT_LABELS,
+    allow,
+    eml_download,
+    show_domain_error,
+    show_form,
+)
 
 THANK_YOU = "thank_you"
-# What each "I sent it" button records; anything else posted is refused by the service.
-SENT_LABELS = {
-    "copy": "Marked as sent (copied).",
-    "mailto": "Marked as sent from your mail program.",
-    "eml": "Marked as sent (.eml).",
-    "elsewhere": "Marked as sent elsewhere.",
-}
 
 
 class ComposeForm(Form):
@@ -144,10 +143,7 @@ def follow_up_eml(request, code):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:follow_up", code=item.code)
-    name = slugify(f"{item.get_kind_display()} {item.contact.name}") or "message"
-    response = HttpResponse(payload, content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="{name}.eml"'
-    return response
+    return eml_download(payload, f"{item.get_kind_display()} {item.contact.name}")
 
 
 @allow("GET", "POST")

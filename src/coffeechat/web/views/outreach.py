@@ -10,11 +10,10 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from coffeechat.core.outreach_lint import DEFAULT_JOB_WORDS, RULES, Verdict
 from coffeechat.core.outreach_templates import (
@@ -37,20 +36,15 @@ from coffeechat.web.forms import (
 )
 from coffeechat.web.shortcuts import (
     INVALID,
+    SENT_LABELS,
     allow,
+    eml_download,
     preferences_of,
     show_domain_error,
     show_form,
     wants_partial,
 )
 
-# What each "I sent it" button records; anything else posted is refused by the service.
-SENT_LABELS = {
-    "copy": "Marked as sent (copied).",
-    "mailto": "Marked as sent from your mail program.",
-    "eml": "Marked as sent (.eml).",
-    "elsewhere": "Marked as sent elsewhere.",
-}
 VERDICT_LABELS = {
     Verdict.PASS: "Passes",
     Verdict.FAIL: "Fails",
@@ -297,10 +291,7 @@ def outreach_eml(request, code):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:outreach_detail", code=item.code)
-    name = slugify(f"request {item.contact.name}") or "request"
-    response = HttpResponse(payload, content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="{name}.eml"'
-    return response
+    return eml_download(payload, f"request {item.contact.name}")
 
 
 @allow("POST")
