@@ -20,7 +20,14 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-FULL = {"organisations": 500, "contacts": 10_000, "chats": 50_000, "notes": 200_000}
+FULL = {
+    "organisations": 500,
+    "contacts": 10_000,
+    "chats": 50_000,
+    "notes": 200_000,
+    "targets": 100,
+    "outreaches": 5_000,
+}
 BATCH = 2_000
 SEED = 20260302
 CHATS_TODAY = 5
@@ -94,7 +101,15 @@ def generate(scale: float, *, quiet: bool = False) -> dict[str, float]:
 
     from coffeechat.core.clock import day_bounds, local_today, zone
     from coffeechat.services.accounts import ensure_owner, ensure_preferences
-    from coffeechat.store.models import Chat, Contact, FollowUp, Note, Organisation
+    from coffeechat.store.models import (
+        Chat,
+        Contact,
+        FollowUp,
+        Note,
+        Organisation,
+        Outreach,
+        SendChannel,
+    )
 
     def say(message: str) -> None:
         if not quiet:
@@ -224,6 +239,44 @@ def generate(scale: float, *, quiet: bool = False) -> dict[str, float]:
         if ended is not None
     ]
     insert(FollowUp, follow_ups, "follow-ups")
+
+    # Targets: a hundred organisations with a priority, five of them top five.
+    targets = organisations[: counts["targets"]]
+    for index, organisation in enumerate(targets):
+        organisation.is_target = True
+        organisation.motivation = rng.randint(1, 3)
+        organisation.hiring_signal = rng.choice(Organisation.Hiring.values)
+        organisation.top_five = index < 5
+    with transaction.atomic():
+        Organisation.objects.bulk_update(
+            targets, ["is_target", "motivation", "hiring_signal", "top_five"], batch_size=BATCH
+        )
+    say(f"  {len(targets):>7,} targets")
+
+    # Requests for a chat over the last year: the old ones answered or closed, the last four
+    # weeks' still waiting, so the home page has 3-and-7 timers due.
+    outreaches = []
+    for _ in range(counts["outreaches"]):
+        sent_at = now - timedelta(minutes=rng.randrange(60, 365 * 24 * 60))
+        outreach = Outreach(
+            owner=owner,
+            contact_id=rng.choice(contact_ids),
+            subject="A question about your path",
+            message=sentence(rng, 60),
+            sent_at=sent_at,
+            sent_via=SendChannel.COPY,
+            status=Outreach.Status.WAITING,
+        )
+        if sent_at < now - timedelta(days=28):
+            outreach.status = rng.choice(
+                (Outreach.Status.REPLIED, Outreach.Status.DECLINED, Outreach.Status.CLOSED)
+            )
+            if outreach.status == Outreach.Status.CLOSED:
+                outreach.closed_at = sent_at + timedelta(days=21)
+            else:
+                outreach.replied_at = sent_at + timedelta(days=rng.randint(1, 6))
+        outreaches.append(outreach)
+    insert(Outreach, outreaches, "requests for a chat")
     took = time.monotonic() - started
     say(f"Done in {took:.1f} s.")
     return {**counts, "follow_ups": len(follow_ups), "seconds": round(took, 1)}

@@ -62,6 +62,9 @@ def pages_to_time() -> tuple[object, dict[str, str]]:
         "contact list": reverse("web:contacts"),
         "contact detail": reverse("web:contact", args=[contact]),
         "chat detail": reverse("web:chat", args=[chat]),
+        "targets board": reverse("web:targets"),
+        "outreach list": reverse("web:outreach"),
+        "funnel": reverse("web:funnel"),
     }
 
 

@@ -304,7 +304,7 @@ def test_the_board_filters_top_five_and_hiring(board):
     assert len(target_board(board, hiring="nonsense")) == 4
 
 
-def test_the_board_runs_the_same_queries_for_45_targets_as_for_3(alice):
+def test_the_board_runs_the_same_two_queries_for_45_targets_as_for_3(alice):
     def add(count: int, start: int) -> None:
         for number in range(start, start + count):
             contact = person(alice, f"Person {number}", f"Org {number:02}")
@@ -320,7 +320,7 @@ def test_the_board_runs_the_same_queries_for_45_targets_as_for_3(alice):
     add(3, 0)
     few = queries()
     add(42, 3)
-    assert queries() == few == 1
+    assert queries() == few == 2
     assert len(target_board(alice)) == 45
 
 

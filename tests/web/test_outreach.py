@@ -81,6 +81,35 @@ def test_the_list_runs_the_same_queries_for_2_or_20_requests(alice, alice_client
     assert count_queries(alice_client, reverse("web:outreach")) == few
 
 
+def test_the_list_shows_the_latest_answers_and_pages_the_rest(alice, alice_client):
+    total = service.PAST_SHOWN + 5
+    for index in range(total):
+        contact = make_contact(alice, f"Answered {index:02}")
+        sent_at = NOW - timedelta(days=60 - index)
+        made = service.log_outreach(alice, contact, "Hello?", sent_at=sent_at)
+        service.record_reply(alice, made, replied_at=sent_at + timedelta(hours=2))
+    page = text_of(alice_client.get(reverse("web:outreach")))
+    assert f"Answered {total - 1:02}" in page  # the latest
+    assert "Answered 00" not in page  # the oldest, a page away
+    assert f"All {total} answered and closed requests" in page
+    few = count_queries(alice_client, reverse("web:outreach"))
+
+    past = text_of(alice_client.get(reverse("web:outreach") + "?show=past"))
+    assert f"{total} requests, the latest first" in past
+    assert "Answered 00" in past or "Page 1 of" in past
+    everything = "".join(
+        text_of(alice_client.get(reverse("web:outreach") + f"?show=past&page={number}"))
+        for number in (1, 2)
+    )
+    assert all(f"Answered {index:02}" in everything for index in range(total))
+
+    for index in range(10):
+        contact = make_contact(alice, f"More {index}")
+        made = service.log_outreach(alice, contact, "Hi", sent_at=NOW - timedelta(days=80))
+        service.record_reply(alice, made, replied_at=NOW - timedelta(days=79))
+    assert count_queries(alice_client, reverse("web:outreach")) == few
+
+
 # Starting a request
 
 

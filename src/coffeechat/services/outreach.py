@@ -444,16 +444,26 @@ class Row:
 
 @dataclass(frozen=True)
 class Board:
-    """The owner's requests by where they stand."""
+    """The owner's requests by where they stand; answered and closed ones, the latest few."""
 
     drafts: list[Row] = field(default_factory=list)
     waiting: list[Row] = field(default_factory=list)
     answered: list[Row] = field(default_factory=list)
     closed: list[Row] = field(default_factory=list)
+    past_total: int = 0  # answered or closed, all of them
 
     @property
     def empty(self) -> bool:
         return not (self.drafts or self.waiting or self.answered or self.closed)
+
+    @property
+    def past_shown(self) -> int:
+        return len(self.answered) + len(self.closed)
+
+
+# The board shows the latest answered and closed requests; the rest are a page away.
+PAST_SHOWN = 20
+PAST = (*ANSWERED, Outreach.Status.CLOSED)
 
 
 def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
@@ -470,25 +480,36 @@ def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Ti
     )
 
 
-def outreach_board(owner, now: datetime | None = None, contact: Contact | None = None) -> Board:
-    """Every request (or one contact's), grouped: drafts, waiting, answered, closed.
+def outreach_board(owner, now: datetime | None = None) -> Board:
+    """Every draft and waiting request, and the latest answered and closed ones.
 
-    One query for the requests whatever their number, plus the owner's preferences.
+    A fixed number of queries: the open requests, the latest of the past ones, and a count.
     """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     requests = Outreach.objects.for_owner(owner).select_related("contact", "contact__organisation")
-    if contact is not None:
-        requests = requests.filter(contact=contact)
-    board = Board()
-    for outreach in requests.order_by("-sent_at", "-created_at"):
+    board = Board(past_total=requests.filter(status__in=PAST).count())
+    open_ones = requests.exclude(status__in=PAST).order_by("-sent_at", "-created_at")
+    past = requests.filter(status__in=PAST).order_by("-sent_at", "-created_at")[:PAST_SHOWN]
+    for outreach in [*open_ones, *past]:
         row = Row(outreach, timers_of(outreach, now, preferences))
         if outreach.status == Outreach.Status.DRAFT:
             board.drafts.append(row)
-        elif outreach.status in ANSWERED:
+        elif row.timers.stage == Stage.ANSWERED:
             board.answered.append(row)
         elif row.timers.stage == Stage.CLOSED:
+            # Closed by the timers since the last close_quietly, or closed by hand.
             board.closed.append(row)
         else:
             board.waiting.append(row)
     return board
+
+
+def past_requests(owner):
+    """Every answered or closed request, latest first, to be shown a page at a time."""
+    return (
+        Outreach.objects.for_owner(owner)
+        .filter(status__in=PAST)
+        .select_related("contact", "contact__organisation")
+        .order_by("-sent_at", "-created_at")
+    )

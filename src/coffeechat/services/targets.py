@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from coffeechat.services.errors import InvalidInput
@@ -253,34 +253,35 @@ def _active_contacts() -> Count:
     return Count("contacts", filter=Q(contacts__merged_into__isnull=True), distinct=True)
 
 
-def _outreach_at(owner, **conditions: Any) -> Subquery:
-    """Sent requests to people at the organisation of the outer row, grouped for one value."""
-    return (
+def _requests_by_organisation(owner) -> dict[int, dict[str, Any]]:
+    """Sent requests to people at each target: how many, waiting, answered, the latest.
+
+    One grouped pass over the requests: a correlated subquery per column and per target read
+    the owner's requests again for every cell, which grew with targets times requests.
+    """
+    rows = (
         Outreach.objects.for_owner(owner)
-        .filter(contact__organisation=OuterRef("pk"), sent_at__isnull=False, **conditions)
+        .filter(sent_at__isnull=False, contact__organisation__is_target=True)
         .order_by()
         .values("contact__organisation")
+        .annotate(
+            requests=Count("pk"),
+            waiting=Count("pk", filter=Q(status__in=AWAITING)),
+            replied=Count("pk", filter=Q(replied_at__isnull=False)),
+            last_request_at=Max("sent_at"),
+        )
     )
-
-
-def _count_of(owner, **conditions: Any) -> Coalesce:
-    counted = _outreach_at(owner, **conditions).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    return {row.pop("contact__organisation"): row for row in rows}
 
 
 def _board_rows(owner) -> list[TargetRow]:
-    latest = _outreach_at(owner).annotate(latest=Max("sent_at")).values("latest")
     organisations = (
         Organisation.objects.for_owner(owner)
         .filter(is_target=True)
-        .annotate(
-            contact_count=_active_contacts(),
-            requests=_count_of(owner),
-            waiting=_count_of(owner, status__in=AWAITING),
-            replied=_count_of(owner, replied_at__isnull=False),
-            last_request_at=Subquery(latest),
-        )
+        .annotate(contact_count=_active_contacts())
     )
+    sent = _requests_by_organisation(owner)
+    none: dict[str, Any] = {"requests": 0, "waiting": 0, "replied": 0, "last_request_at": None}
     rows = []
     for organisation in organisations:
         automatic = organisation.has_advocate is None
@@ -291,10 +292,7 @@ def _board_rows(owner) -> list[TargetRow]:
                 contacts=organisation.contact_count,
                 knows_someone=knows,
                 knows_automatic=automatic,
-                requests=organisation.requests,
-                waiting=organisation.waiting,
-                replied=organisation.replied,
-                last_request_at=organisation.last_request_at,
+                **sent.get(organisation.pk, none),
             )
         )
     return rows

@@ -27,6 +27,7 @@ from coffeechat.core.text import first_name
 from coffeechat.services import mail
 from coffeechat.services import outreach as service
 from coffeechat.services.errors import DomainError
+from coffeechat.services.outreach_timers import close_quietly
 from coffeechat.store.models import Contact, Outreach
 from coffeechat.web.forms import (
     LinterSettingsForm,
@@ -39,6 +40,7 @@ from coffeechat.web.shortcuts import (
     SENT_LABELS,
     allow,
     eml_download,
+    page_of,
     preferences_of,
     show_domain_error,
     show_form,
@@ -96,11 +98,25 @@ def stage_text(row: service.Row) -> str:
 
 @allow("GET")
 def outreach_list(request):
+    # Requests whose wait is over are closed first, as on the home page, so none shows as due.
+    close_quietly(request.user)
+    if request.GET.get("show") == "past":
+        return _past_requests(request)
     board = service.outreach_board(request.user)
     for rows in (board.waiting, board.closed):
         for row in rows:
             row.outreach.stage_text = stage_text(row)
     return render(request, "coffeechat/outreach/list.html", {"board": board})
+
+
+def _past_requests(request):
+    page = page_of(request, service.past_requests(request.user))
+    now, preferences = timezone.now(), preferences_of(request)
+    for outreach in page:
+        if outreach.status == Outreach.Status.CLOSED:
+            row = service.Row(outreach, service.timers_of(outreach, now, preferences))
+            outreach.stage_text = stage_text(row)
+    return render(request, "coffeechat/outreach/past.html", {"page": page})
 
 
 def _default_template(contact: Contact | None, after: Outreach | None) -> str:
