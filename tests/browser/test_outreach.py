@@ -79,8 +79,9 @@ def test_a_request_flagged_fixed_sent_and_followed_up_after_three_business_days(
         page.get_by_role("button", name=f"Write to {FIRST}").click()
     expect(page.get_by_role("heading", name=f"Request to {FIRST}")).to_be_visible()
 
-    # A request the linter flags.
+    # A request the linter flags: checked as it is typed, and again with the Check button.
     page.get_by_label("Message").fill(POOR_REQUEST)
+    expect(rule(page, "No job words").locator(".lint__verdict")).to_have_text("Fails")
     with page.expect_navigation():
         page.get_by_role("button", name="Check", exact=True).click()
     expect(rule(page, "No job words").locator(".lint__verdict")).to_have_text("Fails")

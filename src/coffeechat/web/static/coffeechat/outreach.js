@@ -13,7 +13,8 @@ if (form) {
     const data = new FormData(form);
     data.set("action", "check");
     try {
-      const response = await fetch(form.action, {
+      // Not form.action: the buttons named "action" shadow that property.
+      const response = await fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         headers: { "X-Coffeechat-Partial": "check" },
