@@ -134,3 +134,31 @@ def eml_download(payload: bytes, name: str) -> HttpResponse:
     response = HttpResponse(payload, content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "message"}.eml"'
     return response
+
+
+def deliver(
+    request: HttpRequest,
+    action: str,
+    *,
+    send: Callable[[], object],
+    mark_sent: Callable[[str], object],
+    sent_message: str,
+) -> None:
+    """Carry out a composer's button once its draft is saved: send, mark sent, or just save.
+
+    One form, many buttons: "send" sends through the mail server, each "I sent it" names its
+    channel as ``sent:<channel>``, anything else only saved. A refusal becomes an error message;
+    the draft was saved before, so nothing typed is lost.
+    """
+    try:
+        if action == "send":
+            send()
+            messages.success(request, sent_message)
+        elif action.startswith("sent:"):
+            channel = action.removeprefix("sent:")
+            mark_sent(channel)
+            messages.success(request, SENT_LABELS.get(channel, "Marked as sent."))
+        else:
+            messages.success(request, "Draft saved.")
+    except DomainError as error:
+        messages.error(request, error.message)

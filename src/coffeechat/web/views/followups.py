@@ -26,8 +26,8 @@ from coffeechat.store.models import FollowUp
 from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import (
     INVALID,
-    SENT_LABELS,
     allow,
+    deliver,
     eml_download,
     show_domain_error,
     show_form,
@@ -116,20 +116,13 @@ def follow_up(request, code):
         )
         form = ComposeForm(initial={"subject": fresh.subject, "body": fresh.body})
         return _page(request, item, form)
-    try:
-        if action == "send":
-            thanks.send_by_smtp(request.user, item)
-            messages.success(request, f"Sent to {item.contact.name}.")
-        elif action.startswith("sent:"):
-            # One form, many buttons: each "I sent it" names its channel in its value.
-            channel = action.removeprefix("sent:")
-            thanks.mark_sent(request.user, item, channel)
-            messages.success(request, SENT_LABELS.get(channel, "Marked as sent."))
-        else:
-            messages.success(request, "Draft saved.")
-    except DomainError as error:
-        # The draft was saved above; say what went wrong and show the composer again.
-        messages.error(request, error.message)
+    deliver(
+        request,
+        action,
+        send=lambda: thanks.send_by_smtp(request.user, item),
+        mark_sent=lambda channel: thanks.mark_sent(request.user, item, channel),
+        sent_message=f"Sent to {item.contact.name}.",
+    )
     return redirect("web:follow_up", code=item.code)
 
 

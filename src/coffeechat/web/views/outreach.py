@@ -37,8 +37,8 @@ from coffeechat.web.forms import (
 )
 from coffeechat.web.shortcuts import (
     INVALID,
-    SENT_LABELS,
     allow,
+    deliver,
     eml_download,
     page_of,
     preferences_of,
@@ -278,24 +278,22 @@ def outreach_detail(request, code):
             initial={"subject": fresh.subject, "connection": item.connection, "body": fresh.body}
         )
         return _page(request, item, form)
-    try:
-        if action == "delete":
+    if action == "delete":
+        try:
             service.delete_draft(request.user, item)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
             messages.success(request, f"Deleted the draft to {item.contact.name}.")
             return redirect("web:outreach")
-        if action == "send":
-            service.send_outreach_by_smtp(request.user, item)
-            messages.success(request, f"Sent to {item.contact.name}. The 3-and-7 timers start now.")
-        elif action.startswith("sent:"):
-            # One form, many buttons: each "I sent it" names its channel in its value.
-            channel = action.removeprefix("sent:")
-            service.mark_outreach_sent(request.user, item, channel)
-            messages.success(request, SENT_LABELS.get(channel, "Marked as sent."))
-        else:
-            messages.success(request, "Draft saved.")
-    except DomainError as error:
-        # The draft was saved above; say what went wrong and show the composer again.
-        messages.error(request, error.message)
+    else:
+        deliver(
+            request,
+            action,
+            send=lambda: service.send_outreach_by_smtp(request.user, item),
+            mark_sent=lambda channel: service.mark_outreach_sent(request.user, item, channel),
+            sent_message=f"Sent to {item.contact.name}. The 3-and-7 timers start now.",
+        )
     return redirect("web:outreach_detail", code=item.code)
 
 
