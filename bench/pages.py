@@ -11,8 +11,6 @@ Each round requests every page once, in turn, so any drift of the machine hits a
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -20,6 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from on_home import parser_for, report, use_home  # noqa: E402
 
 
 def setup_django() -> None:
@@ -117,21 +117,12 @@ def print_table(rows: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, help="generated home (default: COFFEECHAT_HOME)")
+    parser = parser_for(__doc__)
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
-    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     args = parser.parse_args(argv)
-    if args.home:
-        os.environ["COFFEECHAT_HOME"] = str(args.home.expanduser().resolve())
-    if not (os.environ.get("COFFEECHAT_HOME") or os.environ.get("DATABASE_URL")):
-        parser.error("give --home (or set COFFEECHAT_HOME or DATABASE_URL)")
+    use_home(parser, args)
     setup_django()
-    rows = measure(args.requests)
-    if args.json:
-        print(json.dumps(rows))
-    else:
-        print_table(rows)
+    report(measure(args.requests), args.json, print_table)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ finds the pages the first one read in SQLite's cache.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -26,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from on_home import parser_for, report, use_home  # noqa: E402
 
 LIMIT = 20
 GOAL = 3.0
@@ -132,21 +132,12 @@ def print_table(rows: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, help="generated home (default: COFFEECHAT_HOME)")
+    parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=50, help="timed rounds per query")
-    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     args = parser.parse_args(argv)
-    if args.home:
-        os.environ["COFFEECHAT_HOME"] = str(args.home.expanduser().resolve())
-    if not (os.environ.get("COFFEECHAT_HOME") or os.environ.get("DATABASE_URL")):
-        parser.error("give --home (or set COFFEECHAT_HOME or DATABASE_URL)")
+    use_home(parser, args)
     setup_django()
-    rows = measure(args.rounds)
-    if args.json:
-        print(json.dumps(rows))
-    else:
-        print_table(rows)
+    report(measure(args.rounds), args.json, print_table)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from coffeechat.core.clock import (
     ChatSpan,
     day_bounds,
     format_clock,
+    format_day,
     is_time_zone,
     local_today,
     zone,
@@ -178,3 +179,10 @@ def test_only_real_zone_names_count_as_time_zones():
     assert is_time_zone("Europe/Berlin")
     assert not is_time_zone("Europe/Atlantis")
     assert not is_time_zone("")
+
+
+def test_a_day_reads_as_weekday_day_and_month_in_the_users_zone():
+    late_evening_in_utc = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    assert format_day(late_evening_in_utc) == "Tue 1 Dec"
+    assert format_day(late_evening_in_utc, ZoneInfo("Asia/Tokyo")) == "Wed 2 Dec"
+    assert format_day(date(2026, 12, 25)) == "Fri 25 Dec"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 
-from coffeechat.core.clock import format_clock, zone
+from coffeechat.core.clock import format_clock, format_day, zone
 from coffeechat.core.followups import describe_left
 
 # Long step texts are cut so a line stays readable in an 100-column terminal.
@@ -22,7 +22,7 @@ def _short(text: str) -> str:
 
 def _when(moment: datetime, tz: tzinfo, clock_format: str) -> str:
     local = moment.astimezone(tz)
-    return f"due {local:%a} {local.day} {local:%b}, {format_clock(moment, tz, clock_format)}"
+    return f"due {format_day(local)}, {format_clock(moment, tz, clock_format)}"
 
 
 def item_row(item, now: datetime, tz: tzinfo, clock_format: str) -> tuple[str, ...]:
@@ -49,7 +49,7 @@ def item_row(item, now: datetime, tz: tzinfo, clock_format: str) -> tuple[str, .
         if item.step is not None and item.follow_up is None and item.step.due_on is not None:
             # A step is due on a day, not at the midnight that ends it.
             day = item.step.due_on
-            due = f"due {day:%a} {day.day} {day:%b}"
+            due = f"due {format_day(day)}"
     if item.kind == "promise" and item.nudge is not None and item.is_overdue(now):
         left += ": nudge them once"
     mark = "!" if item.is_overdue(now) else " "
@@ -114,9 +114,7 @@ def owed_lines(owing, clock_format: str) -> list[str]:
             what = _short(item.text) if item.step is not None else item.label
             verb = "sent" if item.follow_up is not None else "done"
             local = item.done_at.astimezone(tz)
-            at = (
-                f"{local:%a} {local.day} {local:%b}, {format_clock(item.done_at, tz, clock_format)}"
-            )
+            at = f"{format_day(local)}, {format_clock(item.done_at, tz, clock_format)}"
             rows.append(("✓", what, item.contact.name, f"{verb} {at}"))
         from coffeechat.services.owed import DONE_WITHIN
 

@@ -59,6 +59,13 @@ def local_today(now: datetime, tz: ZoneInfo) -> date:
     return now.astimezone(tz).date()
 
 
+def format_day(day: date | datetime, tz: ZoneInfo | None = None) -> str:
+    """A calendar day as the user reads it, ``Tue 1 Dec``; a moment is taken in ``tz``."""
+    if isinstance(day, datetime) and tz is not None:
+        day = day.astimezone(tz)
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def format_clock(moment: datetime, tz: ZoneInfo, clock_format: str) -> str:
     """A wall-clock time as the user reads it: ``13:20`` or ``1:20 pm``."""
     local = moment.astimezone(tz)

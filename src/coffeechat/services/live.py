@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core import live as clockwork
-from coffeechat.core.clock import format_clock, zone
+from coffeechat.core.clock import format_clock, format_day, zone
 from coffeechat.core.text import first_name
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.debrief import HeldChat, record_held
@@ -163,9 +163,7 @@ def _iso(moment: datetime) -> str:
 def _when(moment: datetime, preferences: Preferences) -> str:
     tz = zone(preferences.time_zone)
     local = moment.astimezone(tz)
-    return (
-        f"{local:%a} {local.day} {local:%b}, {format_clock(moment, tz, preferences.clock_format)}"
-    )
+    return f"{format_day(local)}, {format_clock(moment, tz, preferences.clock_format)}"
 
 
 def _clock(moment: datetime, preferences: Preferences) -> str:

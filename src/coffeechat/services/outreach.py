@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coffeechat.core import outreach_lint as lint
 from coffeechat.core import outreach_templates
-from coffeechat.core.clock import zone
+from coffeechat.core.clock import format_day, zone
 from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
 from coffeechat.core.text import clean_line, distinct, first_name
 from coffeechat.services import mail
@@ -134,7 +134,7 @@ def _day(owner, moment: datetime) -> str:
     """``Tue 1 Dec`` in the owner's time zone, with the year when it is not this year's."""
     tz = zone(ensure_preferences(owner).time_zone)
     local = moment.astimezone(tz)
-    shown = f"{local:%a} {local.day} {local:%b}"
+    shown = format_day(local)
     return shown if local.year == timezone.now().astimezone(tz).year else f"{shown} {local.year}"
 
 

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from coffeechat.core.business_days import HolidayCalendar
-from coffeechat.core.clock import zone
+from coffeechat.core.clock import format_day, zone
 from coffeechat.core.outreach_timers import Stage, Timers
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
@@ -115,11 +115,25 @@ def close_quietly(owner, now: datetime | None = None, *, preferences=None) -> in
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    over = [
-        (request, timers)
-        for request, timers in _open_requests(owner, now, preferences)
-        if timers.stage == Stage.CLOSED
-    ]
+    return _close(owner, _open_requests(owner, now, preferences), now)
+
+
+@transaction.atomic
+def settle(owner, now: datetime | None = None, *, preferences=None) -> list[DueOutreach]:
+    """Close the requests whose wait is over, then what is due: one read of the open requests.
+
+    The home page needs both on every visit; close_quietly and due_outreach would each read the
+    same requests and work out the same timers.
+    """
+    now = now or timezone.now()
+    preferences = preferences or ensure_preferences(owner)
+    requests = _open_requests(owner, now, preferences)
+    _close(owner, requests, now)
+    return _due(owner, requests, now)
+
+
+def _close(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> int:
+    over = [(request, timers) for request, timers in requests if timers.stage == Stage.CLOSED]
     if not over:
         return 0
     for request, timers in over:
@@ -144,11 +158,11 @@ def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> lis
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    due = [
-        (request, timers)
-        for request, timers in _open_requests(owner, now, preferences)
-        if timers.is_due
-    ]
+    return _due(owner, _open_requests(owner, now, preferences), now)
+
+
+def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[DueOutreach]:
+    due = [(request, timers) for request, timers in requests if timers.is_due]
     if not due:
         return []
     nudges = _nudges(owner, [request.pk for request, timers in due if timers.nudge_due])
@@ -246,10 +260,6 @@ def _must_be_waiting(outreach: Outreach) -> None:
         )
 
 
-def _day(moment: datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b}"
-
-
 @transaction.atomic
 def start_nudge(owner, outreach: Outreach, now: datetime | None = None) -> FollowUp:
     """The one nudge to the first person, as a follow-up to write; reuse the open one.
@@ -269,7 +279,7 @@ def start_nudge(owner, outreach: Outreach, now: datetime | None = None) -> Follo
     nudged_at = outreach.nudged_at or (sent.sent_at if sent is not None else None)
     if nudged_at is not None:
         raise InvalidInput(
-            f"You nudged {outreach.contact.name} on {_day(nudged_at.astimezone(tz))}: one nudge "
+            f"You nudged {outreach.contact.name} on {format_day(nudged_at, tz)}: one nudge "
             "only. Give them time, or try someone else at the organisation."
         )
     current = nudges.open().order_by("created_at", "pk").first()
@@ -284,7 +294,7 @@ def start_nudge(owner, outreach: Outreach, now: datetime | None = None) -> Follo
         )
     if not timers.nudge_due:
         raise InvalidInput(
-            f"The nudge is due on {_day(timers.nudge_at.astimezone(tz))}: give them until then."
+            f"The nudge is due on {format_day(timers.nudge_at, tz)}: give them until then."
         )
     return FollowUp.objects.create(
         owner=owner,

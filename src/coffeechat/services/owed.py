@@ -18,7 +18,7 @@ from coffeechat.core.clock import day_bounds, zone
 from coffeechat.core.followups import REMINDER_WINDOW, next_reminder
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.outreach_timers import DueOutreach, close_quietly, due_outreach
+from coffeechat.services.outreach_timers import DueOutreach, settle
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
 
@@ -124,7 +124,8 @@ def owed(owner, now: datetime | None = None) -> Owed:
     # Requests whose wait is over are closed here, on a read: there is no background job, and
     # every list that shows requests goes through this function first, so a closed request is
     # never shown as due. The write is idempotent and touches only rows whose moment passed.
-    close_quietly(owner, now, preferences=preferences)
+    # It comes first: closing puts aside the unsent nudges the follow-ups below would list.
+    due_requests = settle(owner, now, preferences=preferences)
 
     open_follow_ups = (
         FollowUp.objects.for_owner(owner)
@@ -221,7 +222,7 @@ def owed(owner, now: datetime | None = None) -> Owed:
             )
         )
 
-    for due in due_outreach(owner, now, preferences=preferences):
+    for due in due_requests:
         # A due request carries its nudge being written: one row per request.
         nudges_by_request.pop(due.outreach.pk, None)
         result.nudges.append(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from coffeechat.core.clock import format_day
 from coffeechat.services.errors import DomainError
 from coffeechat.services.owed import snooze, snooze_reminders, start_reminder
 from coffeechat.store.models import Contact, FollowUp
@@ -25,7 +26,7 @@ def _back():
 
 def _until_words(request, until) -> str:
     local = until.astimezone(user_zone(request))
-    return f"{local:%a} {local.day} {local:%b}"
+    return format_day(local)
 
 
 def _snoozed(request, do, row, what: str):

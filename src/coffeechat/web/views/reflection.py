@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from coffeechat.core.clock import format_day
 from coffeechat.core.stats import OVERRUN_TOLERANCE, PROMPT_OVER
 from coffeechat.core.svg import Bar, bar_chart
 from coffeechat.services.reflection import (
@@ -32,7 +33,7 @@ def _chart(items: list[HeldChatReflection], summary, tz) -> str:
         bars.append(
             Bar(
                 item.reflection.overrun_minutes,
-                f"{item.chat.contact.name}, {local:%a} {local.day} {local:%b}: "
+                f"{item.chat.contact.name}, {format_day(local)}: "
                 f"{over_words(item.reflection.overrun_minutes)}",
             )
         )
