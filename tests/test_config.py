@@ -249,6 +249,93 @@ def test_a_home_that_is_not_writable_is_a_clear_error(tmp_path):
         home.chmod(0o700)
 
 
+def test_a_new_home_and_its_database_file_are_private_to_their_owner(tmp_path):
+    home = tmp_path / "new-home"
+    config.load(environ=local_env(home))
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    # Made before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+    database = home / config.DATABASE_FILE
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_a_home_on_postgresql_gets_no_sqlite_file(tmp_path):
+    config.load(environ=local_env(tmp_path, DATABASE_URL="postgres://me@127.0.0.1/coffeechat"))
+    assert not (tmp_path / config.DATABASE_FILE).exists()
+
+
+def loose_home(home: Path) -> list[Path]:
+    """A home as older versions left it: everything readable by other accounts."""
+    home.mkdir(mode=0o755)
+    home.chmod(0o755)
+    database = home / config.DATABASE_FILE
+    files = [
+        home / config.SECRET_KEY_FILE,
+        database,
+        home / f"{config.DATABASE_FILE}-wal",
+        home / f"{config.DATABASE_FILE}-shm",
+        home / "coffeechat-backup-20300109-130507.sqlite3",
+    ]
+    for path in files:
+        path.write_bytes(b"k" * 64 if path.name == config.SECRET_KEY_FILE else b"")
+        path.chmod(0o644)
+    return files
+
+
+def test_an_existing_home_readable_by_others_is_made_private_once(tmp_path):
+    home = tmp_path / "old-home"
+    files = loose_home(home)
+    assert config.load(environ=local_env(home)).made_private
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert not config.load(environ=local_env(home)).made_private
+
+
+def test_a_new_home_is_not_reported_as_made_private(tmp_path):
+    assert not config.load(environ=local_env(tmp_path / "new-home")).made_private
+
+
+def test_only_the_home_and_coffeechats_own_files_are_made_private(tmp_path):
+    home = tmp_path / "old-home"
+    loose_home(home)
+    notes = home / "my-notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    notes.chmod(0o644)
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    elsewhere.write_bytes(b"")
+    elsewhere.chmod(0o644)
+    journal = home / f"{config.DATABASE_FILE}-journal"
+    journal.symlink_to(elsewhere)
+    config.load(environ=local_env(home))
+    assert stat.S_IMODE(notes.stat().st_mode) == 0o644
+    assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o644
+
+
+def test_a_shared_folder_used_as_the_home_stays_open_to_others(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    config.load(environ=local_env(shared))
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+@pytest.mark.parametrize("refusal", [PermissionError(1, "Operation not permitted"), None])
+def test_a_filesystem_that_keeps_no_modes_still_runs_and_claims_nothing(
+    tmp_path, monkeypatch, refusal
+):
+    home = tmp_path / "old-home"
+    loose_home(home)
+
+    def chmod(self, mode, **kwargs):
+        if refusal is not None:
+            raise refusal
+
+    monkeypatch.setattr(Path, "chmod", chmod)
+    loaded = config.load(environ=local_env(home))
+    assert loaded.home == home
+    assert not loaded.made_private
+
+
 def test_the_home_comes_from_coffeechat_home_with_a_tilde_expanded(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert config.resolve_home({"COFFEECHAT_HOME": "~/cc"}) == tmp_path / "cc"
@@ -257,6 +344,54 @@ def test_the_home_comes_from_coffeechat_home_with_a_tilde_expanded(tmp_path, mon
 def test_without_coffeechat_home_the_platform_data_directory_is_used():
     assert config.resolve_home({}) == config.default_home()
     assert config.default_home().name == "coffeechat"
+
+
+# The database URL -----------------------------------------------------------------------------
+
+
+def test_a_postgresql_url_becomes_the_database_settings(tmp_path):
+    url = "postgres://coffeechat:secret@db.example:6543/coffeechat"
+    database = config.load(environ=local_env(tmp_path, DATABASE_URL=url)).database
+    assert database is not None
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.example",
+        6543,
+        "coffeechat",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("notaurl", "DATABASE_URL is not a database URL"),
+        ("mongo://x/y", "DATABASE_URL names a mongo:// database"),
+        ("sqlite:///tmp/x.sqlite3", "DATABASE_URL names a sqlite:// database"),
+        ("postgres://db.example", "DATABASE_URL names no database"),
+        ("postgres://me@db.example:port/coffeechat", "DATABASE_URL cannot be read"),
+    ],
+)
+def test_a_database_url_coffeechat_cannot_use_is_an_error_naming_it(tmp_path, url, message):
+    with pytest.raises(ConfigError, match=message) as caught:
+        config.load(environ=local_env(tmp_path, DATABASE_URL=url))
+    assert "postgres://" in str(caught.value)
+
+
+def test_an_unsupported_database_url_says_sqlite_is_the_default(tmp_path):
+    with pytest.raises(ConfigError, match="SQLite in its home when DATABASE_URL is unset"):
+        config.load(environ=local_env(tmp_path, DATABASE_URL="mongo://x/y"))
+
+
+@pytest.mark.parametrize("url", ["mongo://me:hunter2@db/x", "postgres://me:hunter2@db:port/x"])
+def test_a_refused_database_url_never_shows_its_password(tmp_path, url):
+    with pytest.raises(ConfigError) as caught:
+        config.load(environ=local_env(tmp_path, DATABASE_URL=url))
+    assert "hunter2" not in str(caught.value)
+
+
+def test_server_mode_refuses_a_database_that_is_not_postgresql():
+    with pytest.raises(ConfigError, match="DATABASE_URL names a mysql:// database"):
+        config.load(environ=server_env(DATABASE_URL="mysql://me@db/coffeechat"))
 
 
 # Hosts ------------------------------------------------------------------------------------------

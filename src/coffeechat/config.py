@@ -9,16 +9,26 @@ This module imports nothing from Django so the CLI can use it before deciding to
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MODES = ("local", "server")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 SECRET_KEY_FILE = "secret_key"
 DATABASE_FILE = "coffeechat.sqlite3"
+# SQLite keeps these beside the database while it is open; they hold recent changes.
+DATABASE_SIDE_FILES = ("-wal", "-shm", "-journal")
+# What services.backup.default_name writes (a test keeps the two together).
+BACKUP_PATTERN = "coffeechat-backup-*.sqlite3"
+# Only the owner may read or enter the home, or read or write the files coffeechat keeps there.
+OTHERS = stat.S_IRWXG | stat.S_IRWXO
+DATABASE_SCHEMES = ("postgres", "postgresql")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -199,6 +209,10 @@ class Config:
     login_link_minutes: int
     trusted_proxy: str | None = None
     smtp: SmtpConfig | None = None
+    # Django's settings for DATABASE_URL, checked; None means SQLite in the home.
+    database: dict[str, Any] | None = None
+    # True when this load took away other accounts' access to an existing home (say so once).
+    made_private: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -219,12 +233,13 @@ def resolve_home(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def prepare_home(home: Path) -> Path:
-    """Create the home if needed and make sure coffeechat can write there."""
-    if home.exists() and not home.is_dir():
-        raise ConfigError(f"The coffeechat home {home} is a file, not a directory.")
+    """Create the home if needed, private to its owner, and make sure coffeechat can write there."""
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        if home.exists() and not home.is_dir():
+            raise ConfigError(f"The coffeechat home {home} is a file, not a directory.")
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
+        # Also a folder on the way that this account may not open (exists() raises then).
         raise ConfigError(
             f"Cannot create the coffeechat home {home}: {error.strerror}. "
             "Choose another with --home or COFFEECHAT_HOME."
@@ -235,6 +250,112 @@ def prepare_home(home: Path) -> Path:
             "Fix its permissions or choose another with --home or COFFEECHAT_HOME."
         )
     return home
+
+
+def database_files(database: Path) -> list[Path]:
+    """The SQLite file and the files SQLite keeps beside it, whether or not they exist yet."""
+    return [database, *(database.with_name(database.name + tail) for tail in DATABASE_SIDE_FILES)]
+
+
+def own_files(home: Path) -> list[Path]:
+    """The files coffeechat itself keeps in ``home``, whether or not they exist yet."""
+    return [
+        home / SECRET_KEY_FILE,
+        *database_files(home / DATABASE_FILE),
+        *sorted(home.glob(BACKUP_PATTERN)),
+    ]
+
+
+def make_private(home: Path) -> bool:
+    """Take other accounts' access away from the home and coffeechat's own files in it.
+
+    Returns True when anything was tightened. Nothing else in the home is touched, nor what a
+    symbolic link points to; a filesystem that keeps no modes is left as it is, quietly.
+    """
+    tightened = _take_away_others(home, directory=True)
+    for path in own_files(home):
+        tightened = _take_away_others(path, directory=False) or tightened
+    return tightened
+
+
+def _take_away_others(path: Path, *, directory: bool) -> bool:
+    try:
+        # The home may be reached through a link (its own choice); a file in it must not be.
+        before = path.stat() if directory else path.lstat()
+    except OSError:
+        return False
+    kind = stat.S_ISDIR if directory else stat.S_ISREG
+    # A sticky folder such as /tmp is shared by design: never lock the other accounts out.
+    shared = directory and before.st_mode & stat.S_ISVTX
+    if not kind(before.st_mode) or shared or not before.st_mode & OTHERS:
+        return False
+    try:
+        path.chmod(stat.S_IMODE(before.st_mode) & ~OTHERS)
+        return not path.stat().st_mode & OTHERS
+    except OSError:  # not ours to change, or a filesystem without modes: carry on as before
+        return False
+
+
+def create_private_database(path: Path) -> None:
+    """Create the empty SQLite file readable by its owner only, before SQLite opens it.
+
+    SQLite gives the ``-wal`` and ``-shm`` files it makes later the same mode as this file.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise ConfigError(
+            f"Cannot create the database file {path}: {error.strerror}. "
+            "Choose another home with --home or COFFEECHAT_HOME."
+        ) from None
+
+
+def check_database_writable(database: Path) -> None:
+    """Refuse a database file (or its -wal or -shm) that this account may not write.
+
+    Checked before SQLite opens it: SQLite would read it, then fail at the first save, and leave
+    read-only -wal and -shm files behind.
+    """
+    for path in database_files(database):
+        if path.is_file() and not os.access(path, os.W_OK):
+            raise ConfigError(
+                f"The database file {path} is read-only, so coffeechat cannot save anything. "
+                f"Make it writable for your account (chmod u+w {path}, or chown it back if "
+                "another account owns it), then try again."
+            )
+
+
+def database_settings(url: str) -> dict[str, Any]:
+    """Django's settings for the PostgreSQL database at ``url``; anything else is an error.
+
+    Messages never repeat the URL itself: it may hold a password.
+    """
+    import dj_database_url
+
+    example = "postgres://USER:PASSWORD@HOST:5432/NAME"
+    scheme, separator, _ = url.partition("://")
+    if not separator or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        raise ConfigError(
+            f"DATABASE_URL is not a database URL. Use one such as {example}, or unset it to keep "
+            "your data in SQLite in the coffeechat home."
+        )
+    if scheme.lower() not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"DATABASE_URL names a {scheme.lower()}:// database; coffeechat works with PostgreSQL "
+            f"({example}), or with SQLite in its home when DATABASE_URL is unset."
+        )
+    try:
+        database = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError:
+        raise ConfigError(
+            f"DATABASE_URL cannot be read as {example}: check the port, and write any of "
+            ": / @ ? # in the user name or password as %3A %2F %40 %3F %23."
+        ) from None
+    if not database.get("NAME") and "service" not in database.get("OPTIONS", {}):
+        raise ConfigError(f"DATABASE_URL names no database; end it with /NAME, as in {example}.")
+    return database
 
 
 def local_secret_key(home: Path) -> str:
@@ -284,6 +405,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         "COFFEECHAT_LOGIN_LINK_MINUTES", 10, minimum=1, maximum=24 * 60, environ=environ
     )
     database_url = environ.get("DATABASE_URL", "").strip() or None
+    database = database_settings(database_url) if database_url else None
     if mode == "server":
         missing = [
             name
@@ -311,6 +433,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             login_link_minutes=login_link_minutes,
             trusted_proxy=trusted_proxy,
             smtp=load_smtp(environ),
+            database=database,
         )
     if environ.get("COFFEECHAT_TRUSTED_PROXY", "").strip():
         raise ConfigError(
@@ -319,6 +442,12 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         )
     home = prepare_home(resolve_home(environ))
     secret_key = environ.get("COFFEECHAT_SECRET_KEY", "").strip() or local_secret_key(home)
+    if database is None:
+        create_private_database(home / DATABASE_FILE)
+        check_database_writable(home / DATABASE_FILE)
+    smtp = load_smtp(environ)
+    # Last, once nothing can fail: the run that tightens the modes is the one that says so.
+    made_private = make_private(home)
     return Config(
         mode=mode,
         debug=debug,
@@ -327,5 +456,7 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         allowed_hosts=list(LOOPBACK_HOSTS),
         database_url=database_url,
         login_link_minutes=login_link_minutes,
-        smtp=load_smtp(environ),
+        smtp=smtp,
+        database=database,
+        made_private=made_private,
     )

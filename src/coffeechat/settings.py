@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
+from csp.constants import NONE, SELF
 
 from coffeechat import config
 
@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so they apply to what the app renders and not to static files.
+    "csp.middleware.CSPMiddleware",
+    "coffeechat.web.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,8 +85,8 @@ TEMPLATES = [
     },
 ]
 
-if CONFIG.database_url:
-    DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+if CONFIG.database is not None:
+    DATABASES = {"default": dict(CONFIG.database)}
 else:
     DATABASES = {
         "default": {
@@ -131,6 +134,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): the pages load scripts, styles and pictures from this
+# site only, and the templates hold no inline script, style attribute or event handler, so none
+# is allowed: an injected <script> or onerror= does not run. Mail links are navigation, not
+# fetches, so they need no source here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Request bodies are bounded three times: `coffeechat serve` refuses a body larger than
+# services.uploads.MAX_REQUEST_BYTES unread; each upload view drops its file as soon as it grows
+# past its own limit (web.uploads); and the other form fields together stay within 2.5 MB.
+# Files over 2.5 MB are spooled to a temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 if CONFIG.mode == "server":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -121,3 +121,27 @@ def test_restore_tells_a_backup_file_from_an_export(owner, run, tmp_path):
     result = run("restore", str(backup))
     assert result.exit_code == 1
     assert "This is a backup (a SQLite database), not a JSON export" in result.output
+
+
+@pytest.fixture
+def small_cap(monkeypatch) -> int:
+    """A restore limit of 1 KB, so a file over the limit is small enough to make in a test."""
+    monkeypatch.setattr("coffeechat.services.restore.MAX_RESTORE_BYTES", 1024)
+    return 1024
+
+
+def test_restore_of_an_endless_file_stops_at_the_limit_with_a_message(owner, run, small_cap):
+    result = run("restore", "/dev/zero")
+    assert result.exit_code == 1
+    assert "larger than" in result.output
+    assert "Traceback" not in result.output
+    assert Contact.objects.for_owner(owner).count() == 0
+
+
+def test_restore_refuses_a_file_over_the_limit(owner, run, tmp_path, small_cap):
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"format": "coffeechat", "pad": "' + "x" * small_cap + '"}', encoding="utf-8")
+    result = run("restore", str(huge))
+    assert result.exit_code == 1
+    assert "larger than" in result.output
+    assert "export" in result.output

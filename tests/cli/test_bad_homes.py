@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from coffeechat.config import env_bool
 from tests.cli.conftest import coffeechat
 
 GARBAGE = b"This is not a database, just some bytes.\x00\x01\x02" * 200
@@ -27,9 +30,10 @@ def assert_one_clear_line(result, *phrases: str) -> None:
 @pytest.mark.parametrize("command", [["today"], ["demo"], ["export", "json"]])
 def test_a_corrupt_database_is_reported_and_left_byte_for_byte(tmp_path, command):
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(mode=0o700)
     database = home / "coffeechat.sqlite3"
     database.write_bytes(GARBAGE)
+    database.chmod(0o600)  # private already, so the only line is the error
     result = coffeechat("--home", str(home), *command)
     assert_one_clear_line(result, "cannot be used", str(database), "Nothing was changed")
     assert database.read_bytes() == GARBAGE
@@ -61,6 +65,16 @@ def test_a_home_inside_a_file_cannot_be_created(tmp_path):
     assert_one_clear_line(result, "Cannot create the coffeechat home", "--home")
 
 
+def as_nobody() -> list[str]:
+    """How to run a command as the unprivileged ``nobody``: root reads and writes any file."""
+    if shutil.which("setpriv") is None:
+        reason = "running as root without setpriv: no way to run a command as another account"
+        if env_bool("COFFEECHAT_STRICT", False):
+            pytest.fail(f"{reason}. COFFEECHAT_STRICT=1 makes this a failure.", pytrace=False)
+        pytest.skip(reason)
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
 @pytest.fixture
 def read_only(tmp_path):
     """A folder the command cannot write to, and how to run the command so that holds.
@@ -75,11 +89,10 @@ def read_only(tmp_path):
         yield folder, []
         folder.chmod(0o700)
         return
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: no way to make a folder read-only")
+    prefix = as_nobody()
     folder = Path(tempfile.mkdtemp(prefix="coffeechat-read-only-"))
     folder.chmod(0o755)
-    yield folder, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    yield folder, prefix
     shutil.rmtree(folder)
 
 
@@ -104,3 +117,87 @@ def test_a_missing_home_is_created_and_used(tmp_path):
     assert "Nothing on today" in result.stdout
     assert (home / "coffeechat.sqlite3").is_file()
     assert (home / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.fixture
+def out_of_reach(tmp_path):
+    """A folder the command may not even look into, and how to run the command so that holds.
+
+    As root (in CI) the command runs as ``nobody`` against a root-only folder, as ``read_only``.
+    """
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o000)
+        yield folder, []
+        folder.chmod(0o700)
+        return
+    prefix = as_nobody()
+    folder = Path(tempfile.mkdtemp(prefix="coffeechat-out-of-reach-"))
+    folder.chmod(0o700)
+    yield folder, prefix
+    shutil.rmtree(folder)
+
+
+def test_a_home_under_a_folder_you_cannot_open_is_refused(out_of_reach):
+    folder, prefix = out_of_reach
+    home = str(folder / "home")
+    by_option = coffeechat("--home", home, "today", prefix=prefix)
+    assert_one_clear_line(by_option, "Cannot create the coffeechat home", home, "--home")
+    by_environment = coffeechat("demo", prefix=prefix, COFFEECHAT_HOME=home)
+    assert_one_clear_line(by_environment, "Cannot create the coffeechat home", home)
+
+
+@pytest.fixture
+def read_only_database():
+    """A home its user may write to, holding a database file they may only read.
+
+    As root the command runs as ``nobody``, who then owns the home but not the right to write
+    the file (root writes any file whatever its mode).
+    """
+    parent = Path(tempfile.mkdtemp(prefix="coffeechat-read-only-db-"))
+    parent.chmod(0o755)
+    home = parent / "home"
+    assert coffeechat("--home", str(home), "today").returncode == 0
+    database = home / "coffeechat.sqlite3"
+    database.chmod(0o400)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        prefix = as_nobody()
+        for path in (home, *home.iterdir()):
+            os.chown(path, 65534, 65534)
+    yield home, database, prefix
+    shutil.rmtree(parent)
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port something else listens on: a serve that got past its checks stops there at once."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", [["serve", "--no-browser"], ["today"], ["demo"], ["backup"]])
+def test_a_read_only_database_file_is_reported_with_the_fix(
+    read_only_database, taken_port, command
+):
+    home, database, prefix = read_only_database
+    before = database.read_bytes()
+    if command[0] == "serve":
+        command = [*command, "--port", str(taken_port)]
+    result = coffeechat("--home", str(home), *command, prefix=prefix)
+    assert_one_clear_line(result, f"The database file {database} is read-only", "chmod u+w")
+    assert result.stdout == ""
+    assert database.read_bytes() == before
+    assert sorted(path.name for path in home.iterdir()) == ["coffeechat.sqlite3", "secret_key"]
+
+
+@pytest.mark.parametrize("url", ["notaurl", "mongo://x/y"])
+@pytest.mark.parametrize("command", [["today"], ["serve", "--no-browser"]])
+def test_a_database_url_coffeechat_cannot_use_is_one_clear_line(tmp_path, taken_port, url, command):
+    if command[0] == "serve":
+        command = [*command, "--port", str(taken_port)]
+    result = coffeechat("--home", str(tmp_path), *command, DATABASE_URL=url)
+    assert_one_clear_line(result, "DATABASE_URL", "postgres://", "SQLite")

@@ -68,3 +68,18 @@ def test_a_failed_ics_export_leaves_the_old_file_untouched(owner, run, tmp_path,
 def test_the_help_shows_an_ics_example(run):
     result = run("export", "--help")
     assert "coffeechat export ics -o chats.ics" in result.output
+
+
+def test_a_chat_at_the_end_of_time_is_left_out_and_counted(owner, run, tmp_path):
+    plan(owner)
+    odd = plan(owner, "Bea Byron", datetime(2030, 5, 7, 9, 0, tzinfo=UTC))
+    type(odd).objects.filter(pk=odd.pk).update(starts_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    result = run("export", "ics")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output and "OverflowError" not in result.output
+    assert "Coffee chat with Ada Lovelace" in result.stdout
+    assert "Bea Byron" not in result.stdout
+    target = tmp_path / "chats.ics"
+    result = run("export", "ics", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"Exported 1 chats, 1 skipped (dated outside 1900 to 2200) to {target}." in result.stderr

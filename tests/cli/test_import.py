@@ -73,3 +73,19 @@ def test_a_wrong_file_is_a_message_not_a_traceback(run, owner, tmp_path):
     assert "PNG image" in result.output
     assert "Traceback" not in result.output
     assert not ImportBatch.objects.exists()
+
+
+def test_values_left_out_are_listed_by_line(run, owner, tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        CSV.replace("linkedin.com/in/ada", "javascript:alert(1)").replace(
+            "1 Jan 2020", "9999-12-31"
+        ),
+        encoding="utf-8",
+    )
+    result = run("import", "linkedin", str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 updated, 0 unchanged, 1 skipped (= 3)" in result.output
+    assert "Values left out (each record was imported without it):" in result.output
+    assert 'line 4: The LinkedIn address "javascript:alert(1)" was left out' in result.output
+    assert 'line 6: The "Connected On" day 9999-12-31 was left out' in result.output

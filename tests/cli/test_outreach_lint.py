@@ -195,3 +195,12 @@ def test_the_console_script_runs_it_from_standard_input(tmp_path):
     assert result.returncode == 1
     assert "FAIL          No job words" in result.stdout
     assert not (tmp_path / "never-created").exists()
+
+
+def test_a_file_far_too_large_for_a_request_is_refused_with_the_limit():
+    result = lint("-", stdin=b"word " * 300_000)
+    assert result.exit_code == 1
+    assert (
+        "standard input is larger than the limit of 1 MB; a request is a few hundred"
+        in result.output
+    )

@@ -43,3 +43,12 @@ def test_a_query_without_words_is_refused_clearly(owner, run):
     assert result.exit_code == 1
     assert "Type a word" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_crafted_query_is_cleaned_like_in_the_web_app(owner, run):
+    add_contact(owner, ContactDetails(name="Ada Lovelace"))
+    result = run("search", "ada\x00\x1b", "x" * 100_000)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"No matches for “ada {'x' * 196}”.\n"
+    result = run("search", "\x00ada\x07")
+    assert " 1. [Ada] Lovelace" in result.output

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coffeechat.core.csvsafe import BOM, DANGEROUS, neutralise, safe_row, write_rows
+from coffeechat.core.csvsafe import BOM, is_formula_like, neutralise, safe_row, write_rows
 
 
 @pytest.mark.parametrize(
@@ -19,6 +19,15 @@ from coffeechat.core.csvsafe import BOM, DANGEROUS, neutralise, safe_row, write_
         "@SUM(A1:A9)",
         "\t=1+1",
         "\r=1+1",
+        " =1+1",
+        "\n=1+1",
+        "\u00a0=1+1",
+        "\u3000=1+1",
+        '\uff1dHYPERLINK("https://evil.example")',
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\ufe661+1",
     ],
 )
 def test_each_dangerous_start_gets_a_leading_apostrophe(payload):
@@ -61,6 +70,6 @@ def test_no_cell_read_back_starts_with_a_dangerous_character(rows):
     # newline="" as the csv module asks, so carriage returns inside cells survive the reading.
     read = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     cells = [cell for row in read for cell in row]
-    assert not any(cell.startswith(DANGEROUS) for cell in cells)
+    assert not any(is_formula_like(cell) for cell in cells)
     # Nothing else changes: every cell reads back as the value, neutralised.
     assert read[1:] == [[neutralise(value) for value in row] for row in rows]

@@ -7,14 +7,17 @@ from hypothesis import strategies as st
 
 from coffeechat.core.search import (
     END,
+    LONGEST_QUERY,
     LONGEST_WORD,
     MOST_WORDS,
     START,
+    clean_query,
     folded,
     fts5_query,
     marked_html,
     marked_plain,
     owner_token,
+    query_terms,
     search_text,
     search_words,
     unfolded,
@@ -61,6 +64,33 @@ def test_a_pasted_essay_becomes_a_short_query():
 def test_the_fts5_query_quotes_every_word_and_prefixes_the_last():
     assert fts5_query(("ada", "lov")) == '{title context body} : ("ada" AND "lov"*)'
     assert owner_token(7) == "u7"
+
+
+def test_a_query_loses_control_and_invisible_characters_and_extra_space():
+    assert clean_query("  ada\x00lov\telace\x1b[31m \u200b\r\n x\x7f ") == "ada lov elace [31m x"
+    assert clean_query(f"{START}ada{END}") == "ada"
+    assert clean_query("José Ørsted 李") == "José Ørsted 李"
+
+
+def test_a_query_is_cut_to_a_sane_length():
+    assert clean_query("x" * 100_000) == "x" * LONGEST_QUERY
+    assert len(clean_query("ab " * 100_000)) <= LONGEST_QUERY
+
+
+def test_query_terms_are_distinct_words_and_few():
+    assert query_terms("  Ada  ada LOVE\x00lace ") == ("Ada", "LOVE", "lace")
+    assert query_terms("") == ()
+    assert len(query_terms(" ".join(f"w{n}" for n in range(1000)))) == MOST_WORDS
+
+
+@given(st.text())
+def test_a_cleaned_query_is_clean_and_cleaning_it_again_changes_nothing(text):
+    cleaned = clean_query(text)
+    assert len(cleaned) <= LONGEST_QUERY
+    assert cleaned == cleaned.strip()
+    assert "  " not in cleaned
+    assert not any(ch in cleaned for ch in "\x00\t\n\r\x7f" + START + END)
+    assert clean_query(cleaned) == cleaned
 
 
 def test_the_text_for_postgresql_has_no_nul_or_markers():

@@ -13,11 +13,13 @@ import stat
 import subprocess
 import sys
 from datetime import datetime
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from coffeechat import config
 from coffeechat.services import backup as backups
 from coffeechat.services.backup import REQUIRED_TABLES, BackupFailed, backup_to
 from coffeechat.store.models import Contact
@@ -87,6 +89,11 @@ def test_a_folder_as_target_gets_a_dated_name(tmp_path):
     folder.mkdir()
     made = backup_to(folder, source=source, now=datetime(2030, 1, 9, 13, 5, 7))
     assert made.path == folder / "coffeechat-backup-20300109-130507.sqlite3"
+
+
+def test_a_dated_backup_in_the_home_is_among_the_files_made_private():
+    name = backups.default_name(datetime(2030, 1, 9, 13, 5, 7))
+    assert fnmatch(name, config.BACKUP_PATTERN)
 
 
 def test_it_refuses_to_overwrite_the_live_database(tmp_path):

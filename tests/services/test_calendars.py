@@ -213,7 +213,7 @@ def test_a_file_that_is_not_a_good_calendar_is_refused_and_changes_nothing(alice
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(alice):
     huge = small_calendar() + b" " * MAX_BYTES
-    with pytest.raises(InvalidInput, match="larger than 5 MB"):
+    with pytest.raises(InvalidInput, match=r"huge.ics is \d+ bytes over the limit of 5 MB"):
         import_file(alice, "huge.ics", huge, now=NOW)
     assert not CalendarSource.objects.for_owner(alice).exists()
 
@@ -280,6 +280,7 @@ def test_free_slots_are_only_offered_from_now_on(alice):
 
 class CalendarServer(BaseHTTPRequestHandler):
     release = threading.Event()
+    finished = threading.Event()  # a trickling answer was sent to its end
 
     def do_GET(self):
         if self.path == "/calendar.ics":
@@ -290,6 +291,18 @@ class CalendarServer(BaseHTTPRequestHandler):
             # Waits until the test is over (it has given up long before) or five seconds pass.
             self.release.wait(5)
             self._send(200, "text/calendar", small_calendar())
+        elif self.path == "/trickle.ics":
+            # The headers at once, then the calendar a byte at a time, each well inside any
+            # socket timeout: about 45 seconds for the whole file.
+            body = small_calendar()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self._trickle(body)
+        elif self.path == "/trickle-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            self._trickle(b"X-Padding: " + b"x" * 200 + b"\r\n\r\n")
         elif self.path == "/sneaky":
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
@@ -311,6 +324,17 @@ class CalendarServer(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up, as the timeout test wants
 
+    def _trickle(self, data: bytes) -> None:
+        try:
+            for index in range(len(data)):
+                if self.release.wait(0.2):
+                    return  # the test is over
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client gave up
+        self.finished.set()
+
     def log_message(self, *args) -> None:
         pass
 
@@ -318,6 +342,7 @@ class CalendarServer(BaseHTTPRequestHandler):
 @pytest.fixture
 def server() -> Iterator[str]:
     CalendarServer.release = threading.Event()
+    CalendarServer.finished = threading.Event()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), CalendarServer)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -360,6 +385,27 @@ def test_a_failing_feed_keeps_its_old_blocks_and_notes_the_error(alice, server, 
     source.refresh_from_db()
     assert words in source.last_error
     assert [b.title for b in blocks_of(source)] == ["Earlier"]
+
+
+@pytest.mark.parametrize("path", ["/trickle.ics", "/trickle-headers"])
+def test_a_feed_that_trickles_is_stopped_at_the_deadline_and_says_so(alice, server, path):
+    # Each byte comes well inside a socket timeout; only a deadline for the whole fetch stops it.
+    with pytest.raises(InvalidInput) as refused:
+        download(f"{server}{path}", timeout=1)
+    assert refused.value.message == (
+        "127.0.0.1 sent the calendar too slowly: stopped after 1 second. Try again later."
+    )
+    assert not CalendarServer.finished.is_set()  # it gave up long before the server was done
+
+
+def test_a_feed_fetch_stops_at_its_first_look_at_the_clock_past_the_deadline(alice, server):
+    # A clock that moves a second at each look: connecting, asking and every read look once,
+    # and the fetch gives up at the first look that finds the 8 seconds spent, however fast or
+    # slow this machine is.
+    ticks = iter(range(1000))
+    with pytest.raises(InvalidInput, match="too slowly: stopped after 8 seconds"):
+        download(f"{server}/trickle.ics", timeout=8, clock=lambda: float(next(ticks)))
+    assert next(ticks) == 9
 
 
 def test_an_unreachable_feed_says_so(alice):

@@ -60,6 +60,21 @@ def test_a_blank_organisation_means_none(alice):
         (ContactDetails(name="x" * 201), "name", "at most 200 characters"),
         (ContactDetails(name="Ada", time_zone="Mars/Olympus"), "time_zone", "not a time zone"),
         (ContactDetails(name="Ada", organisation="o" * 201), "organisation", "at most 200"),
+        (
+            ContactDetails(name="Ada", emails=("ada@example.org, evil@example.com",)),
+            "emails",
+            '"ada@example.org, evil@example.com" is not one email address',
+        ),
+        (
+            ContactDetails(name="Ada", emails=("ada@example.org\r\nBcc: evil@example.com",)),
+            "emails",
+            "line break",
+        ),
+        (
+            ContactDetails(name="Ada", linkedin_url="javascript:alert(1)"),
+            "linkedin_url",
+            "must start with http:// or https://",
+        ),
     ],
 )
 def test_it_refuses_details_it_cannot_use(alice, details, field, message):
@@ -120,3 +135,8 @@ def test_finding_matches_every_word_and_hides_other_peoples_contacts(alice, bob)
 def test_a_keep_in_touch_cadence_outside_one_day_to_ten_years_is_refused(alice, days):
     with pytest.raises(InvalidInput, match="Keep in touch every 1 to 3650 days"):
         add_contact(alice, ContactDetails(name="Ada", keep_in_touch_days=days))
+
+
+def test_a_bare_linkedin_address_gets_https_as_the_form_gives_it(alice):
+    contact = add_contact(alice, ContactDetails(name="Ada", linkedin_url=" linkedin.com/in/ada "))
+    assert contact.linkedin_url == "https://linkedin.com/in/ada"

@@ -130,3 +130,11 @@ def test_the_number_of_queries_does_not_grow_with_the_contacts(alice, write):
     for index in range(2, 30):
         add_contact(alice, ContactDetails(name=f"P{index}", organisation=f"Org {index}"))
     assert queries() == few
+
+
+def test_a_vcard_carries_only_a_web_address_as_the_profile(alice):
+    contact = add_contact(alice, ContactDetails(name="Grace Hopper"))
+    type(contact).objects.filter(pk=contact.pk).update(linkedin_url="javascript:alert(1)")
+    assert vcard_values(alice, "URL") == []
+    type(contact).objects.filter(pk=contact.pk).update(linkedin_url="https://linkedin.com/in/g")
+    assert vcard_values(alice, "URL") == ["https://linkedin.com/in/g"]

@@ -13,7 +13,9 @@ import vobject
 from coffeechat.services.calendars import chat_calendar, feed_calendar, write_ics
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
-from coffeechat.services.errors import NotFound
+from coffeechat.services.errors import InvalidInput, NotFound
+from coffeechat.services.followups import add_follow_up
+from coffeechat.store.models import FollowUp
 from tests.services.prefs import set_preferences
 
 START = datetime(2026, 3, 27, 13, 0, tzinfo=UTC)  # 13:00 UTC: 14:00 in Berlin, a Friday
@@ -166,3 +168,62 @@ def test_the_export_writes_text_that_both_parsers_read(alice, chat):
     text = out.getvalue()
     assert len(vobject.readOne(text).vevent_list) == 3
     assert len(icalendar.Calendar.from_ical(text).walk("VEVENT")) == 3
+
+
+# One odd row (a chat an older coffeechat let through in year 9999, say) never breaks the feed,
+# the downloads or `coffeechat export ics`: it is left out, and counted.
+
+END_OF_TIME = [
+    datetime(9999, 12, 31, 23, 30, tzinfo=UTC),
+    datetime(9999, 12, 31, 12, 0, tzinfo=UTC),
+    datetime(1, 1, 1, tzinfo=UTC),
+]
+
+
+def stored_at(chat, starts_at: datetime) -> None:
+    """Put a chat where the forms no longer let one go, as an older database may hold it."""
+    type(chat).objects.filter(pk=chat.pk).update(starts_at=starts_at)
+    chat.refresh_from_db()
+
+
+@pytest.fixture
+def odd(alice, chat):
+    other = plan_chat(alice, ChatPlan(chat.contact, START + timedelta(days=7)))
+    return other
+
+
+@pytest.mark.parametrize("moment", END_OF_TIME)
+def test_the_feed_and_the_export_leave_out_a_chat_at_the_end_of_time(alice, chat, odd, moment):
+    stored_at(odd, moment)
+    calendar = vobject.readOne(feed_calendar(alice, now=NOW).decode())
+    assert {str(event.uid.value) for event in calendar.vevent_list} == {
+        f"{chat.code}@coffeechat",
+        f"{chat.code}-buffer@coffeechat",
+        f"{chat.code}-thanks@coffeechat",
+    }
+    out = io.StringIO()
+    assert write_ics(alice, out, now=NOW) == {"chats": 1, "skipped": 1}
+    assert len(icalendar.Calendar.from_ical(out.getvalue()).walk("VEVENT")) == 3
+
+
+@pytest.mark.parametrize("moment", END_OF_TIME)
+def test_downloading_a_chat_at_the_end_of_time_is_refused_plainly(alice, odd, moment):
+    stored_at(odd, moment)
+    with pytest.raises(InvalidInput, match="outside the days coffeechat keeps") as refused:
+        chat_calendar(alice, odd, now=NOW)
+    assert "Change its date" in refused.value.message
+
+
+def test_a_thank_you_due_at_the_end_of_time_leaves_its_chat_out(alice, chat):
+    thanks = add_follow_up(alice, chat.contact, "thank_you", START + timedelta(days=1), chat=chat)
+    FollowUp.objects.filter(pk=thanks.pk).update(due_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    out = io.StringIO()
+    assert write_ics(alice, out, now=NOW) == {"chats": 0, "skipped": 1}
+
+
+def test_only_a_web_address_becomes_the_events_url(alice, chat):
+    type(chat).objects.filter(pk=chat.pk).update(link="javascript:alert(1)", medium="video")
+    text = chat_calendar(alice, chat, now=NOW).decode()
+    assert "URL:" not in text
+    type(chat).objects.filter(pk=chat.pk).update(link="https://meet.example.com/ada")
+    assert "URL:https://meet.example.com/ada" in chat_calendar(alice, chat, now=NOW).decode()

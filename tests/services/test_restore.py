@@ -234,3 +234,111 @@ def test_restore_gives_every_contact_its_matching_keys(exported, bob):
     restore_json(bob, as_file(exported))
     keyed = set(ContactKey.objects.for_owner(bob).values_list("contact", flat=True))
     assert keyed == set(Contact.objects.for_owner(bob).values_list("pk", flat=True))
+
+
+# Every field is checked as the forms check it (core.fields): a file that plants a script, a
+# date at the end of time or a second recipient is refused, naming the section, item and field.
+
+
+def chat(code: str, **fields) -> dict:
+    return {
+        **stamps(code),
+        "contact": "00000000-0000-4000-8000-000000000001",
+        "starts_at": "2030-01-09T12:00:00Z",
+        **fields,
+    }
+
+
+def organisation(code: str, **fields) -> dict:
+    return {**stamps(code), "name": "Analytical Engines", **fields}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["contacts"][0].update(linkedin_url="javascript:alert(1)"),
+            '"contacts" item 1 .* field linkedin_url is "javascript:alert.1.", which is not a '
+            "web address a link may open: .*http:// or https://",
+        ),
+        (
+            lambda d: d["organisations"].append(
+                organisation(CODE_B, website="javascript:alert(1)")
+            ),
+            '"organisations" item 1 .* field website is "javascript:alert.1.", which is not a web',
+        ),
+        (
+            lambda d: d["chats"].append(chat(CODE_B, link="data:text/html,<script>x</script>")),
+            '"chats" item 1 .* field link is "data:text/html',
+        ),
+        (
+            lambda d: d["chats"].append(chat(CODE_B, starts_at="9999-12-31T23:00:00Z")),
+            '"chats" item 1 .* field starts_at is "9999-12-31T23:00:00Z", outside the days '
+            "coffeechat keeps .between 1 January 1900 and 31 December 2200.",
+        ),
+        (
+            lambda d: d["chats"].append(chat(CODE_B, starts_at="0001-01-01T00:00:00+05:00")),
+            '"chats" item 1 .* field starts_at is "0001-01-01T00:00:00.05:00", outside the days',
+        ),
+        (
+            lambda d: d["contacts"][0].update(created_at="0001-01-01T00:00:00+05:00"),
+            '"contacts" item 1 .* field created_at is "0001-01-01T00:00:00.05:00", outside',
+        ),
+        (
+            lambda d: d["opportunities"].append(
+                {
+                    **stamps(CODE_B),
+                    "contact": "00000000-0000-4000-8000-000000000001",
+                    "kind": "lead",
+                    "title": "A lead",
+                    "arose_on": "9999-12-31",
+                }
+            ),
+            '"opportunities" item 1 .* field arose_on is "9999-12-31", outside the days',
+        ),
+        (
+            lambda d: d["contacts"][0].update(emails=["ada@example.org, evil@example.com"]),
+            '"contacts" item 1 .* field emails holds "ada@example.org, evil@example.com", which '
+            "is not one email address: Give one address only",
+        ),
+        (
+            lambda d: d["contacts"][0].update(emails=["ada@example.org\r\nBcc: evil@example.com"]),
+            '"contacts" item 1 .* field emails holds .*, which is not one email address: .*line',
+        ),
+        (
+            lambda d: d["contacts"][0].update(emails="ada@example.org"),
+            '"contacts" item 1 .* field emails must be a list of email addresses',
+        ),
+        (
+            lambda d: d["contacts"][0].update(emails=[7]),
+            '"contacts" item 1 .* field emails must be a list of email addresses',
+        ),
+        (
+            lambda d: d["contacts"][0].update(name="x" * 201),
+            '"contacts" item 1 .* field name is longer than 200 characters',
+        ),
+    ],
+)
+def test_a_field_the_forms_would_refuse_is_refused_by_name(bob, change, message):
+    with pytest.raises(InvalidInput, match=message):
+        restore_json(bob, as_file(broken(change)))
+    assert owned_rows(bob) == 0
+
+
+def test_a_bare_web_address_gets_https_in_front_as_the_forms_give_it(bob):
+    doc = broken(lambda d: d["contacts"][0].update(linkedin_url="linkedin.com/in/ada"))
+    restore_json(bob, as_file(doc))
+    assert Contact.objects.get().linkedin_url == "https://linkedin.com/in/ada"
+
+
+def test_the_first_and_last_accepted_days_are_restored(bob):
+    doc = broken(
+        lambda d: d["chats"].extend(
+            [
+                chat(CODE_B, starts_at="1900-01-01T00:00:00+14:00"),
+                chat("00000000-0000-4000-8000-00000000000c", starts_at="2200-12-31T23:59:00-12:00"),
+            ]
+        )
+    )
+    restore_json(bob, as_file(doc))
+    assert Chat.objects.for_owner(bob).count() == 2

@@ -288,3 +288,57 @@ def test_an_unsaved_draft_is_not_sent(alice, follow_up, settings):
     settings.COFFEECHAT_SMTP = smtp_on(free_port())
     with pytest.raises(thanks.SendFailed, match="Write and save"):
         thanks.send_by_smtp(alice, follow_up, NOW)
+
+
+# --- One address is one recipient --------------------------------------------------------
+
+PLANTED = [
+    "maya@example.org, evil@example.com",
+    "maya@example.org\r\nBcc: evil@example.com",
+    "Maya <maya@example.org>",
+]
+
+
+def with_stored_email(contact, address: str) -> None:
+    """What an older database or a careless import may hold: a value the forms refuse."""
+    type(contact).objects.filter(pk=contact.pk).update(emails=[address])
+    contact.refresh_from_db()
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_a_stored_address_that_is_not_one_address_gives_a_plain_refusal_for_the_eml(
+    alice, follow_up, settings, planted
+):
+    settings.COFFEECHAT_SMTP = None
+    with_stored_email(follow_up.contact, planted)
+    with pytest.raises(InvalidInput, match="Maya Okafor's email address") as caught:
+        thanks.eml_for(alice, follow_up, NOW)
+    assert "Correct it on the contact" in caught.value.message
+    assert "Header" not in caught.value.message and "linefeed" not in caught.value.message
+    assert thanks.mailto_for(alice, follow_up) == ""
+    assert thanks.recipient(follow_up) == ""
+
+
+@pytest.mark.parametrize("planted", PLANTED)
+def test_nothing_is_sent_to_a_stored_address_that_is_not_one_address(
+    alice, follow_up, mail_server, settings, planted
+):
+    inbox, port = mail_server()
+    settings.COFFEECHAT_SMTP = smtp_on(port)
+    thanks.save_draft(alice, follow_up, "Thanks", "Hi Maya")
+    with_stored_email(follow_up.contact, planted)
+    with pytest.raises(thanks.SendFailed, match="is not one email address") as caught:
+        thanks.send_by_smtp(alice, follow_up, NOW)
+    assert "draft is saved" in caught.value.message
+    assert inbox.received == []
+    follow_up.refresh_from_db()
+    assert follow_up.sent_at is None
+
+
+def test_the_eml_and_the_mailto_carry_exactly_the_one_address(alice, follow_up, settings):
+    settings.COFFEECHAT_SMTP = None
+    with_stored_email(follow_up.contact, " a?cc=evil@example.com ")
+    message = message_from_bytes(thanks.eml_for(alice, follow_up, NOW), policy=default)
+    assert [a.addr_spec for a in message["To"].addresses] == ["a?cc=evil@example.com"]
+    assert message["Cc"] is None
+    assert thanks.mailto_for(alice, follow_up).startswith("mailto:a%3Fcc%3Devil@example.com?")

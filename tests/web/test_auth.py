@@ -116,8 +116,9 @@ def test_a_signed_in_user_is_sent_on_from_the_sign_in_page(alice_client):
     assert alice_client.get("/signin/?next=/chats/")["Location"] == "/chats/"
 
 
-def test_the_next_page_never_leads_to_another_site(alice_client):
-    assert alice_client.get("/signin/?next=https://evil.example/")["Location"] == "/"
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "foo"])
+def test_the_next_page_never_leads_to_another_site(alice_client, target):
+    assert alice_client.get("/signin/", {"next": target})["Location"] == "/"
 
 
 @pytest.fixture

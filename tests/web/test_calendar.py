@@ -9,6 +9,7 @@ from django.test import Client
 from coffeechat.core.ics import MAX_BYTES
 from coffeechat.services.calendars import import_file, renew_feed_token
 from coffeechat.store.models import BusyBlock, CalendarSource
+from tests.core.test_ics_read import repeating
 from tests.services.prefs import set_preferences
 from tests.services.test_calendars import small_calendar
 from tests.web.conftest import NOW, make_chat, make_contact, text_of
@@ -65,7 +66,7 @@ def test_an_uploaded_calendar_becomes_busy_blocks(alice, alice_client):
     [
         (b"<!doctype html><p>Not a calendar", "This is a web page, not a calendar"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20", "stops before its end"),
-        (b" " * (MAX_BYTES + 1), "larger than 5 MB"),
+        (b" " * (MAX_BYTES + 1), "work.ics is larger than the limit of 5 MB"),
     ],
 )
 def test_a_refused_upload_shows_why_and_keeps_the_page_usable(alice, alice_client, data, words):
@@ -75,6 +76,15 @@ def test_a_refused_upload_shows_why_and_keeps_the_page_usable(alice, alice_clien
     assert words in page
     assert "Nothing was saved" in page
     assert "Add a feed address" in page and "Free time on" in page
+    assert not CalendarSource.objects.for_owner(alice).exists()
+
+
+def test_an_upload_with_a_runaway_repeat_names_the_event_and_saves_nothing(alice, alice_client):
+    response = upload(alice_client, repeating("FREQ=MINUTELY;BYSECOND=0,10,20,30,40,50"))
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "work.ics: The event “Tick” repeats too often to read (every minute from" in page
+    assert "Nothing was saved" in page
     assert not CalendarSource.objects.for_owner(alice).exists()
 
 
@@ -169,3 +179,47 @@ def test_a_feed_that_cannot_be_fetched_yet_is_kept_with_its_error(alice, alice_c
     assert "Added Work, but could not fetch it yet: Could not reach 127.0.0.1" in page
     assert "Last try failed:" in page
     assert CalendarSource.objects.for_owner(alice).get().last_error.startswith("Could not reach")
+
+
+# Days outside 1900-2200 (core.fields): a normal page, never a 500.
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
+def test_a_day_out_of_range_falls_back_to_today_with_a_note(alice_client, day):
+    response = alice_client.get(f"/calendar/?day={day}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "is outside the days coffeechat shows" in page
+    assert "Free time on Mon 2 Mar 2026" in page
+
+
+def test_the_first_and_last_days_have_no_link_beyond_them(alice_client):
+    first = text_of(alice_client.get("/calendar/?day=1900-01-01"))
+    assert "Free time on Mon 1 Jan 1900" in first and "day=1899-12-31" not in first
+    last = text_of(alice_client.get("/calendar/?day=2200-12-31"))
+    assert "Free time on Wed 31 Dec 2200" in last and "day=2201-01-01" not in last
+
+
+def test_the_day_picker_offers_only_the_days_coffeechat_shows(alice_client):
+    page = text_of(alice_client.get("/calendar/"))
+    assert 'min="1900-01-01"' in page and 'max="2200-12-31"' in page
+
+
+def test_a_chat_stored_at_the_end_of_time_leaves_the_feed_working(alice):
+    ada = make_contact(alice)
+    kept = make_chat(alice, ada)
+    odd = make_chat(alice, ada)
+    type(odd).objects.filter(pk=odd.pk).update(starts_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    token = renew_feed_token(alice)
+    response = Client().get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200
+    assert f"UID:{kept.code}@coffeechat" in text_of(response)
+    assert str(odd.code) not in text_of(response)
+
+
+def test_downloading_a_chat_at_the_end_of_time_explains_instead_of_failing(alice, alice_client):
+    odd = make_chat(alice, make_contact(alice))
+    type(odd).objects.filter(pk=odd.pk).update(starts_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    response = alice_client.get(f"/chats/{odd.code}/calendar.ics", follow=True)
+    assert response.status_code == 200
+    assert "outside the days coffeechat keeps" in text_of(response)

@@ -351,3 +351,53 @@ def test_the_chat_page_runs_as_many_queries_for_20_notes_as_for_2(alice, ada, al
     few = count_queries(alice_client, f"/chats/{chat.code}/")
     add(18)
     assert count_queries(alice_client, f"/chats/{chat.code}/") == few
+
+
+# Days in range (core.fields): a form error, never a 500.
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
+def test_a_day_outside_1900_to_2200_is_a_form_error(ada, alice_client, day):
+    response = alice_client.post("/chats/new/", form_for(ada, date=day))
+    assert response.status_code == 400
+    assert "Give a day between 1 January 1900 and 31 December 2200." in text_of(response)
+    assert not Chat.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Pacific/Kiritimati", "America/New_York"])
+def test_year_one_in_any_zone_is_a_form_error_not_a_crash(alice, ada, alice_client, zone):
+    move_to_zone(alice, zone)
+    response = alice_client.post(
+        "/chats/new/", form_for(ada, date="0001-01-01", start_time="00:00")
+    )
+    assert response.status_code == 400
+    assert "Give a day between" in text_of(response)
+
+
+def test_the_first_and_last_accepted_days_plan_a_chat(alice, ada, alice_client):
+    move_to_zone(alice, "Pacific/Kiritimati")
+    assert alice_client.post("/chats/new/", form_for(ada, date="1900-01-01")).status_code == 302
+    move_to_zone(alice, "Pacific/Pago_Pago")
+    response = alice_client.post(
+        "/chats/new/", form_for(ada, date="2200-12-31", start_time="23:59")
+    )
+    assert response.status_code == 302
+    assert Chat.objects.count() == 2
+
+
+def test_the_date_box_tells_the_browser_the_accepted_range(ada, alice_client):
+    page = text_of(alice_client.get("/chats/new/"))
+    assert 'min="1900-01-01"' in page and 'max="2200-12-31"' in page
+
+
+def test_a_slot_link_with_a_day_out_of_range_is_ignored(ada, alice_client):
+    response = alice_client.get("/chats/new/?date=9999-12-31&time=10:00")
+    assert response.status_code == 200
+    assert 'value="9999-12-31"' not in text_of(response)
+
+
+@pytest.mark.parametrize("link", ["ftp://example.com/call", "data:text/html,hi", "https://"])
+def test_only_http_and_https_links_are_taken(ada, alice_client, link):
+    response = alice_client.post("/chats/new/", form_for(ada, link=link))
+    assert response.status_code == 400
+    assert "Enter a web address" in text_of(response)

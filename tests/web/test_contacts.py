@@ -9,6 +9,7 @@ import pytest
 
 from coffeechat.store.models import Chat, Contact, Note
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
+from tests.web.crafted import CRAFTED_QUERIES
 
 FORM = {
     "name": "Ada Lovelace",
@@ -75,6 +76,22 @@ def test_search_finds_by_any_word(alice, alice_client):
     assert "Ada Lovelace" in page
     assert "Grace Hopper" not in page
     assert 'value="analytical"' in page  # the search box keeps the words
+
+
+@pytest.mark.parametrize("query", CRAFTED_QUERIES)
+def test_crafted_searches_answer_a_normal_page(alice, alice_client, query):
+    make_contact(alice, "Ada Lovelace")
+    response = alice_client.get("/contacts/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_the_search_is_cleaned_before_it_is_used_and_shown(alice, alice_client):
+    make_contact(alice, "Ada Lovelace")
+    page = text_of(alice_client.get("/contacts/", {"q": " ada\x00\tlove\x07 "}))
+    assert 'value="ada love"' in page
+    assert "Ada Lovelace" in page
+    page = text_of(alice_client.get("/contacts/", {"q": "x" * 1000}))
+    assert f'value="{"x" * 200}"' in page
 
 
 def test_search_without_results_says_so(alice, alice_client):

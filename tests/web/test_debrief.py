@@ -232,3 +232,25 @@ def test_after_saving_the_chat_page_leads_to_the_thank_you_once(held, alice_clie
     assert page.count("Write the thank-you") == 1
     # The one link sits near the top of the page, above the debrief section.
     assert page.index("Write the thank-you") < page.index('id="debrief"')
+
+
+def test_a_due_day_out_of_range_and_a_list_of_emails_are_refused(held, alice_client):
+    response = alice_client.post(
+        url(held),
+        form_data(
+            **{
+                "steps-0-text": "Send my portfolio",
+                "steps-0-due_on": "9999-12-31",
+                "referrals-0-name": "Linus Pauling",
+                "referrals-0-email": "linus@example.com, evil@example.com",
+                "referrals-1-name": "Grace Hopper",
+                "referrals-1-linkedin_url": "javascript:alert(1)",
+            }
+        ),
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "Next step 1 (Due): Give a day between 1 January 1900 and 31 December 2200." in page
+    assert "Referral 1 (Email): Enter an email address" in page
+    assert "Referral 2 (LinkedIn URL): Enter a web address" in page
+    assert not NextStep.objects.exists()

@@ -277,3 +277,20 @@ def test_the_template_page_refuses_an_unknown_placeholder(alice_client):
 
 def test_the_preferences_page_links_to_the_template(alice_client):
     assert 'href="/preferences/messages/"' in text_of(alice_client.get("/preferences/"))
+
+
+def test_a_stored_address_that_is_not_one_address_is_explained_not_linked(
+    alice, alice_client, thank_you, settings
+):
+    settings.COFFEECHAT_SMTP = SmtpConfig(host="127.0.0.1", port=1, from_addr="a@example.com")
+    type(thank_you.contact).objects.filter(pk=thank_you.contact_id).update(
+        emails=["maya@example.org, evil@example.com"]
+    )
+    page = text_of(alice_client.get(url(thank_you)))
+    assert "is not one email address" in page
+    assert "mailto:" not in page
+    assert 'value="send"' not in page
+    response = alice_client.get(url(thank_you) + "message.eml", follow=True)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Maya Okafor&#x27;s email address" in page and "Correct it on the contact" in page

@@ -308,3 +308,15 @@ def test_the_undo_message_names_who_was_kept_and_who_was_merged_into():
     assert "removed 1 contact it added" in message
     assert "Kept 1 it added" in message and "Grace" in message
     assert "merged into them since: A. Lovelace." in message
+
+
+def test_the_preview_lists_values_that_will_be_left_out(alice, alice_client):
+    data = CONNECTIONS.replace(b"https://www.linkedin.com/in/ada-lovelace", b"javascript:alert(1)")
+    batch = staged(alice, data)
+    page = text_of(alice_client.get(f"/import/{batch.code}/"))
+    assert "2 + 0 + 0 + 1 = 3 records in Connections.csv." in page
+    assert "Left out of the records" in page
+    assert (
+        "Line 5</span>: The LinkedIn address &quot;javascript:alert(1)&quot; was left out" in page
+    )
+    assert 'href="javascript' not in page

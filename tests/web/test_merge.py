@@ -10,6 +10,7 @@ import pytest
 from coffeechat.services.network import add_referral
 from coffeechat.store.models import Chat, Contact, Note, Referral
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
+from tests.web.crafted import CRAFTED_QUERIES
 
 
 def pair(alice):
@@ -86,6 +87,13 @@ def test_the_pick_page_searches_active_contacts(alice, alice_client):
     assert str(gone.code) not in page
     page = text_of(alice_client.get(f"/contacts/{ada.code}/merge/", {"q": "nobody"}))
     assert "Nobody else matches “nobody”" in page
+
+
+@pytest.mark.parametrize("query", CRAFTED_QUERIES)
+def test_crafted_searches_on_the_pick_page_answer_a_normal_page(alice, alice_client, query):
+    ada, _other = pair(alice)
+    response = alice_client.get(f"/contacts/{ada.code}/merge/", {"q": query})
+    assert response.status_code == 200
 
 
 def test_the_pick_page_runs_as_many_queries_for_40_contacts_as_for_4(alice, alice_client):

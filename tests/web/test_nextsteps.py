@@ -77,6 +77,14 @@ def test_a_button_can_send_you_back_to_the_chat_page(theirs, alice_client):
     assert response["Location"] == "/next-steps/"
 
 
+@pytest.mark.parametrize(
+    "target", ["foo", "web:home", "https://evil.example/", "//evil.example/", "/\\evil.example/"]
+)
+def test_a_crafted_next_sends_you_to_the_list(theirs, alice_client, target):
+    response = alice_client.post(action(theirs, "done"), {"next": target})
+    assert response["Location"] == "/next-steps/"
+
+
 def test_marking_their_step_done_puts_the_nudge_aside(theirs, alice_client):
     alice_client.post(action(theirs, "done"))
     assert FollowUp.objects.get(next_step=theirs).dismissed_at == NOW
@@ -133,3 +141,12 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, db):
     response = client.get("/next-steps/")
     assert response.status_code == 302
     assert "/signin/" in response["Location"]
+
+
+def test_a_due_date_out_of_range_is_a_form_error(theirs, alice_client):
+    field = f"{theirs.code}-due_on"
+    response = alice_client.post(action(theirs, "due"), {field: "9999-12-31"})
+    assert response.status_code == 400
+    assert "Give a day between 1 January 1900 and 31 December 2200." in text_of(response)
+    theirs.refresh_from_db()
+    assert theirs.due_on == date(2026, 3, 6)

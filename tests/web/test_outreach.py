@@ -484,3 +484,13 @@ def test_a_request_due_its_nudge_offers_to_write_it_and_says_what_comes_next(
     page = alice_client.get(f"/outreach/{fresh.code}/").content.decode()
     assert "Write the one nudge" not in page
     assert "A second person there is suggested on Mon 16 Mar 2026" in page
+
+
+def test_a_reply_date_out_of_range_is_explained(alice_client, sent):
+    response = alice_client.post(
+        url(sent, "web:outreach_reply"), {"answer": "yes", "replied_on": "9999-12-31"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Give a day between 1 January 1900 and 31 December 2200." in text_of(response)
+    sent.refresh_from_db()
+    assert sent.status == "waiting"

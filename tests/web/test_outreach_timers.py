@@ -121,10 +121,16 @@ def test_not_now_puts_the_suggestion_away(alice, alice_client):
     assert (outreach.status, outreach.moved_on_at) == (Outreach.Status.MOVED_ON, NOW)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", ""])
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "", "foo", "web:contacts"],
+)
 def test_it_only_goes_back_to_pages_of_this_site(alice, alice_client, target):
     outreach = request_to(alice, make_contact(alice))
     response = alice_client.post(move_on_url(outreach), {"next": target})
+    assert response["Location"] == "/"
+    # A refused nudge (too early) goes back the same way.
+    response = alice_client.post(nudge_url(outreach), {"next": target})
     assert response["Location"] == "/"
 
 

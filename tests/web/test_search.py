@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from coffeechat.services.contacts import ContactDetails, change_contact
 from tests.web.conftest import count_queries, make_chat, make_contact, make_note, text_of
+from tests.web.crafted import CRAFTED_QUERIES
 
 
 def test_every_page_has_the_search_box_pointing_here(alice_client):
@@ -68,6 +71,17 @@ def test_hostile_queries_answer_normally(alice, alice_client):
     make_contact(alice)
     for query in ('"ada', "ada*", "NEAR(ada lov)", "ada OR", ")(", "a" * 5000, "ada:*", "!!"):
         assert alice_client.get("/search/", {"q": query}).status_code == 200, query
+
+
+@pytest.mark.parametrize("query", CRAFTED_QUERIES)
+def test_crafted_queries_answer_normally(alice, alice_client, query):
+    make_contact(alice)
+    assert alice_client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_the_box_shows_the_query_as_it_was_used(alice, alice_client):
+    page = text_of(alice_client.get("/search/", {"q": " ada\x00\tlove\x07 "}))
+    assert 'value="ada love"' in page
 
 
 def test_other_peoples_rows_are_never_shown(alice, bob, alice_client):

@@ -8,6 +8,7 @@ import click
 
 from coffeechat.cli.bootstrap import ready_with_database
 from coffeechat.cli.common import friendly_errors
+from coffeechat.core.sizes import size_text
 
 
 @click.command()
@@ -38,13 +39,4 @@ def backup(output: Path | None) -> None:
 
     with friendly_errors():
         made = backup_to(output if output is not None else Path.cwd())
-    click.echo(f"Backed up to {made.path} ({_size(made.size)}).")
-
-
-def _size(count: int) -> str:
-    size = float(count)
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024:
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
+    click.echo(f"Backed up to {made.path} ({size_text(made.size)}).")

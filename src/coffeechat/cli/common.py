@@ -32,10 +32,7 @@ def friendly_errors() -> Iterator[None]:
 
 def local_owner():
     """Load Django and the database, and return the local owner (created on first use)."""
-    ready_with_database()
-    from coffeechat.config import load
-
-    if not load().is_local:
+    if not ready_with_database().is_local:
         raise click.ClickException(
             "This command works on a local home for now; unset COFFEECHAT_MODE to use one."
         )

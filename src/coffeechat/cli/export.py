@@ -18,6 +18,8 @@ LABELS = {
     "follow_ups": "follow-ups",
     "busy_blocks": "busy blocks",
     "clock_trials": "clock trials",
+    # Chats an older coffeechat let through in a year such as 9999 (services.calendars).
+    "skipped": "skipped (dated outside 1900 to 2200)",
 }
 
 

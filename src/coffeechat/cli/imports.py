@@ -95,6 +95,13 @@ def _print(report) -> None:
             click.echo(f"  line {skip.line}: {skip.reason}")
         if len(report.skipped) > SHOWN:
             click.echo(f"  and {len(report.skipped) - SHOWN} more")
+    if report.left_out:
+        # Not an email address, not an http(s) profile, a day outside 1900-2200 (core.fields).
+        click.echo("Values left out (each record was imported without it):")
+        for item in report.left_out[:SHOWN]:
+            click.echo(f"  line {item.line}: {item.reason}")
+        if len(report.left_out) > SHOWN:
+            click.echo(f"  and {len(report.left_out) - SHOWN} more")
     if report.changes:
         click.echo("Changed organisation or title:" if not report.dry_run else "Would change:")
         for change in report.changes[:SHOWN]:

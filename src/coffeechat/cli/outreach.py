@@ -21,6 +21,7 @@ from coffeechat.core.outreach_lint import (
     Verdict,
     lint,
 )
+from coffeechat.core.sizes import too_large
 
 WIDTH = 80
 LABEL = 14  # "cannot judge" and two spaces
@@ -30,7 +31,7 @@ LABELS = {
     Verdict.CANNOT_JUDGE: "cannot judge",
     Verdict.OFF: "off",
 }
-MOST_BYTES = 1_000_000  # a request is a few hundred words; anything far larger is a wrong file
+MOST_BYTES = 1024 * 1024  # a request is a few hundred words; anything far larger is a wrong file
 
 
 @click.group()
@@ -131,7 +132,7 @@ def _read(source: str) -> str:
         raise click.ClickException(f"{name} cannot be read: {error.strerror}.") from None
     if len(data) > MOST_BYTES:
         raise click.ClickException(
-            f"{name} is over {MOST_BYTES // 1_000_000} MB; a request is a few hundred words."
+            f"{too_large(name, MOST_BYTES)}; a request is a few hundred words."
         )
     if b"\0" in data:
         raise click.ClickException(f"{name} looks like a binary file, not a plain-text request.")

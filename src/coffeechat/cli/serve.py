@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coffeechat.cli.bootstrap import ready_with_database
+from coffeechat.cli.bootstrap import ready, use_database
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -29,20 +29,19 @@ def serve(host: str, port: int, no_browser: bool) -> None:
     Example:
       coffeechat serve --port 8080 --no-browser
     """
-    from coffeechat.config import load
-
-    config = load_or_fail(load)
+    config = ready()
     if config.is_local and host not in LOOPBACK:
         raise click.BadParameter(
             "in local mode coffeechat listens on this computer only (127.0.0.1, localhost or ::1); "
             "set COFFEECHAT_MODE=server to serve others.",
             param_hint="--host",
         )
-    ready_with_database()
+    use_database()
 
     import waitress
 
     from coffeechat.services.accounts import ensure_owner, issue_login_link
+    from coffeechat.services.uploads import MAX_REQUEST_BYTES
     from coffeechat.wsgi import application
 
     proxy = {}
@@ -56,7 +55,14 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         }
     try:
         server = waitress.create_server(
-            application, host=host, port=port, threads=8, ident="coffeechat", **proxy
+            application,
+            host=host,
+            port=port,
+            threads=8,
+            ident="coffeechat",
+            # A larger body is refused from its Content-Length (413), before any of it is read.
+            max_request_body_size=MAX_REQUEST_BYTES,
+            **proxy,
         )
     except OSError as error:
         raise click.ClickException(
@@ -101,12 +107,3 @@ def open_in_browser(link: str) -> None:
             opened = False
     if not opened:
         click.echo("(No desktop browser found here: copy the link into your browser.)")
-
-
-def load_or_fail(load):
-    from coffeechat.config import ConfigError
-
-    try:
-        return load()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None

@@ -4,6 +4,11 @@ The database marks the matched words in what it returns with two private-use cha
 (``START`` and ``END``). Nothing a user types can be passed on as query syntax: a query is only
 ever built from words of letters and digits, each quoted, so quotes, ``NEAR``, ``*``, brackets
 and ``AND``/``OR``/``NOT`` typed into the box are plain words or ignored.
+
+Every search box (the search page, the contacts list, the merge picker, ``coffeechat search``)
+first passes what was typed through ``clean_query``: no control or invisible characters (a NUL
+is refused by PostgreSQL), single spaces, and at most ``LONGEST_QUERY`` characters (SQLite refuses
+a LIKE pattern over 50,000 bytes, and a pasted essay is no search).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from coffeechat.core.text import distinct
+
 # Private-use characters: no keyboard types them, so they cannot collide with real text (the
 # index strips any that reach it anyway), and they survive the database's highlighting intact.
 START = "\ue000"
@@ -21,7 +28,10 @@ END = "\ue001"
 # Enough for any real search; a pasted essay must not become a thousand-term query.
 MOST_WORDS = 12
 LONGEST_WORD = 64
-LONGEST_TEXT = 500
+LONGEST_QUERY = 200
+# Control characters (NUL, escape, line breaks), format characters (zero-width spaces, direction
+# overrides), surrogates and private-use characters (the highlighting markers among them).
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co"))
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -49,17 +59,35 @@ _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 _MARKED = re.compile(f"{START}(.*?){END}", re.DOTALL)
 
 
+def clean_query(text: str) -> str:
+    """What was typed into a search box, as it is used and shown: visible, single-spaced, short.
+
+    Control and invisible characters become spaces, runs of spaces one space, and the result is
+    cut to ``LONGEST_QUERY`` characters.
+    """
+    # Only the start of a pasted megabyte can survive the cut; reading the rest is wasted work.
+    head = text[: LONGEST_QUERY * 20]
+    visible = "".join(
+        " " if unicodedata.category(character) in _INVISIBLE else character for character in head
+    )
+    return " ".join(visible.split())[:LONGEST_QUERY].rstrip()
+
+
+def query_terms(text: str) -> tuple[str, ...]:
+    """The words of a query for a substring (LIKE) search: distinct, at most ``MOST_WORDS``."""
+    return tuple(distinct(clean_query(text).split(" "), key=str.casefold)[:MOST_WORDS])
+
+
 def search_words(text: str) -> tuple[str, ...]:
     """The words of a query, lower-cased: runs of letters and digits, at most ``MOST_WORDS``."""
-    normal = unicodedata.normalize("NFC", text[: LONGEST_TEXT * 4])
+    normal = unicodedata.normalize("NFC", clean_query(text))
     words = (word[:LONGEST_WORD].lower() for word in _WORD.findall(normal))
     return tuple(words)[:MOST_WORDS]
 
 
 def search_text(text: str) -> str:
-    """The query as a database may parse it itself (PostgreSQL): no NULs, markers or excess."""
-    kept = text[:LONGEST_TEXT].replace("\x00", " ").replace(START, "").replace(END, "")
-    return " ".join(kept.split())
+    """The query as a database may parse it itself (PostgreSQL): the cleaned query."""
+    return clean_query(text)
 
 
 def fts5_query(words: tuple[str, ...]) -> str:

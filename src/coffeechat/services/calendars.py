@@ -8,7 +8,9 @@ chat, a private subscription feed (a secret token in its address) and ``coffeech
 
 from __future__ import annotations
 
+import functools
 import http.client
+import io
 import ipaddress
 import secrets
 import socket
@@ -16,11 +18,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
-from typing import TextIO
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.db import transaction
@@ -28,13 +30,16 @@ from django.utils import timezone
 
 from coffeechat.core.calendar import Span, free_slots, overlapping, working_hours
 from coffeechat.core.clock import ChatSpan, zone
+from coffeechat.core.fields import DAY_RANGE, moment_in_range
 from coffeechat.core.ics import (
     MAX_BYTES,
     CalendarUnreadable,
     ChatEntry,
     read_busy,
+    too_big,
     write_calendar,
 )
+from coffeechat.core.sizes import too_large
 from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
@@ -43,7 +48,7 @@ from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, P
 # Busy blocks are kept for this stretch around the day of the import.
 WINDOW_BEFORE = timedelta(days=30)
 WINDOW_AFTER = timedelta(days=180)
-FETCH_TIMEOUT = 10.0  # seconds without an answer before a feed counts as unreachable
+FETCH_TIMEOUT = 10.0  # seconds a whole fetch may take: connecting, the answer, the calendar
 _SCHEMES = {"http", "https"}
 THANK_YOU_AFTER = timedelta(hours=24)
 
@@ -93,11 +98,7 @@ def import_file(owner, name: str, data: bytes, *, now: datetime | None = None) -
     now = now or timezone.now()
     name = _file_name(name)
     if len(data) > MAX_BYTES:
-        raise InvalidInput(
-            f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB; export a shorter period "
-            "or a single calendar.",
-            field="file",
-        )
+        raise InvalidInput(too_big(name, len(data)), field="file")
     sources = CalendarSource.objects.for_owner(owner).filter(kind=CalendarSource.Kind.FILE)
     source = sources.filter(name=name).first()
     if source is None:
@@ -159,8 +160,136 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES) -> bytes:
-    """Fetch a calendar feed; refuse (InvalidInput) when it is unreachable, slow or too big."""
+class _Deadline:
+    """When a whole fetch must be over, and whether the server has sent anything yet.
+
+    A socket timeout counts from the last byte received, so a server sending one byte every few
+    seconds would hold a fetch for ever; every wait here gets only the time left instead.
+    """
+
+    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._ends = clock() + seconds
+        self.heard = False
+
+    def left(self) -> float:
+        """Seconds left for the fetch; TimeoutError once they are spent."""
+        left = self._ends - self._clock()
+        if left <= 0:
+            raise TimeoutError("the fetch ran out of time")
+        return left
+
+
+class _TimedReader(io.RawIOBase):
+    """Reads from a socket, each wait bounded by the fetch's time left."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        super().__init__()
+        self._sock = sock
+        # The socket's own reader keeps it open until the answer is read (http.client closes
+        # the socket right after the headers and relies on that).
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self._sock.settimeout(self._deadline.left())
+        count = self._raw.readinto(buffer)
+        if count:
+            self._deadline.heard = True
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _TimedSocket:
+    """A connected socket whose reads and writes wait only for the fetch's time left."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str = "rb", *args, **kwargs) -> io.BufferedReader:
+        return io.BufferedReader(_TimedReader(self._sock, self._deadline))
+
+    def sendall(self, data) -> None:
+        self._sock.settimeout(self._deadline.left())
+        self._sock.sendall(data)
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+class _TimedConnection:
+    """Mixed into http.client's connections: connecting, too, waits only for the time left."""
+
+    sock: Any
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        # http.client's hook for opening the socket; the TLS handshake of https follows on the
+        # socket it returns, with that socket's timeout as its limit for the whole handshake.
+        self._create_connection = self._connect
+
+    def _connect(self, address, timeout, source_address=None) -> socket.socket:
+        sock = socket.create_connection(address, self.deadline.left(), source_address)
+        sock.settimeout(self.deadline.left())
+        return sock
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]  # http.client.HTTPConnection, mixed in after
+        self.sock = _TimedSocket(self.sock, self.deadline)
+
+
+class _TimedHTTP(_TimedConnection, http.client.HTTPConnection):
+    pass
+
+
+class _TimedHTTPS(_TimedConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _TimedHandler:
+    """Opens http and https connections that keep to one deadline."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class, req, **kwargs):
+        https = issubclass(http_class, http.client.HTTPSConnection)
+        timed = functools.partial(_TimedHTTPS if https else _TimedHTTP, deadline=self.deadline)
+        return super().do_open(timed, req, **kwargs)  # type: ignore[misc]  # urllib handler
+
+
+class _TimedHTTPHandler(_TimedHandler, urllib.request.HTTPHandler):
+    pass
+
+
+class _TimedHTTPSHandler(_TimedHandler, urllib.request.HTTPSHandler):
+    pass
+
+
+def _seconds(count: float) -> str:
+    return f"{count:g} second{'' if count == 1 else 's'}"
+
+
+def download(
+    url: str,
+    *,
+    timeout: float = FETCH_TIMEOUT,
+    limit: int = MAX_BYTES,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    """Fetch a calendar feed; refuse (InvalidInput) when it is unreachable, slow or too big.
+
+    ``timeout`` bounds the whole fetch, from connecting to the last byte, as read on ``clock``.
+    """
     url = _normal_url(url)
     host = urllib.parse.urlsplit(url).hostname or ""
     _refuse_private(host)
@@ -171,9 +300,10 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES
             "Accept": "text/calendar, text/plain;q=0.5, */*;q=0.1",
         },
     )
-    opener = urllib.request.build_opener(_CheckedRedirects)
-    deadline = time.monotonic() + timeout * 3  # a server that drips bytes still stops us
-    slow = f"{host} did not answer within {timeout:g} seconds; try again later."
+    deadline = _Deadline(timeout, clock)
+    opener = urllib.request.build_opener(
+        _CheckedRedirects, _TimedHTTPHandler(deadline), _TimedHTTPSHandler(deadline)
+    )
     try:
         with opener.open(request, timeout=timeout) as response:
             chunks: list[bytes] = []
@@ -182,11 +312,8 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES
                 size += len(chunk)
                 if size > limit:
                     raise InvalidInput(
-                        f"The calendar at {host} is larger than {limit // (1024 * 1024)} MB.",
-                        field="url",
+                        f"{too_large(f'The calendar at {host}', limit)}.", field="url"
                     )
-                if time.monotonic() > deadline:
-                    raise InvalidInput(slow, field="url")
                 chunks.append(chunk)
     except urllib.error.HTTPError as error:
         raise InvalidInput(
@@ -197,7 +324,7 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, TimeoutError):
-            raise InvalidInput(slow, field="url") from None
+            raise InvalidInput(_too_slow(host, timeout, deadline), field="url") from None
         # "Connection refused" reads better than "[Errno 111] Connection refused".
         why = reason.strerror if isinstance(reason, OSError) and reason.strerror else reason
         raise InvalidInput(
@@ -205,12 +332,21 @@ def download(url: str, *, timeout: float = FETCH_TIMEOUT, limit: int = MAX_BYTES
             field="url",
         ) from None
     except TimeoutError:
-        raise InvalidInput(slow, field="url") from None
+        raise InvalidInput(_too_slow(host, timeout, deadline), field="url") from None
     except (http.client.HTTPException, OSError) as error:
         raise InvalidInput(
             f"Could not read the calendar from {host} ({error}); try again later.", field="url"
         ) from None
     return b"".join(chunks)
+
+
+def _too_slow(host: str, timeout: float, deadline: _Deadline) -> str:
+    if deadline.heard:
+        return (
+            f"{host} sent the calendar too slowly: stopped after {_seconds(timeout)}. "
+            "Try again later."
+        )
+    return f"{host} did not answer within {_seconds(timeout)}; try again later."
 
 
 def _feed_name(url: str, name: str) -> str:
@@ -346,7 +482,12 @@ def owner_of_feed(token: str):
 # Chats as iCalendar.
 
 
-def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> list[ChatEntry]:
+def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> tuple[list[ChatEntry], int]:
+    """The chats as calendar entries, and how many were left out for lying outside 1900-2200.
+
+    Such a row (an older coffeechat let a chat in year 9999 through) would overflow on the way
+    to UTC or to its thank-you a day later; it is skipped so the rest of the calendar goes out.
+    """
     chats = list(chats)
     thanks = dict(
         FollowUp.objects.for_owner(owner)
@@ -354,7 +495,12 @@ def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> list[Cha
         .values_list("chat_id", "due_at")
     )
     entries = []
+    skipped = 0
     for chat in chats:
+        stored = (chat.starts_at, chat.actual_end, thanks.get(chat.pk))
+        if not all(moment is None or moment_in_range(moment) for moment in stored):
+            skipped += 1
+            continue
         span = ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
         # The thank-you is owed a day after the chat: the follow-up's own deadline when there is
         # one, else a day after the real end, else a day after the agreed end.
@@ -377,7 +523,7 @@ def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> list[Cha
                 updated_at=chat.updated_at,
             )
         )
-    return entries
+    return entries, skipped
 
 
 def _chats(owner):
@@ -393,7 +539,12 @@ def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
     if chat.owner_id != owner.pk:
         raise NotFound("That chat is not yours.")
     preferences = ensure_preferences(owner)
-    entries = _entries(owner, _chats(owner).filter(pk=chat.pk), preferences)
+    entries, skipped = _entries(owner, _chats(owner).filter(pk=chat.pk), preferences)
+    if skipped:
+        raise InvalidInput(
+            f"This chat has a time outside the days coffeechat keeps ({DAY_RANGE}), so it "
+            "cannot go into a calendar. Change its date, then download it again."
+        )
     return write_calendar(entries, now=now or timezone.now())
 
 
@@ -401,14 +552,20 @@ def feed_calendar(owner, *, now: datetime | None = None) -> bytes:
     """The subscription feed: every chat of the owner, past ones included."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
-    entries = _entries(owner, _chats(owner), preferences)
+    entries, _skipped = _entries(owner, _chats(owner), preferences)
     return write_calendar(entries, now=now, name="coffeechat: my chats")
 
 
 def write_ics(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
-    """Write every chat of the owner as one iCalendar document; return how many chats."""
+    """Write every chat of the owner as one iCalendar document; return how many chats.
+
+    "skipped" counts chats left out for lying outside 1900-2200, when there are any.
+    """
     preferences = ensure_preferences(owner)
-    entries = _entries(owner, _chats(owner), preferences)
+    entries, skipped = _entries(owner, _chats(owner), preferences)
     data = write_calendar(entries, now=now or timezone.now(), name="coffeechat")
     out.write(data.decode("utf-8"))
-    return {"chats": len(entries)}
+    counts = {"chats": len(entries)}
+    if skipped:
+        counts["skipped"] = skipped
+    return counts

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from coffeechat.core.clock import is_time_zone
+from coffeechat.core.fields import FieldError, check_email, web_address
+from coffeechat.core.search import query_terms
 from coffeechat.core.text import clean_line, distinct, split_list
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.organisations import organisation_named
@@ -57,9 +59,9 @@ def _cleaned(details: ContactDetails) -> dict:
     return {
         "name": name,
         "role": clean_line(details.role),
-        "emails": distinct(email.strip().lower() for email in details.emails),
+        "emails": distinct(_email(email).lower() for email in details.emails),
         "phones": distinct(clean_line(phone) for phone in details.phones),
-        "linkedin_url": details.linkedin_url.strip(),
+        "linkedin_url": _linkedin_url(details.linkedin_url),
         "location": clean_line(details.location),
         "time_zone": time_zone,
         "tags": split_list(",".join(details.tags)),
@@ -69,6 +71,29 @@ def _cleaned(details: ContactDetails) -> dict:
         "research_notes_html": rendered(details.research_notes),
         "keep_in_touch_days": details.keep_in_touch_days,
     }
+
+
+def _email(value: str) -> str:
+    """One address as stored (core.fields), or empty for an empty value."""
+    if not value.strip():
+        return ""
+    try:
+        return check_email(value)
+    except FieldError as error:
+        shown = " ".join(value.split())
+        raise InvalidInput(f'"{shown}" is not one email address: {error}', field="emails") from None
+
+
+def _linkedin_url(value: str) -> str:
+    """A web address a link may open, https:// assumed as the form does; empty stays empty."""
+    if not value.strip():
+        return ""
+    try:
+        return web_address(value)
+    except FieldError as error:
+        raise InvalidInput(
+            f"The LinkedIn URL is not usable: {error}", field="linkedin_url"
+        ) from None
 
 
 @transaction.atomic
@@ -101,15 +126,14 @@ def remove_contact(owner, contact: Contact) -> None:
 def find_contacts(owner, query: str = "") -> QuerySet[Contact]:
     """The owner's contacts matching ``query`` in name, role, organisation, email or tags."""
     contacts = Contact.objects.for_owner(owner).active().select_related("organisation")
-    for word in clean_line(query).split(" "):
-        if word:
-            contacts = contacts.filter(
-                Q(name__icontains=word)
-                | Q(role__icontains=word)
-                | Q(organisation__name__icontains=word)
-                | Q(emails__icontains=word)
-                | Q(tags__icontains=word)
-            )
+    for word in query_terms(query):
+        contacts = contacts.filter(
+            Q(name__icontains=word)
+            | Q(role__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(emails__icontains=word)
+            | Q(tags__icontains=word)
+        )
     return contacts.order_by("name", "pk")
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from coffeechat.core.clock import zone
 from coffeechat.core.csvsafe import write_rows
+from coffeechat.core.fields import linkable
 from coffeechat.core.vcard_write import Card, write_card
 from coffeechat.store.models import (
     BusyBlock,
@@ -397,7 +398,8 @@ def write_vcard(owner, out: TextIO) -> dict[str, int]:
             organisation=row["organisation_name"] or "",
             emails=tuple(row["emails"] or ()),
             phones=tuple(row["phones"] or ()),
-            linkedin_url=row["linkedin_url"],
+            # A phone shows the URL as a link: only http(s), whatever an older row holds.
+            linkedin_url=linkable(row["linkedin_url"]),
             location=row["location"],
             time_zone=row["time_zone"],
             tags=tuple(row["tags"] or ()),

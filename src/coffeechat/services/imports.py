@@ -48,6 +48,7 @@ from coffeechat.core.parsers.records import UTF16, detect_encoding
 from coffeechat.core.parsers.sniff import HEAD, binary_kind, kind_hint
 from coffeechat.core.parsers.vcard import KIND as VCARD_KIND
 from coffeechat.core.parsers.vcard import iter_vcard, stream_lines
+from coffeechat.core.sizes import too_large
 from coffeechat.core.text import clean_line, distinct, fold, split_list
 from coffeechat.services.errors import DomainError
 from coffeechat.services.organisations import organisation_named
@@ -96,8 +97,21 @@ class Change:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A value left out of a record that was imported: not one email address, a profile
+    address that is not http(s), a day outside 1900-2200 (core.fields)."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class ImportReport:
-    """What an import did (or, for a dry run, would do): counts that add up to ``total``."""
+    """What an import did (or, for a dry run, would do): counts that add up to ``total``.
+
+    ``left_out`` lists values the file held that were not imported, by line; their records
+    were imported without them (and count among new, updated or unchanged).
+    """
 
     source: str
     file_name: str
@@ -109,6 +123,7 @@ class ImportReport:
     changes: tuple[Change, ...]
     batch_code: UUID | None
     dry_run: bool
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +165,7 @@ class _Counted(io.RawIOBase):
             raise ImportProblem(f"{self.label} cannot be read: it is damaged ({error}).") from None
         self.done += len(data)
         if self.done > self.cap:
-            raise ImportProblem(_too_big(self.done, self.label, more=True))
+            raise ImportProblem(too_big(self.label))
         buffer[: len(data)] = data
         return len(data)
 
@@ -179,15 +194,13 @@ class _File:
         return self.opened[-1].done if self.opened else 0
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def too_big(label: str, size: int | None = None) -> str:
+    """Why a file over the import limit is refused, and what to do instead.
 
-
-def _too_big(size: int, label: str = "The file", *, more: bool = False) -> str:
-    amount = f"more than {_megabytes(size)}" if more else _megabytes(size)
+    ``size`` is the file's size when it is known (not for a file stopped while it was read).
+    """
     return (
-        f"{label} is {amount}; coffeechat imports files of up to "
-        f"{MAX_IMPORT_BYTES // (1024 * 1024)} MB. Nothing was imported. Export fewer contacts "
+        f"{too_large(label, MAX_IMPORT_BYTES, size)}. Nothing was imported. Export fewer contacts "
         "at a time, or split the file."
     )
 
@@ -214,7 +227,7 @@ def _opened(source: str, file_name: str, data: Path | bytes) -> Iterator[_File]:
         opener = partial(io.BytesIO, data)
 
     if size > MAX_IMPORT_BYTES:
-        raise ImportProblem(_too_big(size))
+        raise ImportProblem(too_big("The file", size))
     if not magic.startswith(b"PK\x03\x04") and not magic.startswith(b"PK\x05\x06"):
         yield _File(file_name, size, opener)
         return
@@ -258,7 +271,7 @@ def _connections(archive: zipfile.ZipFile, file_name: str) -> _File:
     entry = found[0]
     label = f"Connections.csv in {file_name}"
     if entry.file_size > MAX_IMPORT_BYTES:
-        raise ImportProblem(_too_big(entry.file_size, label))
+        raise ImportProblem(too_big(label, entry.file_size))
     if entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1) and entry.file_size > _BLOCK:
         raise ImportProblem(
             f"{label} would expand {entry.file_size // max(entry.compress_size, 1):,} times; "
@@ -680,6 +693,7 @@ class _Run:
         self.now = now
         self.new = self.updated = self.unchanged = 0
         self.skipped: list[Skip] = []
+        self.left_out: list[LeftOut] = []
         self.changes: list[Change] = []
         self.insert_contacts = BulkInsert(Contact, NEW_CONTACT)
         self.update_contacts = BulkUpdate(Contact, CHANGED_CONTACT)
@@ -700,6 +714,7 @@ class _Run:
             if isinstance(item, Skip):
                 self.skipped.append(item)
                 continue
+            self.left_out.extend(LeftOut(item.line, reason) for reason in item.warnings)
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 self.chunk(chunk)
@@ -850,6 +865,7 @@ class _Run:
             changes=tuple(self.changes),
             batch_code=None if dry_run else self.batch.code,
             dry_run=dry_run,
+            left_out=tuple(sorted(self.left_out, key=lambda item: item.line)),
         )
 
 

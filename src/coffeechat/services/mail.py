@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from coffeechat.core import compose
+from coffeechat.core.fields import FieldError, check_email, is_email
 from coffeechat.core.text import clean_line
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.store.models import Contact
@@ -44,9 +45,41 @@ def my_name(owner) -> str:
     return clean_line(owner.get_full_name() or owner.first_name or "")
 
 
-def recipient(contact: Contact) -> str:
-    """The contact's first email address, with their name, or empty when they have none."""
+def usable_address(contact: Contact) -> str:
+    """The contact's first email address when it is exactly one address, else empty."""
     address = contact.email.strip()
+    return address if is_email(address) else ""
+
+
+def address_of(contact: Contact) -> str:
+    """The contact's first email address, checked to be exactly one (core.fields).
+
+    Empty when they have none; InvalidInput, in plain words, when the stored value is not one
+    address (a list after a comma, a name in angle brackets, a line break), so a message never
+    goes to a second recipient and never fails on a header.
+    """
+    address = contact.email.strip()
+    if not address:
+        return ""
+    try:
+        return check_email(address)
+    except FieldError as error:
+        shown = " ".join(address.split())
+        raise InvalidInput(
+            f'{contact.name}\'s email address "{shown}" is not one email address: {error} '
+            "Correct it on the contact, then try again."
+        ) from None
+
+
+def recipient(contact: Contact) -> str:
+    """The To line, the contact's name and one checked address; empty when there is none.
+
+    For showing: a stored value that is not one address gives empty too (see address_of).
+    """
+    return _to_line(contact, usable_address(contact))
+
+
+def _to_line(contact: Contact, address: str) -> str:
     return formataddr((contact.name, address)) if address else ""
 
 
@@ -67,10 +100,11 @@ def message_id_domain(from_addr: str) -> str:
 def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> bytes:
     """The message as an .eml file, opened by mail programs as a draft to send."""
     from_addr = sender(owner)
+    address = address_of(contact)
     try:
         return compose.build_message(
             from_addr,
-            recipient(contact),
+            _to_line(contact, address),
             subject,
             body,
             now,
@@ -82,8 +116,8 @@ def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> byte
 
 
 def mailto(contact: Contact, subject: str, body: str) -> str:
-    """A mailto: link carrying the message, or empty when the contact has no email."""
-    address = contact.email.strip()
+    """A mailto: link carrying the message, or empty when the contact has no usable email."""
+    address = usable_address(contact)
     return compose.mailto_url(address, subject, body) if address else ""
 
 
@@ -154,7 +188,10 @@ def send(contact: Contact, subject: str, body: str, now: datetime) -> None:
             "COFFEECHAT_SMTP_FROM (see docs/configuration.md). Your draft is saved; copy it or "
             "download the .eml instead."
         )
-    address = contact.email.strip()
+    try:
+        address = address_of(contact)
+    except InvalidInput as error:
+        raise SendFailed(error.message + " Your draft is saved.") from None
     if not address:
         raise SendFailed(
             f"{contact.name} has no email address. Add one to the contact, or copy the message "
@@ -165,7 +202,7 @@ def send(contact: Contact, subject: str, body: str, now: datetime) -> None:
     try:
         payload = compose.build_message(
             config.from_addr,
-            recipient(contact),
+            _to_line(contact, address),
             subject,
             body,
             now,

@@ -17,12 +17,24 @@ from uuid import UUID
 
 from django.db import DatabaseError, models, transaction
 
+from coffeechat.core.fields import (
+    DAY_RANGE,
+    FieldError,
+    check_email,
+    day_in_range,
+    moment_in_range,
+    web_address,
+)
+from coffeechat.core.sizes import too_large
 from coffeechat.services.errors import InvalidInput, NotEmpty
 from coffeechat.services.exports import FORMAT, PREFERENCE_FIELDS, SECTIONS, VERSION, Section
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, Contact, Preferences, sync_contact_keys
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Far above any real export (a network of thousands of people is a few MB); reading stops here,
+# so a device such as /dev/zero or a huge wrong file is refused instead of filling the memory.
+MAX_RESTORE_BYTES = 256 * 1024 * 1024
 _BATCH = 500
 
 
@@ -48,11 +60,18 @@ def restore_json(owner, file: Path | str | IO[bytes] | IO[str]) -> dict[str, int
 def _read(file: Path | str | IO[bytes] | IO[str]) -> dict:
     if isinstance(file, str | Path):
         try:
-            raw: bytes | str = Path(file).read_bytes()
+            with Path(file).open("rb") as handle:
+                raw: bytes | str = handle.read(MAX_RESTORE_BYTES + 1)
         except OSError as error:
             raise InvalidInput(f"Cannot read {file} ({error.strerror}).") from None
     else:
-        raw = file.read()
+        raw = file.read(MAX_RESTORE_BYTES + 1)
+    if len(raw) > MAX_RESTORE_BYTES:
+        label = str(file) if isinstance(file, str | Path) else "This file"
+        raise InvalidInput(
+            f"{too_large(label, MAX_RESTORE_BYTES)}, far more than any coffeechat export, so it "
+            "is not one; restore reads what `coffeechat export json` writes. Nothing was written."
+        )
     if isinstance(raw, bytes):
         if raw.startswith(SQLITE_HEADER):
             raise InvalidInput(
@@ -214,7 +233,31 @@ def _moment(value: Any, where: str, *, null: bool) -> datetime | None:
         raise InvalidInput(
             f'{where} is {json.dumps(value)}, not a moment such as "2026-03-02T13:20:00Z".'
         )
+    if not moment_in_range(moment):
+        # Checked before anything turns it into UTC: year 1 east of UTC would overflow.
+        raise _out_of_range(value, where)
     return moment
+
+
+def _out_of_range(value: Any, where: str) -> InvalidInput:
+    return InvalidInput(
+        f"{where} is {json.dumps(value)}, outside the days coffeechat keeps ({DAY_RANGE})."
+    )
+
+
+def _emails(value: Any, where: str) -> list[str]:
+    """A contact's addresses, each exactly one address by the rule the forms use."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{where} must be a list of email addresses.")
+    addresses = []
+    for item in value:
+        try:
+            addresses.append(check_email(item))
+        except FieldError as error:
+            raise InvalidInput(
+                f"{where} holds {json.dumps(item)[:80]}, which is not one email address: {error}"
+            ) from None
+    return addresses
 
 
 def _value(field: models.Field, value: Any, where: str) -> Any:
@@ -227,11 +270,14 @@ def _value(field: models.Field, value: Any, where: str) -> Any:
         return _moment(value, where, null=field.null)
     if isinstance(field, models.DateField):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except (TypeError, ValueError):
             raise InvalidInput(
                 f'{where} is {json.dumps(value)}, not a day such as "2026-03-04".'
             ) from None
+        if not day_in_range(day):
+            raise _out_of_range(value, where)
+        return day
     if isinstance(field, models.BooleanField):
         expected: tuple[type, ...] = (bool,)
     elif isinstance(field, models.IntegerField):
@@ -240,10 +286,22 @@ def _value(field: models.Field, value: Any, where: str) -> Any:
             expected = ()
     elif isinstance(field, models.CharField | models.TextField):
         expected = (str,)
+    elif field.model is Contact and field.name == "emails":
+        return _emails(value, where)
     else:
-        return value  # JSON fields take lists and objects as they are.
+        return value  # Other JSON fields take lists and objects as they are.
     if not isinstance(value, expected):
         raise InvalidInput(f"{where} has the wrong type ({json.dumps(value)[:60]}).")
+    if isinstance(field, models.URLField) and isinstance(value, str) and value:
+        try:
+            value = web_address(value)  # https:// assumed for a bare address, as the forms do
+        except FieldError as error:
+            raise InvalidInput(
+                f"{where} is {json.dumps(value)[:80]}, which is not a web address a link may "
+                f"open: {error}"
+            ) from None
+    if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+        raise InvalidInput(f"{where} is longer than {field.max_length} characters.")
     known = {choice for choice, _ in field.flatchoices}
     if field.choices and value not in known and not (field.blank and value == ""):
         raise InvalidInput(f"{where} is {json.dumps(value)}, which is not a known choice.")

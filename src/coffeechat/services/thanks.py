@@ -185,7 +185,7 @@ _explain = mail.explain
 
 
 def recipient(follow_up: FollowUp) -> str:
-    """The contact's first email address, with their name, or empty when they have none."""
+    """The To line (name and one checked address), or empty when there is no usable one."""
     return mail.recipient(follow_up.contact)
 
 
@@ -198,9 +198,9 @@ def eml_for(owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
 
 
 def mailto_for(owner, follow_up: FollowUp) -> str:
-    """A mailto: link carrying the current message, or empty when the contact has no email."""
+    """A mailto: link carrying the current message, or empty without one usable address."""
     ensure_owned(owner, follow_up)
-    if not follow_up.contact.email.strip():
+    if not mail.usable_address(follow_up.contact):
         return ""
     message = current_message(owner, follow_up)
     return mail.mailto(follow_up.contact, message.subject, message.body)

@@ -6,7 +6,7 @@ from django import forms
 
 from coffeechat.services.debrief import DebriefDetails, ReferralDetails, StepDetails
 from coffeechat.store.models import NextStep
-from coffeechat.web.forms import Form, linkedin_url_field
+from coffeechat.web.forms import DayField, EmailAddressField, Form, linkedin_url_field
 
 # Three empty rows of each kind fit most chats; a debrief can be saved again to add more.
 EXTRA_ROWS = 3
@@ -23,10 +23,6 @@ def _yes_no(value: str) -> bool | None:
 def yes_no_initial(value: bool | None) -> str:
     """The choice that shows a stored yes/no/unknown."""
     return {True: "yes", False: "no"}.get(value, "")
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DebriefForm(Form):
@@ -81,10 +77,9 @@ class StepForm(Form):
         initial=NextStep.Side.ME,
     )
     text = forms.CharField(label="Next step", max_length=500)
-    due_on = forms.DateField(
+    due_on = DayField(
         label="Due",
         required=False,
-        widget=date_input(),
         error_messages={"invalid": "Enter a date such as 2030-01-31."},
     )
 
@@ -97,7 +92,7 @@ class ReferralForm(Form):
     name = forms.CharField(label="Name", max_length=200)
     organisation = forms.CharField(label="Organisation", max_length=200, required=False)
     role = forms.CharField(label="Role", max_length=200, required=False)
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Email",
         required=False,
         error_messages={"invalid": "Enter an email address such as sam@example.com."},
@@ -138,9 +133,8 @@ ReferralFormSet = forms.formset_factory(ReferralForm, extra=EXTRA_ROWS)
 
 
 class DueForm(Form):
-    due_on = forms.DateField(
+    due_on = DayField(
         label="Due",
         required=False,
-        widget=date_input(),
         error_messages={"invalid": "Enter a date such as 2030-01-31."},
     )

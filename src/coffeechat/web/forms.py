@@ -7,10 +7,17 @@ from datetime import datetime, tzinfo
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models import Q
 from django.forms.renderers import DjangoTemplates
 
+from coffeechat.core.fields import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    FieldError,
+    check_day,
+    check_email,
+    check_web_address,
+)
 from coffeechat.core.live import ScriptError, check_script
 from coffeechat.core.text import split_list
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
@@ -46,6 +53,61 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def _validator(check, code: str):
+    """A core.fields rule as a form validator: its message, under ``code``.
+
+    A field's own error message for ``code`` replaces the rule's, so the URL and email fields
+    keep their examples ("such as https://...") while every way in shares the one rule.
+    """
+
+    def validate(value) -> None:
+        try:
+            check(value)
+        except FieldError as error:
+            raise ValidationError(str(error), code=code) from None
+
+    return validate
+
+
+validate_day = _validator(check_day, "out_of_range")
+validate_web_address = _validator(check_web_address, "invalid")
+validate_email_address = _validator(check_email, "invalid")
+
+
+class WebAddressField(forms.URLField):
+    """A web address a link may open: http or https with a host (core.fields).
+
+    Like Django's URLField it puts https:// in front of a bare ``example.com/page``; unlike it,
+    ftp and every other scheme are refused, by the same rule restore and imports use.
+    """
+
+    default_validators = [validate_web_address]
+
+
+class EmailAddressField(forms.EmailField):
+    """Exactly one plain email address, by the rule imports, restore and delivery use."""
+
+    default_validators = [validate_email_address]
+
+
+class DayField(forms.DateField):
+    """A day from 1900 to 2200 (core.fields), picked with the browser's date box."""
+
+    default_validators = [validate_day]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", date_input())
+        super().__init__(**kwargs)
+
+
+def date_input() -> forms.DateInput:
+    """A browser date box that offers only the days coffeechat accepts."""
+    return forms.DateInput(
+        attrs={"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()},
+        format="%Y-%m-%d",
+    )
+
+
 def minutes_field(label: str, low: int, high: int, **kwargs) -> forms.IntegerField:
     """A whole number of minutes with messages that say the allowed range."""
     return forms.IntegerField(
@@ -63,9 +125,9 @@ def minutes_field(label: str, low: int, high: int, **kwargs) -> forms.IntegerFie
     )
 
 
-def linkedin_url_field() -> forms.URLField:
+def linkedin_url_field() -> WebAddressField:
     """An optional LinkedIn address; a bare ``linkedin.com/in/…`` gets https:// in front."""
-    return forms.URLField(
+    return WebAddressField(
         label="LinkedIn URL",
         max_length=500,
         required=False,
@@ -144,8 +206,8 @@ class ContactForm(Form):
         wrong = []
         for email in emails:
             try:
-                validate_email(email)
-            except ValidationError:
+                check_email(email)
+            except FieldError:
                 wrong.append(email)
         if wrong:
             raise ValidationError(
@@ -224,9 +286,8 @@ class ChatForm(Form):
             "invalid_choice": "Choose one of your contacts from the list.",
         },
     )
-    date = forms.DateField(
+    date = DayField(
         label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Enter the day of the chat.",
             "invalid": "Enter a date such as 2026-03-02.",
@@ -256,7 +317,7 @@ class ChatForm(Form):
         required=False,
         help_text="For a chat in person: the café or office.",
     )
-    link = forms.URLField(
+    link = WebAddressField(
         label="Video or call link",
         max_length=500,
         required=False,
@@ -347,7 +408,7 @@ class NoteForm(Form):
 
 class OrganisationForm(Form):
     name = forms.CharField(label="Name", max_length=200)
-    website = forms.URLField(
+    website = WebAddressField(
         label="Website",
         max_length=200,
         required=False,
@@ -700,11 +761,10 @@ class OutreachComposeForm(Form):
 
 
 class OutreachReplyForm(Form):
-    replied_on = forms.DateField(
+    replied_on = DayField(
         label="When they answered",
         required=False,
         help_text="Leave empty for today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Give the date as YYYY-MM-DD, or leave it empty for today."},
     )
 

@@ -1,4 +1,4 @@
-"""Small helpers every views module shares: methods, preferences, pages, form errors."""
+"""Small helpers every views module shares: methods, preferences, pages, form errors, going back."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from functools import wraps
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 
 from coffeechat.core.clock import zone
+from coffeechat.core.search import clean_query
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError
 
@@ -22,6 +24,8 @@ PER_PAGE = 50
 PARTIAL_HEADER = "X-Coffeechat-Partial"
 # A form that comes back with problems answers 400, so scripts and tests can tell it from success.
 INVALID = 400
+# Longer than any path of ours with its query; a longer "next" is not one we wrote.
+LONGEST_NEXT = 2000
 
 
 def allow(*methods: str) -> Callable:
@@ -45,6 +49,35 @@ def allow(*methods: str) -> Callable:
     return decorator
 
 
+def next_path(request: HttpRequest) -> str:
+    """The page to go back to that the request names in ``next`` (form, then query), or "".
+
+    Only a path on this site is taken: it starts with one ``/`` (``//host`` and ``/\\host`` are
+    other sites to a browser) and holds no control characters (browsers drop tabs and line breaks
+    from an address, which would turn ``/<tab>/host`` into ``//host``). Anything else, such as
+    ``foo`` or ``https://elsewhere``, gives "", so the caller's own page is used instead.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target.startswith("/") or target[1:2] in ("/", "\\") or len(target) > LONGEST_NEXT:
+        return ""
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return ""
+    # Django's own check as well, so anything it knows to be unsafe is refused here too.
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) else ""
+
+
+def go_back(request: HttpRequest, fallback: str, *args, **kwargs) -> HttpResponseRedirect:
+    """Redirect to the request's ``next`` page when it is one of ours, else to ``fallback``.
+
+    ``fallback`` is a URL pattern name (with its ``args``) or a path, as for ``redirect``; what the
+    user sent is never read as a pattern name.
+    """
+    target = next_path(request)
+    if target:
+        return HttpResponseRedirect(target)
+    return redirect(fallback, *args, **kwargs)
+
+
 def preferences_of(request: HttpRequest):
     """The signed-in user's preferences, read once per request."""
     cached = getattr(request, "_coffeechat_preferences", None)
@@ -62,6 +95,11 @@ def user_zone(request: HttpRequest):
 def page_of(request: HttpRequest, items) -> Page:
     """The page of ``items`` named by ?page=; a bad or too-large number gives a real page."""
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def search_query(request: HttpRequest) -> str:
+    """The words of a search box (?q=), cleaned as every search cleans them (see core.search)."""
+    return clean_query(request.GET.get("q", ""))
 
 
 def show_domain_error(form: Form, error: DomainError) -> None:

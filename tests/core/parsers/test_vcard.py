@@ -134,7 +134,12 @@ def test_android_quoted_printable_utf8_names_and_soft_breaks():
     assert cards[3].name == " ".join(["Ñ"] * 11)
     assert cards[3].phones == ("123456", "234567", "3456789", "45678901")
     assert cards[4].organisation == "Ñ" * 12
-    assert cards[4].emails == ("bob@company.com", "Ñ" * 14)
+    # The card's second "email" is no address: it is left out, with a warning (core.fields).
+    assert cards[4].emails == ("bob@company.com",)
+    assert cards[4].warnings == (
+        f'The email "{"Ñ" * 14}" was left out: An email address has '
+        "exactly one @, such as sam@example.com.",
+    )
     assert cards[5].organisation == "Ñ" * 44
 
 

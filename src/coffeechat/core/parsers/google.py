@@ -19,6 +19,8 @@ from coffeechat.core.parsers.records import (
     decode_text,
     drop_system_labels,
     is_linkedin,
+    kept_emails,
+    kept_web_address,
     unique,
 )
 
@@ -83,13 +85,16 @@ def _record(line: int, row: _Row, raw: dict[str, str]) -> ParsedContact | Skip:
     name = name or row.get("nickname", "file as")
     organisations = [row.get("organization name")] + row.family("organization", "name")
     titles = [row.get("organization title")] + row.family("organization", "title")
-    emails = unique(row.family("e-mail", "value"))
+    warnings: list[str] = []
+    emails = kept_emails(row.family("e-mail", "value"), warnings)
     if not name:
         if emails or any(organisations):
             return Skip(line, "no name in this row (only an email or organisation)")
         return Skip(line, "no name in this row")
     websites = unique(row.family("website", "value"))
     linkedin = next((url for url in websites if is_linkedin(url)), "")
+    websites = tuple(url for url in websites if url != linkedin)
+    linkedin = kept_web_address(linkedin, "LinkedIn address", warnings)
     labels = _split(row.cells.get("labels", "")) + _split(row.cells.get("group membership", ""))
     return ParsedContact(
         line=line,
@@ -103,8 +108,9 @@ def _record(line: int, row: _Row, raw: dict[str, str]) -> ParsedContact | Skip:
         linkedin_url=linkedin,
         notes=row.cells.get("notes", ""),
         tags=drop_system_labels(labels),
-        websites=tuple(url for url in websites if url != linkedin),
+        websites=websites,
         raw=raw,
+        warnings=tuple(warnings),
     )
 
 

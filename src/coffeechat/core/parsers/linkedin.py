@@ -14,6 +14,9 @@ from coffeechat.core.parsers.records import (
     ParseResult,
     Skip,
     decode_text,
+    kept_day,
+    kept_emails,
+    kept_web_address,
 )
 
 KIND = "LinkedIn Connections.csv"
@@ -95,7 +98,10 @@ def _record(
     name = f"{first} {last}".strip()
     if not name:
         return Skip(line, "no first or last name in this row")
-    email = cell("email address")
+    warnings: list[str] = []
+    emails = kept_emails([cell("email address")], warnings)
+    url = kept_web_address(cell("url"), "LinkedIn address", warnings)
+    connected_on = kept_day(parse_connected_on(cell("connected on")), '"Connected On"', warnings)
     return ParsedContact(
         line=line,
         name=name,
@@ -103,10 +109,11 @@ def _record(
         last_name=last,
         organisation=cell("company"),
         role=cell("position"),
-        emails=(email,) if email else (),
-        linkedin_url=cell("url"),
-        connected_on=parse_connected_on(cell("connected on")),
+        emails=emails,
+        linkedin_url=url,
+        connected_on=connected_on,
         raw=row_mapping(header, row),
+        warnings=tuple(warnings),
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from coffeechat.core.fields import FieldError, check_day, check_email, split_emails, web_address
+
 UTF8 = "utf-8-sig"
 UTF16 = "utf-16"
 LATIN1 = "latin-1"
@@ -38,6 +40,8 @@ class ParsedContact:
     uid: str = ""  # a vCard's UID; coffeechat writes "urn:uuid:<the contact's code>"
     # The row (header -> cell) or the card's text as it was in the file, kept for later repair.
     raw: Mapping[str, str] | str = field(default="", hash=False)
+    # Values left out because coffeechat does not accept them (see kept_emails and friends).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,50 @@ def drop_system_labels(labels: list[str]) -> tuple[str, ...]:
         seen.add(key)
         kept.append(clean)
     return tuple(kept)
+
+
+def kept_emails(values: Iterable[str], warnings: list[str]) -> tuple[str, ...]:
+    """The addresses in ``values``, one per address (core.fields), without repeats.
+
+    A cell that lists several (``a@x.com, b@y.com``, as a vCard's escaped comma gives) yields
+    each; any piece that is not one address is left out, with a warning added to ``warnings``.
+    """
+    kept: list[str] = []
+    for value in values:
+        good, bad = split_emails(value)
+        kept.extend(good)
+        for piece in bad:
+            try:
+                check_email(piece)
+            except FieldError as error:
+                warnings.append(f'The email "{piece}" was left out: {error}')
+    return unique(kept)
+
+
+def kept_web_address(value: str, label: str, warnings: list[str]) -> str:
+    """``value`` as a web address a link may open (https:// assumed when bare), else empty.
+
+    A value that is not one (``javascript:...``) is left out with a warning naming ``label``.
+    """
+    if not value.strip():
+        return ""
+    try:
+        return web_address(value)
+    except FieldError as error:
+        shown = " ".join(value.split())
+        warnings.append(f'The {label} "{shown}" was left out: {error}')
+        return ""
+
+
+def kept_day(day: date | None, label: str, warnings: list[str]) -> date | None:
+    """``day`` when it is from 1900 to 2200, else None with a warning naming ``label``."""
+    if day is None:
+        return None
+    try:
+        return check_day(day)
+    except FieldError as error:
+        warnings.append(f"The {label} day {day.isoformat()} was left out: {error}")
+        return None
 
 
 def unique(values: list[str]) -> tuple[str, ...]:

@@ -23,6 +23,8 @@ from coffeechat.core.parsers.records import (
     decode_text,
     drop_system_labels,
     is_linkedin,
+    kept_emails,
+    kept_web_address,
     unique,
 )
 
@@ -215,7 +217,8 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
             break
     organisations = [_components(p, version)[0] for p in by_name.get("ORG", [])]
     organisation = next((org for org in organisations if org), "")
-    emails = unique(texts("EMAIL"))
+    warnings: list[str] = []
+    emails = kept_emails(texts("EMAIL"), warnings)
     phones = unique([_phone(p, version) for p in by_name.get("TEL", [])])
     urls = unique(texts("URL"))
     social = [
@@ -225,6 +228,8 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
     ]
     linkedin = next((url for url in social if url), "")
     linkedin = linkedin or next((url for url in urls if is_linkedin(url)), "")
+    websites = tuple(url for url in urls if url != linkedin)
+    linkedin = kept_web_address(linkedin, "LinkedIn address", warnings)
     names = texts("FN")
     name = " ".join(names[0].split()) if names else " ".join(f"{given} {family}".split())
     name = name or organisation or (emails[0] if emails else "") or (phones[0] if phones else "")
@@ -245,9 +250,10 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
         linkedin_url=linkedin,
         notes="\n\n".join(texts("NOTE")),
         tags=drop_system_labels(categories),
-        websites=tuple(url for url in urls if url != linkedin),
+        websites=websites,
         uid=next(iter(texts("UID")), ""),
         raw=text,
+        warnings=tuple(warnings),
     )
 
 

@@ -1,9 +1,10 @@
-"""Template tags that show times the way the signed-in user reads them."""
+"""Template tags that show times the way the signed-in user reads them, and stored links safely."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import quote
 from zoneinfo import available_timezones
 
 from django import template
@@ -12,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from coffeechat.core.clock import format_clock, zone
+from coffeechat.core.fields import is_email, linkable
 from coffeechat.core.followups import describe_left, urgency
 from coffeechat.core.search import marked_html
 
@@ -92,3 +94,41 @@ def highlighted(text: str) -> str:
     """Search text with its markers turned into <mark>; everything else escaped."""
     # Safe because marked_html escapes every character of the text before adding the marks.
     return mark_safe(marked_html(text or ""))
+
+
+# Stored addresses. Whatever a row holds (an older database, a restore, an import of earlier
+# days), only an http(s) address goes into an href, and a mailto: names exactly one address.
+
+
+@register.filter
+def web_url(value) -> str:
+    """What a link to ``value`` may open (http or https with a host, core.fields), else empty."""
+    return linkable(value)
+
+
+@register.simple_tag
+def web_link(url, text=None) -> str:
+    """A link to an http(s) ``url``, opened without a referrer; anything else as plain text."""
+    shown = url if text is None else text
+    href = web_url(url)
+    if not href:
+        return shown  # simple_tag escapes it
+    return format_html('<a href="{}" rel="noreferrer noopener">{}</a>', href, shown)
+
+
+@register.filter
+def mailto(address) -> str:
+    """A ``mailto:`` link to exactly one email address (core.fields), or empty."""
+    if not is_email(address):
+        return ""
+    # Percent-encoded like core.compose.mailto_url: a "?" in the address starts no query.
+    return "mailto:" + quote(address.strip(), safe="@")
+
+
+@register.simple_tag
+def email_link(address) -> str:
+    """A mailto: link for one stored email address; anything else as plain text."""
+    href = mailto(address)
+    if not href:
+        return address
+    return format_html('<a href="{}">{}</a>', href, address)

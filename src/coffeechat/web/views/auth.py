@@ -7,29 +7,21 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from coffeechat.services.accounts import redeem_login_link
 from coffeechat.services.errors import LoginLinkRejected
 from coffeechat.web.forms import SignInForm
-from coffeechat.web.shortcuts import INVALID, allow
+from coffeechat.web.shortcuts import INVALID, allow, go_back, next_path
 
 # The link proves who the user is, so there is no password for a backend to check.
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _next_page(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
 
 
 @login_not_required
 @allow("GET", "POST")
 def sign_in(request):
     if request.user.is_authenticated:
-        return redirect(_next_page(request))
+        return go_back(request, "web:home")
     form = None
     status = 200
     if settings.COFFEECHAT_MODE == "server":
@@ -37,11 +29,11 @@ def sign_in(request):
         if form.is_bound:
             if form.is_valid():
                 login(request, form.get_user())
-                return redirect(_next_page(request))
+                return go_back(request, "web:home")
             status = INVALID
     context = {
         "form": form,
-        "next": _next_page(request) if form is not None else "",
+        "next": (next_path(request) or "/") if form is not None else "",
         "link_minutes": settings.COFFEECHAT_LOGIN_LINK_MINUTES,
     }
     return render(request, "coffeechat/signin/how.html", context, status=status)

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coffeechat.core.clock import local_today
-from coffeechat.core.ics import MAX_BYTES
+from coffeechat.core.fields import DAY_RANGE, EARLIEST_DAY, LATEST_DAY, day_in_range
+from coffeechat.core.ics import MAX_BYTES, too_big
+from coffeechat.core.sizes import size_text
 from coffeechat.services.calendars import (
     add_feed,
     chat_calendar,
@@ -33,6 +35,7 @@ from coffeechat.services.errors import DomainError
 from coffeechat.store.models import CalendarSource, Chat
 from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import INVALID, allow, preferences_of, show_domain_error, user_zone
+from coffeechat.web.uploads import capped_upload, explain_refusal
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -40,22 +43,13 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 class UploadForm(Form):
     file = forms.FileField(
         label="Calendar file (.ics)",
-        help_text=f"Exported from your calendar program; at most {MAX_BYTES // 2**20} MB.",
+        help_text=f"Exported from your calendar program; at most {size_text(MAX_BYTES)}.",
         error_messages={
             "required": "Choose an .ics file to import.",
             "empty": "The file is empty.",
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"{upload.name} is larger than {MAX_BYTES // 2**20} MB; export a shorter period "
-                "or a single calendar."
-            )
-        return upload
 
 
 class FeedForm(Form):
@@ -75,10 +69,16 @@ def _day_asked(request) -> date:
     if not asked:
         return today
     try:
-        return date.fromisoformat(asked)
+        day = date.fromisoformat(asked)
     except ValueError:
         messages.warning(request, f"{asked!r} is not a day such as 2026-03-02; showing today.")
         return today
+    if not day_in_range(day):
+        messages.warning(
+            request, f"{asked} is outside the days coffeechat shows ({DAY_RANGE}); showing today."
+        )
+        return today
+    return day
 
 
 def _page(request, *, upload=None, feed=None, status: int = 200):
@@ -103,14 +103,16 @@ def _page(request, *, upload=None, feed=None, status: int = 200):
             for slot, local in slots
         ],
         "day": day,
-        "previous_day": date.fromordinal(day.toordinal() - 1),
-        "next_day": date.fromordinal(day.toordinal() + 1),
+        # No link past the first or last day coffeechat shows.
+        "previous_day": date.fromordinal(day.toordinal() - 1) if day > EARLIEST_DAY else None,
+        "next_day": date.fromordinal(day.toordinal() + 1) if day < LATEST_DAY else None,
+        "earliest_day": EARLIEST_DAY,
+        "latest_day": LATEST_DAY,
         "contact": request.GET.get("contact", "").strip(),
         "sources": sources,
         "upload_form": upload or UploadForm(),
         "feed_form": feed or FeedForm(),
         "feed_url": feed_url,
-        "max_mb": MAX_BYTES // 2**20,
     }
     return render(request, "coffeechat/calendar/page.html", context, status=status)
 
@@ -120,9 +122,11 @@ def calendar_page(request):
     return _page(request)
 
 
+@capped_upload(lambda: MAX_BYTES)
 @allow("POST")
 def calendar_upload(request):
     form = UploadForm(request.POST, request.FILES)
+    explain_refusal(request, form, too_big)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -202,8 +206,6 @@ def calendar_token(request):
 def _ics(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CALENDAR_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Calendar details are private: never kept by a shared cache.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -212,9 +214,15 @@ def chat_ics(request, code):
     chat = get_object_or_404(
         Chat.objects.for_owner(request.user).select_related("contact"), code=code
     )
+    try:
+        data = chat_calendar(request.user, chat)
+    except DomainError as error:
+        # A chat an older coffeechat let through in year 9999: say so on its page.
+        messages.error(request, error.message)
+        return redirect("web:chat", code=chat.code)
     local = chat.starts_at.astimezone(user_zone(request))
     name = slugify(chat.contact.name) or "contact"
-    return _ics(chat_calendar(request.user, chat), f"chat-{name}-{local:%Y-%m-%d}.ics")
+    return _ics(data, f"chat-{name}-{local:%Y-%m-%d}.ics")
 
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

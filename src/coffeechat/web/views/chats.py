@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.clock import local_today, zone
+from coffeechat.core.fields import check_day
 from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
 from coffeechat.services.errors import DomainError, SlotTaken
 from coffeechat.services.prep import readiness_of
@@ -106,10 +107,13 @@ def _initial_for_new(request) -> dict:
 
 
 def _date_and_time_asked(request) -> dict:
-    """?date=YYYY-MM-DD and ?time=HH:MM from a free slot link; anything unreadable is ignored."""
+    """?date=YYYY-MM-DD and ?time=HH:MM from a free slot link; anything unreadable is ignored.
+
+    So is a day outside 1900 to 2200 (core.fields.FieldError is a ValueError).
+    """
     asked = {}
     with contextlib.suppress(ValueError):
-        asked["date"] = date.fromisoformat(request.GET.get("date", ""))
+        asked["date"] = check_day(date.fromisoformat(request.GET.get("date", "")))
     with contextlib.suppress(ValueError):
         asked["start_time"] = time.fromisoformat(request.GET.get("time", "")).replace(
             second=0, microsecond=0, tzinfo=None

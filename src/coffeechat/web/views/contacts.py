@@ -18,6 +18,7 @@ from coffeechat.web.shortcuts import (
     allow,
     page_of,
     save_note,
+    search_query,
     show_domain_error,
     show_form,
 )
@@ -43,7 +44,7 @@ def _merged_away(request, contact: Contact):
 
 @allow("GET")
 def contact_list(request):
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     contacts = find_contacts(request.user, query)
     # ?degree=N keeps the contacts of one network degree (the network page links here).
     degree = request.GET.get("degree", "").strip()

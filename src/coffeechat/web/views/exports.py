@@ -23,8 +23,6 @@ def _download(request, write: Callable, filename: str, content_type: str) -> Htt
     write(request.user, buffer)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: never kept by a shared cache or the browser's back-forward cache.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

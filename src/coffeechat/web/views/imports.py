@@ -11,12 +11,11 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from coffeechat.core.sizes import size_text
 from coffeechat.services.imports import (
     MAX_IMPORT_BYTES,
     Change,
@@ -28,11 +27,13 @@ from coffeechat.services.imports import (
     preview_staged,
     recent_batches,
     stage_upload,
+    too_big,
     undo_batch,
 )
 from coffeechat.store.models import ImportBatch, ImportRow
 from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import INVALID, PER_PAGE, allow, page_of
+from coffeechat.web.uploads import capped_upload, explain_refusal
 
 TEMPLATES = "coffeechat/imports/"
 # Skips at most this many are shown open; a longer list starts folded under its summary.
@@ -40,37 +41,6 @@ OPEN_SKIPS = 10
 # Names of kept contacts spelled out in the undo message; the rest are counted.
 KEPT_NAMES = 10
 FILE_TYPES = ".csv,.zip,.vcf,.vcard,text/csv,text/vcard,text/x-vcard,application/zip"
-
-
-def too_big(file_name: str) -> str:
-    return (
-        f"{file_name} is larger than {MAX_IMPORT_BYTES // 2**20} MB, the most one import "
-        "takes. Nothing was imported. Export fewer contacts at a time, or split the file."
-    )
-
-
-class CappedUpload(FileUploadHandler):
-    """Drops a file that grows past ``limit`` bytes while it arrives, and remembers its name.
-
-    Without it Django would spool a file of any size to disk before the view could refuse it;
-    skipping the file keeps memory and disk flat and lets the form say what went wrong.
-    """
-
-    def __init__(self, request, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.refused: list[str] = []
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.refused.append(str(self.file_name))
-            # SkipFile drops this file only: the fields around it are still read.
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        # The next handlers (memory or temporary file) build the uploaded file.
-        return None
 
 
 class ImportForm(Form):
@@ -86,7 +56,7 @@ class ImportForm(Form):
     )
     file = forms.FileField(
         label="File",
-        help_text=f"A .csv, .vcf or LinkedIn's .zip; at most {MAX_IMPORT_BYTES // 2**20} MB.",
+        help_text=f"A .csv, .vcf or LinkedIn's .zip; at most {size_text(MAX_IMPORT_BYTES)}.",
         error_messages={
             "required": "Choose the file to import.",
             "empty": "The file is empty; export it again and upload the new file.",
@@ -94,26 +64,11 @@ class ImportForm(Form):
         widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
     )
 
-    def __init__(self, *args, refused_file: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if refused_file:
-            # The upload handler dropped the file as it arrived, so the field looks empty;
-            # "choose a file" would be wrong: say why it was refused instead.
-            field = self.fields["file"]
-            field.error_messages = {**field.error_messages, "required": too_big(refused_file)}
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(too_big(upload.name))
-        return upload
-
 
 def _page(request, form: ImportForm, status: int = 200):
     context = {
         "form": form,
         "batches": recent_batches(request.user),
-        "max_mb": MAX_IMPORT_BYTES // 2**20,
     }
     return render(request, TEMPLATES + "page.html", context, status=status)
 
@@ -123,23 +78,11 @@ def import_page(request):
     return _page(request, ImportForm())
 
 
-# Exempt from the middleware's CSRF check only because that check reads the body, and the size
-# cap must be in place before anything does; _stage checks the token once the cap is in.
-@csrf_exempt
+@capped_upload(lambda: MAX_IMPORT_BYTES)
 @allow("POST")
 def import_upload(request):
-    cap = CappedUpload(request, MAX_IMPORT_BYTES)
-    request.upload_handlers.insert(0, cap)
-    return _stage(request, cap)
-
-
-@csrf_protect
-def _stage(request, cap: CappedUpload):
-    # The body is read here at the latest (the CSRF check may have read it already); only then
-    # does the cap know which file it refused.
-    data, files = request.POST, request.FILES
-    refused = cap.refused[0] if cap.refused else ""
-    form = ImportForm(data, files, refused_file=refused)
+    form = ImportForm(request.POST, request.FILES)
+    explain_refusal(request, form, too_big)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

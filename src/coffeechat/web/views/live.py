@@ -88,10 +88,8 @@ def live_page(request, code):
 @allow("GET")
 def live_state_json(request, code):
     chat = _chat(request, code)
-    response = JsonResponse(live_state(request.user, chat).as_dict())
-    # Polled every few seconds; a cached answer would show another tab's old state.
-    response["Cache-Control"] = "no-store"
-    return response
+    # Polled every few seconds; never cached (web.middleware.no_store), so no tab sees old state.
+    return JsonResponse(live_state(request.user, chat).as_dict())
 
 
 def _act(request, code, action: Callable[[Chat], object], done: str, *, form=None):

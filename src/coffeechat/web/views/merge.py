@@ -21,7 +21,7 @@ from coffeechat.services.merge import (
     survivor_of,
 )
 from coffeechat.store.models import Contact
-from coffeechat.web.shortcuts import INVALID, allow, page_of
+from coffeechat.web.shortcuts import INVALID, allow, page_of, search_query
 
 
 def _contact(request, code) -> Contact:
@@ -37,7 +37,7 @@ def contact_merge_pick(request, code):
         survivor = survivor_of(request.user, contact)
         messages.info(request, f"{contact.name} was merged into {survivor.name} already.")
         return redirect("web:contact", code=survivor.code)
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     others = find_contacts(request.user, query).exclude(pk=contact.pk)
     context = {
         "contact": contact,

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 
 from coffeechat.services.errors import DomainError
 from coffeechat.services.nextsteps import change_due, mark_done, step_lists, undo
 from coffeechat.store.models import NextStep
 from coffeechat.web.debrief_forms import DueForm
-from coffeechat.web.shortcuts import INVALID, allow
+from coffeechat.web.shortcuts import INVALID, allow, go_back
 
 TEMPLATE = "coffeechat/nextsteps/list.html"
 
@@ -23,10 +22,7 @@ def _step(request, code) -> NextStep:
 
 def _back(request):
     """Back where the button was pressed (a chat page, say), or to the list."""
-    wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
-        return redirect(wanted)
-    return redirect("web:next_steps")
+    return go_back(request, "web:next_steps")
 
 
 def _page(request, *, status: int = 200, bound: DueForm | None = None, bound_step=None):

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from coffeechat.services import outreach as outreach_service
 from coffeechat.services.errors import DomainError
 from coffeechat.services.outreach_timers import start_nudge
 from coffeechat.store.models import Outreach
-from coffeechat.web.shortcuts import allow
+from coffeechat.web.shortcuts import allow, go_back
 
 
 def _outreach(request, code) -> Outreach:
@@ -24,12 +23,7 @@ def _outreach(request, code) -> Outreach:
 
 
 def _back(request):
-    # Only a path on this site: a crafted "next" must not send the user somewhere else.
-    target = request.POST.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(target if target and allowed else "web:home")
+    return go_back(request, "web:home")
 
 
 @allow("POST")

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from coffeechat.services.errors import DomainError
 from coffeechat.services.search import search
-from coffeechat.web.shortcuts import allow
+from coffeechat.web.shortcuts import allow, search_query
 
 PER_PAGE = 20
 # Deep pages of a search are never read; a cap keeps a hand-made ?page=99999 cheap.
@@ -22,16 +22,16 @@ def _page_number(request) -> int:
 
 @allow("GET")
 def search_page(request):
-    query = request.GET.get("q", "")
+    query = search_query(request)
     page = _page_number(request)
     results, problem = None, ""
-    if query.strip():
+    if query:
         try:
             results = search(request.user, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         except DomainError as error:
             problem = error.message
     context = {
-        "site_query": query.strip()[:200],
+        "site_query": query,
         "results": results,
         "problem": problem,
         "page_number": page,

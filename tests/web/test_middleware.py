@@ -1,0 +1,188 @@
+"""Headers on every page: the Content-Security-Policy, and no caching of anyone's data.
+
+The test walks the app as a user would: from the home page of a demo network it follows every
+link to a page of ours, a few of each kind, and checks each answer. A page that no link reaches
+(a form's target, a secret link) is named in NOT_LINKED, so a new page cannot slip past unchecked.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, get_resolver, resolve
+
+from coffeechat.services.accounts import issue_login_link
+from coffeechat.services.calendars import renew_feed_token
+from coffeechat.services.demo import fill_demo
+from coffeechat.services.imports import stage_upload
+from coffeechat.store.models import Chat
+
+POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Pages no link leads to: the targets of forms (POST only), secret links, and what scripts fetch.
+NOT_LINKED = {
+    "sign_in",  # a signed-in user is sent on from it: checked below, signed out
+    "sign_out",
+    "redeem",  # the one-time sign-in link: checked below, signed out
+    "calendar_feed",  # the secret feed address: checked below, signed out
+    "live_state",  # fetched by live.js: checked below
+    "contact_note",
+    "chat_note",
+    "live_start",
+    "live_extend",
+    "live_wrap",
+    "live_end",
+    "live_felt",
+    "live_note",
+    "calendar_upload",
+    "calendar_feed_add",
+    "calendar_source_fetch",
+    "calendar_source_delete",
+    "calendar_token",
+    "trial_start",
+    "trial_stop",
+    "pitch_save",
+    "follow_up_snooze",
+    "contact_snooze_reminders",
+    "contact_keep_in_touch",
+    "step_done",
+    "step_undo",
+    "step_due",
+    "import_upload",
+    "import_confirm",
+    "import_discard",
+    "import_undo",
+    "outreach_reply",
+    "outreach_nudge",
+    "outreach_move_on",
+}
+LINK = re.compile(r'href="([^"]+)"')
+# A search box or a filter is a form sent with GET: its target is a page too.
+GET_FORM = re.compile(r'<form[^>]*method="get"[^>]*action="([^"]+)"')
+# Enough pages of each kind to meet its variants (a chat to come, a chat held) without walking
+# every contact of the demo.
+PER_KIND = 3
+
+
+def policy_of(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    parts = (part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+    return dict(parts)
+
+
+def check_headers(response, url: str) -> None:
+    assert "no-store" in response.get("Cache-Control", ""), url
+    if response["Content-Type"].startswith("text/html"):
+        assert policy_of(response) == POLICY, url
+
+
+def links_in(response) -> list[str]:
+    if not response["Content-Type"].startswith("text/html"):
+        return []
+    found = []
+    page = response.content.decode()
+    for raw in LINK.findall(page) + GET_FORM.findall(page):
+        parts = urlsplit(html.unescape(raw))
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue  # another site, a mail link, or a fragment of this page
+        if parts.path.startswith("/static/"):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def walk(client: Client, *starts: str) -> set[str]:
+    """Follow links from the home page and ``starts``; check every answer; return the kinds met."""
+    seen_urls: set[str] = set()
+    per_kind: dict[str, int] = {}
+    waiting = [*starts, "/"]
+    while waiting:
+        url = waiting.pop(0)
+        if url in seen_urls:
+            continue
+        seen_urls.add(url)
+        try:
+            name = resolve(urlsplit(url).path).url_name
+        except Resolver404:
+            continue
+        if per_kind.get(name, 0) >= PER_KIND:
+            continue
+        per_kind[name] = per_kind.get(name, 0) + 1
+        response = client.get(url)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        check_headers(response, url)
+        if response.status_code == 302:
+            waiting.append(response["Location"])
+        waiting.extend(links_in(response))
+    return set(per_kind)
+
+
+@pytest.fixture
+def demo(alice):
+    fill_demo(alice)
+    # An import waiting for its confirmation: the demo has none.
+    stage_upload(
+        alice, "vcard", "people.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kat\r\nEND:VCARD\r\n"
+    )
+    return alice
+
+
+@pytest.mark.parametrize("mode", ["local", "server"])
+def test_every_page_has_the_policy_and_is_never_cached(demo, alice_client, settings, mode):
+    settings.COFFEECHAT_MODE = mode
+    # A held chat first: only its page links to the debrief.
+    held = Chat.objects.for_owner(demo).filter(status=Chat.Status.HELD).first()
+    met = walk(alice_client, f"/chats/{held.code}/")
+    every = {
+        name for name in get_resolver("coffeechat.web.urls").reverse_dict if isinstance(name, str)
+    }
+    assert every - met - NOT_LINKED == set(), "pages no link led to: add a link or name them"
+    assert met & NOT_LINKED == set(), "pages in NOT_LINKED that a link reaches: take them out"
+
+
+@pytest.mark.parametrize("mode", ["local", "server"])
+def test_pages_for_visitors_have_the_policy_and_are_never_cached(demo, client, settings, mode):
+    settings.COFFEECHAT_MODE = mode
+    for url in (
+        "/signin/",
+        "/signin/not-a-real-secret/",
+        f"/signin/{issue_login_link(demo)}/",
+        f"/calendar/feed/{renew_feed_token(demo)}.ics",
+    ):
+        check_headers(client.get(url), url)
+
+
+def test_error_pages_have_the_policy_and_are_never_cached(alice_client):
+    for url, status in (("/no-such-page/", 404), (f"/contacts/{uuid.uuid4()}/", 404)):
+        response = alice_client.get(url)
+        assert response.status_code == status
+        check_headers(response, url)
+    response = alice_client.get("/signout/")
+    assert response.status_code == 405
+    check_headers(response, "/signout/")
+
+
+def test_what_scripts_fetch_is_never_cached(demo, alice_client):
+    chat = Chat.objects.for_owner(demo).first()
+    response = alice_client.get(f"/chats/{chat.code}/live/state.json")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_static_files_keep_their_caching(alice_client):
+    response = alice_client.get("/static/coffeechat/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
