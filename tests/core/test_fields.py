@@ -17,6 +17,7 @@ from coffeechat.core.fields import (
     check_email,
     check_web_address,
     day_in_range,
+    feed_address,
     is_email,
     linkable,
     moment_in_range,
@@ -185,3 +186,23 @@ def test_what_check_email_accepts_has_nothing_that_makes_a_second_recipient(text
         return
     assert address.count("@") == 1
     assert not set(address) & set(',;<>"\r\n\t ()[]\\')
+
+
+@pytest.mark.parametrize(
+    ("given", "fetched"),
+    [
+        ("https://calendar.example.com/private/basic.ics", None),
+        ("webcal://calendar.example.com/a.ics", "https://calendar.example.com/a.ics"),
+        (" http://nas/family.ics ", "http://nas/family.ics"),
+    ],
+)
+def test_a_feed_address_may_be_on_your_own_network_and_webcal_means_https(given, fetched):
+    assert feed_address(given) == (fetched or given)
+
+
+@pytest.mark.parametrize(
+    "given", ["javascript:alert(1)", "file:///etc/passwd", "https://", "ftp://x.org/a.ics", ""]
+)
+def test_a_feed_address_that_is_not_a_web_page_is_refused(given):
+    with pytest.raises(FieldError, match="starting with https://"):
+        feed_address(given)

@@ -17,7 +17,7 @@ from coffeechat.services.messages import save_template
 from coffeechat.services.prep import add_question
 from coffeechat.services.restore import restore_json
 from coffeechat.services.scripts import save_script
-from coffeechat.store.models import Chat, Contact, ContactKey, Note, Preferences
+from coffeechat.store.models import CalendarSource, Chat, Contact, ContactKey, Note, Preferences
 from tests.services.prefs import set_preferences
 from tests.services.test_exports import NOW, build
 
@@ -249,6 +249,10 @@ def chat(code: str, **fields) -> dict:
     }
 
 
+def feed(code: str, **fields) -> dict:
+    return {**stamps(code), "name": "Work", "kind": "feed", **fields}
+
+
 def organisation(code: str, **fields) -> dict:
     return {**stamps(code), "name": "Analytical Engines", **fields}
 
@@ -314,6 +318,10 @@ def organisation(code: str, **fields) -> dict:
             '"contacts" item 1 .* field emails must be a list of email addresses',
         ),
         (
+            lambda d: d["calendar_sources"].append(feed(CODE_B, url="javascript:alert(1)")),
+            '"calendar_sources" item 1 .* field url is "javascript:alert.1.", which is not a web',
+        ),
+        (
             lambda d: d["contacts"][0].update(name="x" * 201),
             '"contacts" item 1 .* field name is longer than 200 characters',
         ),
@@ -342,3 +350,13 @@ def test_the_first_and_last_accepted_days_are_restored(bob):
     )
     restore_json(bob, as_file(doc))
     assert Chat.objects.for_owner(bob).count() == 2
+
+
+def test_a_feed_on_your_own_network_is_restored_as_the_feed_form_takes_it(bob):
+    # The feed form accepts a calendar on the user's network (one rule, core.fields.feed_address),
+    # so restore must not refuse what the form saved.
+    doc = broken(
+        lambda d: d["calendar_sources"].append(feed(CODE_B, url="webcal://nas/family.ics"))
+    )
+    restore_json(bob, as_file(doc))
+    assert CalendarSource.objects.for_owner(bob).get().url == "https://nas/family.ics"

@@ -89,19 +89,9 @@ def _print(report) -> None:
         f"  {report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.skipped)} skipped (= {report.total})."
     )
-    if report.skipped:
-        click.echo("Skipped:")
-        for skip in report.skipped[:SHOWN]:
-            click.echo(f"  line {skip.line}: {skip.reason}")
-        if len(report.skipped) > SHOWN:
-            click.echo(f"  and {len(report.skipped) - SHOWN} more")
-    if report.left_out:
-        # Not an email address, not an http(s) profile, a day outside 1900-2200 (core.fields).
-        click.echo("Values left out (each record was imported without it):")
-        for item in report.left_out[:SHOWN]:
-            click.echo(f"  line {item.line}: {item.reason}")
-        if len(report.left_out) > SHOWN:
-            click.echo(f"  and {len(report.left_out) - SHOWN} more")
+    _by_line("Skipped:", report.skipped)
+    # Not an email address, not an http(s) profile, a day outside 1900-2200 (core.fields).
+    _by_line("Values left out (each record was imported without it):", report.left_out)
     if report.changes:
         click.echo("Changed organisation or title:" if not report.dry_run else "Would change:")
         for change in report.changes[:SHOWN]:
@@ -192,3 +182,14 @@ import_group.add_command(
     )
 )
 import_group.add_command(undo)
+
+
+def _by_line(heading: str, items) -> None:
+    """Up to SHOWN items that each have a line and a reason, under ``heading``; none, nothing."""
+    if not items:
+        return
+    click.echo(heading)
+    for item in items[:SHOWN]:
+        click.echo(f"  line {item.line}: {item.reason}")
+    if len(items) > SHOWN:
+        click.echo(f"  and {len(items) - SHOWN} more")

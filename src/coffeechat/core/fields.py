@@ -18,7 +18,7 @@ import ipaddress
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2200, 12, 31)
@@ -161,6 +161,36 @@ def linkable(value: object) -> str:
         return web_address(value)
     except FieldError:
         return ""
+
+
+FEED_SCHEMES = {"webcal": "https", "http": "http", "https": "https"}
+LONGEST_FEED_ADDRESS = 1000
+
+
+def feed_address(value: str) -> str:
+    """A calendar feed's address as it is fetched, or FieldError saying why it cannot be.
+
+    Looser than a link about the host: a calendar on the user's own network (``http://nas/...``)
+    is theirs to subscribe to. ``webcal://`` is how calendar programs spell a subscription; the
+    calendar itself is on https.
+    """
+    text = value.strip()
+    if _has_blank(text):
+        raise FieldError("A web address has no spaces, line breaks or control characters.")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    scheme = FEED_SCHEMES.get(parts.scheme.lower()) if host else None
+    if scheme is None:
+        raise FieldError(
+            "Give the calendar's address starting with https:// (or http://), such as the "
+            "secret iCal address your calendar program shows."
+        )
+    if len(text) > LONGEST_FEED_ADDRESS:
+        raise FieldError(f"That address is longer than {LONGEST_FEED_ADDRESS:,} characters.")
+    return urlunsplit(parts._replace(scheme=scheme))
 
 
 # Email addresses -----------------------------------------------------------------------------

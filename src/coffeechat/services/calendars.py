@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from coffeechat.core.calendar import Span, free_slots, overlapping, working_hours
 from coffeechat.core.clock import ChatSpan, zone
-from coffeechat.core.fields import DAY_RANGE, moment_in_range
+from coffeechat.core.fields import DAY_RANGE, FieldError, feed_address, moment_in_range
 from coffeechat.core.ics import (
     MAX_BYTES,
     CalendarUnreadable,
@@ -114,22 +114,10 @@ def import_file(owner, name: str, data: bytes, *, now: datetime | None = None) -
 
 
 def _normal_url(url: str) -> str:
-    url = url.strip()
-    parts = urllib.parse.urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "webcal":
-        # webcal:// is how calendar apps spell a subscription; the calendar itself is on https.
-        parts = parts._replace(scheme="https")
-        scheme = "https"
-    if scheme not in _SCHEMES or not parts.hostname:
-        raise InvalidInput(
-            "Give the calendar's address starting with https:// (or http://), such as the "
-            "secret iCal address your calendar program shows.",
-            field="url",
-        )
-    if len(url) > 1000:
-        raise InvalidInput("That address is longer than 1,000 characters.", field="url")
-    return urllib.parse.urlunsplit(parts)
+    try:
+        return feed_address(url)
+    except FieldError as error:
+        raise InvalidInput(str(error), field="url") from None
 
 
 def _refuse_private(host: str) -> None:

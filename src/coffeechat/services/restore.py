@@ -22,6 +22,7 @@ from coffeechat.core.fields import (
     FieldError,
     check_email,
     day_in_range,
+    feed_address,
     moment_in_range,
     web_address,
 )
@@ -29,7 +30,13 @@ from coffeechat.core.sizes import too_large
 from coffeechat.services.errors import InvalidInput, NotEmpty
 from coffeechat.services.exports import FORMAT, PREFERENCE_FIELDS, SECTIONS, VERSION, Section
 from coffeechat.services.rendering import rendered
-from coffeechat.store.models import Chat, Contact, Preferences, sync_contact_keys
+from coffeechat.store.models import (
+    CalendarSource,
+    Chat,
+    Contact,
+    Preferences,
+    sync_contact_keys,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Far above any real export (a network of thousands of people is a few MB); reading stops here,
@@ -293,8 +300,10 @@ def _value(field: models.Field, value: Any, where: str) -> Any:
     if not isinstance(value, expected):
         raise InvalidInput(f"{where} has the wrong type ({json.dumps(value)[:60]}).")
     if isinstance(field, models.URLField) and isinstance(value, str) and value:
+        # The rule the form for this field uses: a feed may be on the user's own network.
+        check = feed_address if field.model is CalendarSource else web_address
         try:
-            value = web_address(value)  # https:// assumed for a bare address, as the forms do
+            value = check(value)  # https:// assumed for a bare link, as the forms do
         except FieldError as error:
             raise InvalidInput(
                 f"{where} is {json.dumps(value)[:80]}, which is not a web address a link may "
