@@ -65,6 +65,10 @@ PREFERENCE_FIELDS = (
     "extend_minutes",
     "vibrate",
     "keep_screen_awake",
+    "your_name",
+    "your_email",
+    "signature",
+    "identity_asked_at",
     # Not calendar_token: an export may be shared, and the token opens the private feed.
 )
 _STAMPS = ("code", "created_at", "updated_at")
@@ -169,12 +173,20 @@ SECTIONS: tuple[Section, ...] = (
             "talk_share",
             "time_confirmed",
             "ask_made",
+            "capture_stuck",
+            "capture_agreed",
+            "capture_suggested",
         ),
         ("contact", "outreach"),
     ),
     Section("chat_events", ChatEvent, ("kind", "at", "minutes"), ("chat",)),
     Section("notes", Note, ("kind", "text", "taken_at"), ("contact", "chat")),
-    Section("next_steps", NextStep, ("side", "text", "due_on", "done_at"), ("contact", "chat")),
+    Section(
+        "next_steps",
+        NextStep,
+        ("side", "text", "due_on", "due_text", "from_capture", "done_at"),
+        ("contact", "chat"),
+    ),
     Section(
         "referrals",
         Referral,

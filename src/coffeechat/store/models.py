@@ -60,6 +60,12 @@ class Preferences(models.Model):
     keep_screen_awake = models.BooleanField(default=False)
     # The private calendar subscription: the secret in the feed's URL; empty when revoked.
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # Who the user is, for the letters they send: the sender of .eml and SMTP messages and the
+    # mailto draft, and the signature under a thank-you. Asked once after the first sign-in.
+    your_name = models.CharField(max_length=200, blank=True)
+    your_email = models.CharField(max_length=320, blank=True)  # one address (core.fields)
+    signature = models.TextField(blank=True)
+    identity_asked_at = models.DateTimeField(null=True, blank=True)  # asked (or skipped) then
 
     objects = OwnedManager()
 
@@ -314,6 +320,11 @@ class Chat(Owned):
     questions = models.JSONField(default=list, blank=True)
     logistics = models.JSONField(default=dict, blank=True)
     stories = models.ManyToManyField(Story, blank=True, related_name="chats")
+    # The capture at the end of the live page, as typed (saved while the user types): what stuck
+    # with them, what was agreed (a line a step) and who they suggested (a line a name).
+    capture_stuck = models.TextField(blank=True)
+    capture_agreed = models.TextField(blank=True)
+    capture_suggested = models.TextField(blank=True)
     # Debrief.
     talk_share = models.PositiveSmallIntegerField(null=True, blank=True)  # % of time I talked
     time_confirmed = models.BooleanField(null=True, blank=True)
@@ -442,6 +453,10 @@ class NextStep(Owned):
     side = models.CharField(max_length=8, choices=Side, default=Side.ME)
     text = models.CharField(max_length=500)
     due_on = models.DateField(null=True, blank=True)
+    # The due date as the user typed it ("Friday", "by 10 Dec"); kept when it cannot be read.
+    due_text = models.CharField(max_length=100, blank=True)
+    # Made from the chat's capture, and kept in step with it while the user edits the capture.
+    from_capture = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -527,6 +542,14 @@ class FollowUp(Owned):
     class Meta:
         ordering = ["due_at"]
         indexes = [models.Index(fields=["owner", "sent_at", "due_at"])]
+        constraints = [
+            # One thank-you a chat: two would mean two letters for one conversation.
+            models.UniqueConstraint(
+                "chat",
+                condition=models.Q(kind="thank_you"),
+                name="one_thank_you_per_chat",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.contact}"

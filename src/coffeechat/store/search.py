@@ -373,6 +373,20 @@ def uninstall(connection) -> None:
             cursor.execute(statement)
 
 
+def suspend_sqlite_triggers(apps, schema_editor) -> None:
+    """Drop the SQLite triggers before a migration rebuilds a table they name (migration 0009).
+
+    SQLite refuses to rename the rebuilt table while a trigger on another table still names the
+    old one; ``repair`` puts every trigger back after the migrate and indexes the rows again.
+    """
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def repair(connection=None) -> bool:
     """Put back SQLite triggers a later migration dropped, and rebuild the index if it did.
 
