@@ -32,6 +32,8 @@ REFERRAL_EMAIL = "ottilie@heronsgate.example"
 MEMORABLE = "The museum's audio guide was rewritten by a class of twelve-year-olds"
 STEP = "Send Casimir my fossil-hunt lesson plan"
 NEW_REQUEST = "Could you also send me the team's salary bands?"
+MEMORABLE_IN_DRAFT = "the museum’s audio guide was rewritten by a class of twelve-year-olds"
+STEP_IN_DRAFT = "I’ll send you my fossil-hunt lesson plan"
 # The composer's labels carry Django's default colon ("Message:"), unlike the other forms.
 MESSAGE_LABEL = re.compile(r"^Message:?$")
 SUBJECT_LABEL = re.compile(r"^Subject:?$")
@@ -86,7 +88,7 @@ def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_serve
     page.get_by_label("How long did that feel?").fill("25")
     page.get_by_role("button", name="Show the real length").click()
     expect(page.locator(".live-result")).to_contain_text("It felt like 25 minutes.")
-    page.get_by_role("link", name="Debrief now").click()
+    page.get_by_role("link", name="full debrief").click()
     expect(page).to_have_url(f"{base}/chats/{code}/debrief/")
 
     # The debrief: one memorable note, one step of mine with a date, one referral.
@@ -117,13 +119,15 @@ def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_serve
     expect(page.get_by_role("heading", name=f"Thank-you for {CONTACT}", level=1)).to_be_visible()
     body = page.get_by_label(MESSAGE_LABEL)
     draft = body.input_value()
-    assert MEMORABLE in draft
-    assert STEP in draft
+    # The draft speaks to them: the note framed as a sentence, the step as "I’ll send you ...".
+    assert MEMORABLE_IN_DRAFT in draft, draft
+    assert STEP_IN_DRAFT in draft, draft
+    assert f"suggesting I talk to {REFERRAL} at {REFERRAL_ORG}" in draft, draft
     subject = page.get_by_label(SUBJECT_LABEL).input_value()
     assert subject
 
     # A request slipped in: the guard says so; taken out again, it is content.
-    body.fill(draft.replace("\n\nThanks again", f"\n\n{NEW_REQUEST}\n\nThanks again", 1))
+    body.fill(f"{draft}\n\n{NEW_REQUEST}")
     assert NEW_REQUEST in body.input_value()
     page.get_by_role("button", name="Check").click()
     flags = page.locator('.guard__problem[data-code="new_request"]')
@@ -137,15 +141,15 @@ def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_serve
 
     # The .eml carries the saved draft: parsed back, it is addressed and specific.
     with page.expect_download() as downloading:
-        page.get_by_role("link", name="Download .eml").click()
+        page.get_by_role("button", name="Download .eml").click()
     saved = Path(downloading.value.path())
     (artifacts / "follow-through-thank-you.eml").write_bytes(saved.read_bytes())
     message = parse_eml(saved)
     assert message["Subject"] == subject
     assert CONTACT_EMAIL in message["To"]
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert MEMORABLE in text
-    assert STEP in text
+    assert MEMORABLE_IN_DRAFT in text
+    assert STEP_IN_DRAFT in text
     assert NEW_REQUEST not in text
 
     eml_way = page.locator(".delivery__way").filter(

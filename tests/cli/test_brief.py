@@ -80,6 +80,12 @@ def test_it_prints_every_section_as_markdown(owner, run, prepared):
     assert "- 14:30 Check in:" in out
 
 
+def test_a_pitch_of_one_second_is_said_in_the_singular(owner, run):
+    chat_with(owner, "Ada Lovelace")
+    save_pitch(owner, "elevator", "Hello there.")
+    assert "\n## My pitch (about 1 second)\n" in run("brief", "Ada Lovelace").output
+
+
 def test_a_chat_code_works_too(owner, run, prepared):
     result = run("brief", str(prepared.code))
     assert result.exit_code == 0

@@ -65,6 +65,14 @@ def test_undo_takes_the_import_back(run, owner, tmp_path):
     assert "not an import code" in run("import", "undo", "nonsense").output
 
 
+def test_undoing_an_import_of_one_contact_says_so_in_the_singular(run, owner, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(CSV.split("Ada,")[0] + "Ada,Lovelace,,,,,\r\n", encoding="utf-8")
+    code = re.search(r"import undo (\S+),", run("import", "linkedin", str(path)).output)[1]
+    result = run("import", "undo", code)
+    assert "Undone: 1 contact removed, 0 contacts put back as they were." in result.output
+
+
 def test_a_wrong_file_is_a_message_not_a_traceback(run, owner, tmp_path):
     path = tmp_path / "picture.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)

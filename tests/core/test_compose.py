@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default
@@ -11,17 +12,22 @@ from hypothesis import strategies as st
 
 from coffeechat.core.compose import (
     DEFAULT_TEMPLATES,
+    GAP,
     PLACEHOLDERS,
     MessageError,
     MessageTemplate,
+    Name,
     Step,
     TemplateError,
+    agreed_sentences,
     build_message,
     check_template,
     draft,
     fill,
     mailto_url,
     recap,
+    stuck_from_note,
+    stuck_sentence,
 )
 from coffeechat.core.text import first_name
 
@@ -34,20 +40,172 @@ def thank_you(**values):
     return draft(DEFAULT_TEMPLATES["thank_you"], **values)
 
 
-def test_the_draft_cites_the_memorable_note_and_recaps_the_steps():
+def test_the_draft_writes_what_stuck_and_each_step_as_a_sentence_to_them():
     drafted = thank_you(
-        memorable=NOTE,
-        steps=[Step("them", "Introduce me to Sam"), Step("me", "Send the article", "12 May")],
-        my_name="Lee Chen",
+        memorable="Hearing how you moved into UX through the clinic app stayed with me",
+        steps=[
+            Step("them", "Introduce me to Sam"),
+            Step("me", "Send her my case study on the booking flow", "by Friday"),
+        ],
+        names=[Name("Tom Lee", "Acme")],
+        signature="Lee Chen",
     )
     assert drafted.subject == "Thank you for your time, Maya"
-    assert drafted.body.startswith("Hi Maya,")
-    assert NOTE + "." in drafted.body
-    # Mine come first, each with its date when it has one.
-    assert (
-        "- From me: Send the article (by 12 May)\n- From you: Introduce me to Sam" in drafted.body
+    assert drafted.body == (
+        "Hi Maya,\n"
+        "\n"
+        "Thank you for taking the time to talk with me. Hearing how you moved into UX through "
+        "the clinic app stayed with me.\n"
+        "\n"
+        "I’ll send you my case study on the booking flow by Friday. Thank you for offering to "
+        "introduce me to Sam.\n"
+        "\n"
+        "Thank you too for suggesting I talk to Tom Lee at Acme.\n"
+        "\n"
+        "I really enjoyed our conversation, and I am grateful for it.\n"
+        "\n"
+        "All the best,\n"
+        "Lee Chen"
     )
-    assert drafted.body.endswith("Lee Chen")
+
+
+def test_with_nothing_captured_the_draft_thanks_them_and_marks_the_gap():
+    assert thank_you().body == (
+        "Hi Maya,\n"
+        "\n"
+        f"Thank you for taking the time to talk with me. {GAP}\n"
+        "\n"
+        "I really enjoyed our conversation, and I am grateful for it."
+    )
+
+
+def test_a_fragment_of_what_stuck_is_framed_without_changing_its_person():
+    drafted = thank_you(memorable="your story about the clinic app")
+    assert "Your story about the clinic app stayed with me." in drafted.body
+
+
+def test_a_debrief_note_about_them_is_turned_to_them():
+    assert stuck_sentence(stuck_from_note(NOTE)) == (
+        "I keep thinking about how you left teaching for data science after a summer bootcamp."
+    )
+
+
+def test_a_step_for_both_of_us_stands_as_its_own_sentence():
+    steps = [Step("me", "We'll meet again in March"), Step("me", "send her my notes", "by Friday")]
+    assert agreed_sentences(steps) == (
+        "I’ll send you my notes by Friday. We’ll meet again in March."
+    )
+
+
+def test_the_recap_for_a_nudge_has_no_labels():
+    steps = [Step("them", "Introduce me to Sam"), Step("me", "Send the article", "by 12 May")]
+    assert recap(steps) == (
+        "- I’ll send the article by 12 May.\n- You offered to introduce me to Sam."
+    )
+
+
+# --- A letter a person would send ------------------------------------------------------------
+
+STUCK = {
+    "nothing": "",
+    "sentence": "Hearing how you moved into UX through the clinic app stayed with me",
+    "fragment": "your story about the clinic app",
+}
+MINE = {
+    "none": [],
+    "one": [Step("me", "Send her my case study on the booking flow")],
+    "one dated": [Step("me", "I'll send Maya my notes", "by Friday")],
+    "several": [
+        Step("me", "Send her my case study on the booking flow", "by Thu 10 Dec"),
+        Step("me", "email them the reading list"),
+        Step("me", "Read the book she recommended", "next week"),
+    ],
+}
+THEIRS = {
+    "none": [],
+    "one": [Step("them", "She'll introduce me to Tom")],
+    "one dated": [Step("them", "Send me her slides", "by 10 Dec")],
+    "several": [
+        Step("them", "introduce me to Tom", "Friday"),
+        Step("them", "Maya will send me her slides"),
+        Step("them", "reviewing my portfolio"),
+    ],
+}
+NAMES = {
+    "none": [],
+    "one": [Name("Tom Lee")],
+    "one with organisation": [Name("Tom Lee", "Acme")],
+    "several": [Name("Tom Lee", "Acme"), Name("Sara Kim"), Name("Jo Park", "Initech")],
+}
+THIRD_PERSON = re.compile(r"\b(?:she|he|her|him|his|hers|herself|himself|they|them|their)\b", re.I)
+STRAY = ("  ", " ,", " .", "..", ",.", ".,", " ;", "\n\n\n", "()", " :")
+
+
+def assert_reads_as_a_letter(body: str, signature: str) -> None:
+    """A draft a person would send unchanged: greeting, sentences, close, signature."""
+    lines = body.split("\n")
+    assert lines[0] == "Hi Maya,"
+    assert "Thank you for taking the time to talk with me." in body
+    for stray in STRAY:
+        assert stray not in body, stray
+    assert not re.search(
+        r"^\s*-?\s*(?:from me|from you|me|them|mine|theirs)\s*:", body, re.I | re.M
+    )
+    # No empty heading: every line ending in a colon has text right below it.
+    for number, line in enumerate(lines):
+        if line.endswith(":"):
+            assert number + 1 < len(lines) and lines[number + 1].strip(), line
+    ours = body.replace(GAP, "")
+    assert not THIRD_PERSON.search(ours), THIRD_PERSON.search(ours)
+    # Their name greets them; in our sentences they are "you".
+    assert "Maya" not in "\n".join(lines[1:])
+    paragraphs = [paragraph for paragraph in body.split("\n\n")[1:] if paragraph]
+    for paragraph in paragraphs[:-1] if signature else paragraphs:
+        assert paragraph[-1] in ".!?]", paragraph
+        assert paragraph[0].isupper() or paragraph[0] == "[", paragraph
+    if signature:
+        assert body.endswith(f"All the best,\n{signature}")
+    else:
+        assert body.endswith("I really enjoyed our conversation, and I am grateful for it.")
+
+
+@pytest.mark.parametrize("signature", ["", "Lee Chen"])
+@pytest.mark.parametrize("names", NAMES)
+@pytest.mark.parametrize("theirs", THEIRS)
+@pytest.mark.parametrize("mine", MINE)
+@pytest.mark.parametrize("stuck", STUCK)
+def test_every_combination_reads_as_a_letter(stuck, mine, theirs, names, signature):
+    drafted = thank_you(
+        memorable=STUCK[stuck],
+        steps=[*THEIRS[theirs], *MINE[mine]],
+        names=NAMES[names],
+        signature=signature,
+    )
+    body = drafted.body
+    assert_reads_as_a_letter(body, signature)
+    assert (GAP in body) == (stuck == "nothing")
+    for step in [*MINE[mine], *THEIRS[theirs]]:
+        assert step.due in body
+    for name in NAMES[names]:
+        assert name.name in body and name.organisation in body
+    if names != "none":
+        assert "Thank you too for suggesting I talk to Tom Lee" in body
+
+
+def test_the_several_steps_and_names_join_naturally():
+    body = thank_you(
+        memorable=STUCK["sentence"],
+        steps=[*MINE["several"], *THEIRS["several"]],
+        names=NAMES["several"],
+    ).body
+    assert (
+        "I’ll send you my case study on the booking flow by Thu 10 Dec, email you the reading "
+        "list and read the book you recommended next week. Thank you for offering to introduce "
+        "me to Tom Friday and to send me your slides. Thank you also for reviewing my portfolio."
+    ) in body
+    assert (
+        "Thank you too for suggesting I talk to Tom Lee at Acme, Sara Kim and Jo Park at Initech."
+    ) in body
 
 
 def test_lines_with_nothing_to_fill_drop_out_without_leaving_gaps():
@@ -165,6 +323,26 @@ def test_an_unsent_eml_opens_as_a_draft_in_mail_programs():
     assert parsed(payload)["X-Unsent"] == "1"
 
 
+def test_an_empty_sender_leaves_the_from_line_for_the_mail_program():
+    message = parsed(build_message("", "b@example.com", "Hi", "Hi", WHEN, "x.test", unsent=True))
+    assert message["From"] is None
+    assert message["To"] == "b@example.com"
+    assert message["Reply-To"] is None
+
+
+def test_replies_can_go_to_another_address_than_the_sender():
+    payload = build_message(
+        "Sam <relay@example.com>",
+        "b@example.com",
+        "Hi",
+        "Hi",
+        WHEN,
+        "example.com",
+        reply_to="Sam <sam@example.org>",
+    )
+    assert parsed(payload)["Reply-To"].addresses[0].addr_spec == "sam@example.org"
+
+
 def test_a_header_with_a_line_break_is_refused():
     with pytest.raises(MessageError):
         build_message("a@example.com", "b@example.com", "Hi\nBcc: x@y.z", "Hi", WHEN, "x.test")
@@ -213,3 +391,31 @@ def test_mailto_decodes_back_to_the_same_text(subject, body):
 
 def test_a_template_is_a_plain_pair():
     assert MessageTemplate("a", "b") == MessageTemplate(subject="a", body="b")
+
+
+@given(
+    st.text(max_size=80),
+    st.lists(
+        st.tuples(st.sampled_from(["me", "them"]), st.text(max_size=60), st.text(max_size=20))
+    ),
+    st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30))),
+    st.text(max_size=40),
+)
+def test_any_capture_drafts_without_raising(memorable, steps, names, signature):
+    drafted = thank_you(
+        memorable=memorable,
+        steps=[Step(side, text, due) for side, text, due in steps],
+        names=[Name(name, organisation) for name, organisation in names],
+        signature=signature,
+    )
+    assert drafted.body.startswith("Hi Maya,")
+
+
+def test_a_step_someone_else_will_take_stands_as_its_own_sentence():
+    steps = [
+        Step("me", "Tom will introduce me to Sara"),
+        Step("me", "I'll send her my case study", "by Friday"),
+    ]
+    assert agreed_sentences(steps, keep=("Priya",)) == (
+        "I’ll send you my case study by Friday. Tom will introduce me to Sara."
+    )

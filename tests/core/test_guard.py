@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -7,7 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coffeechat.core import guard
-from coffeechat.core.compose import DEFAULT_TEMPLATES, Step, draft
+from coffeechat.core.compose import (
+    DEFAULT_TEMPLATES,
+    FRAMING,
+    GAP,
+    Name,
+    Step,
+    draft,
+    literal_text,
+)
+from tests.core.test_compose import MINE, NAMES, STUCK, THEIRS
 
 NOW = datetime(2030, 5, 6, 12, 0, tzinfo=UTC)
 MEMORABLE = "She left teaching for data science after a summer bootcamp"
@@ -230,8 +240,56 @@ def test_citing_any_one_of_several_memorable_notes_is_enough():
     assert guard.check("Loved hearing about the rural broadband podcast.", memorable=notes) == []
 
 
-def test_without_memorable_notes_there_is_nothing_to_look_for():
-    assert guard.check("Thanks for your time.", memorable=[]) == []
+def test_without_memorable_notes_any_detail_of_the_chat_is_specific_enough():
+    body = "Thanks for your time. Your move from teaching into data science stayed with me."
+    assert guard.check(body, memorable=[]) == []
+
+
+def test_a_draft_of_nothing_but_template_sentences_is_not_specific_even_without_notes():
+    template = DEFAULT_TEMPLATES["thank_you"]
+    body = "Hi Maya,\n\nThank you for taking the time to talk with me.\n\nAll the best,\nLee"
+    problems = guard.check(
+        body, memorable=[], boilerplate=[literal_text(template), "Maya Okafor", "Lee"]
+    )
+    assert codes(problems) == [guard.NOTHING_SPECIFIC]
+    assert "only the template" in problems[0].explanation
+
+
+def test_the_gap_left_in_the_draft_is_a_problem_debrief_or_not():
+    drafted = draft(DEFAULT_TEMPLATES["thank_you"], first_name="Maya", signature="Lee")
+    problems = guard.check(drafted.body, subject=drafted.subject)
+    assert codes(problems) == [guard.GAP_LEFT]
+    assert GAP in problems[0].explanation
+
+
+def test_filling_the_gap_clears_it():
+    drafted = draft(DEFAULT_TEMPLATES["thank_you"], first_name="Maya", signature="Lee")
+    body = drafted.body.replace(GAP, "Your move from teaching into data science stayed with me.")
+    assert guard.check(body, boilerplate=[literal_text(DEFAULT_TEMPLATES["thank_you"])]) == []
+
+
+def test_a_short_bracketed_reference_is_not_a_gap():
+    assert guard.gaps("See the article [1] on data science [PDF].") == []
+
+
+def test_a_draft_from_the_capture_passes_the_guard():
+    template = DEFAULT_TEMPLATES["thank_you"]
+    drafted = draft(
+        template,
+        first_name="Maya",
+        memorable="Hearing how you moved into data science after the bootcamp stayed with me",
+        steps=[Step("me", STEPS[0], "by Friday"), Step("them", STEPS[1])],
+        names=[Name("Tom Lee", "Acme")],
+        signature="Lee",
+    )
+    problems = guard.check(
+        drafted.body,
+        subject=drafted.subject,
+        memorable=["Hearing how you moved into data science after the bootcamp stayed with me"],
+        next_steps=STEPS,
+        boilerplate=[literal_text(template), *FRAMING, "Maya Okafor", "Lee"],
+    )
+    assert problems == []
 
 
 # --- Next steps ------------------------------------------------------------------------------
@@ -298,3 +356,27 @@ def test_a_message_at_the_limit_is_not_too_long():
 
 def test_contractions_and_hyphenated_words_count_once():
     assert guard.word_count("Don't over-think it, it's fine.") == 5
+
+
+def test_a_draft_from_any_capture_passes_unless_the_gap_is_left():
+    template = DEFAULT_TEMPLATES["thank_you"]
+    boilerplate = [literal_text(template), *FRAMING, "Maya Okafor", "Lee Chen"]
+    for stuck, mine, theirs, names in itertools.product(STUCK, MINE, THEIRS, NAMES):
+        steps = [*THEIRS[theirs], *MINE[mine]]
+        drafted = draft(
+            template,
+            first_name="Maya",
+            memorable=STUCK[stuck],
+            steps=steps,
+            names=NAMES[names],
+            signature="Lee Chen",
+        )
+        problems = guard.check(
+            drafted.body,
+            subject=drafted.subject,
+            memorable=[STUCK[stuck]] if STUCK[stuck] else [],
+            next_steps=[step.text for step in steps],
+            boilerplate=boilerplate,
+        )
+        expected = [guard.GAP_LEFT] if stuck == "nothing" else []
+        assert codes(problems) == expected, (stuck, mine, theirs, names, drafted.body)

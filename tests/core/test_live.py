@@ -16,6 +16,7 @@ from coffeechat.core.live import (
     CHECK_IN_ROOM,
     DEFAULT_SCRIPTS,
     PLACEHOLDERS,
+    WRAP_UP,
     ScriptError,
     check_in_kind,
     check_script,
@@ -208,6 +209,20 @@ def test_a_script_is_filled_in_with_the_given_values():
     text = "It's {now}; until {end}? {{braces}} stay, {name}."
     filled = render_script(text, {"now": "13:00", "end": "13:20", "name": "Ada"})
     assert filled == "It's 13:00; until 13:20? {braces} stay, Ada."
+
+
+def test_one_minute_is_said_in_the_singular_in_every_default_script():
+    values = {"now": "13:00", "end": "13:20", "earlier_end": "13:15", "minutes": "1", "name": "Ada"}
+    for kind, text in DEFAULT_SCRIPTS.items():
+        filled = render_script(text, values)
+        assert "1 minutes" not in filled, kind
+    assert render_script(DEFAULT_SCRIPTS[WRAP_UP], values).startswith("About 1 minute to go.")
+
+
+def test_a_users_own_minutes_agree_with_the_number_too():
+    text = "{minutes} minutes left; {minutes}  minutes more? Ten minutes."
+    assert render_script(text, {"minutes": "1"}) == "1 minute left; 1  minute more? Ten minutes."
+    assert render_script(text, {"minutes": "2"}) == "2 minutes left; 2  minutes more? Ten minutes."
 
 
 @pytest.mark.parametrize(

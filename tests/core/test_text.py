@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coffeechat.core.text import clean_line, fold, split_list
+from coffeechat.core.text import clean_line, counted, fold, split_list
 
 SEPARATORS = ",\n;"
 
@@ -72,3 +72,16 @@ def test_split_list_keeps_the_order_of_first_appearance(words):
         if cleaned and cleaned.casefold() not in [e.casefold() for e in expected]:
             expected.append(cleaned)
     assert items == expected
+
+
+def test_counted_puts_the_noun_in_the_singular_for_one_only():
+    assert counted(1, "minute") == "1 minute"
+    assert counted(2, "minute") == "2 minutes"
+    assert counted(0, "contact") == "0 contacts"
+    assert counted(1, "person", "people") == "1 person"
+    assert counted(3, "person", "people") == "3 people"
+
+
+@given(st.integers(min_value=2, max_value=10_000))
+def test_counted_uses_the_plural_for_every_count_above_one(count):
+    assert counted(count, "day") == f"{count} days"

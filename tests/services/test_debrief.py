@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
@@ -59,6 +60,28 @@ def test_a_chat_is_held_only_once(alice, chat):
     with pytest.raises(InvalidInput, match="only a planned or live chat"):
         record_held(alice, chat, HELD)
     assert FollowUp.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_thank_you_for_one_chat(alice, chat):
+    # The one_thank_you_per_chat constraint, not only record_held's check, keeps it to one.
+    record_held(alice, chat, HELD)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FollowUp.objects.create(
+            owner=alice,
+            contact=chat.contact,
+            chat=chat,
+            kind=FollowUp.Kind.THANK_YOU,
+            due_at=START + timedelta(days=1),
+        )
+    # Other follow-ups of the same chat are not limited.
+    FollowUp.objects.create(
+        owner=alice,
+        contact=chat.contact,
+        chat=chat,
+        kind=FollowUp.Kind.ADD_VALUE,
+        due_at=START + timedelta(days=30),
+    )
+    assert FollowUp.objects.filter(chat=chat).count() == 2
 
 
 @pytest.mark.parametrize(

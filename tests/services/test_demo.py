@@ -11,6 +11,8 @@ from coffeechat.core.clock import ChatSpan
 from coffeechat.core.outreach_timers import Stage as TimerStage
 from coffeechat.core.outreach_timers import outreach_timers
 from coffeechat.services import demo as demo_module
+from coffeechat.services import mail
+from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.agenda import today
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
@@ -19,6 +21,7 @@ from coffeechat.services.errors import NotEmpty
 from coffeechat.services.exports import document
 from coffeechat.services.funnel import overall_funnel, target_funnels
 from coffeechat.services.owed import owed
+from coffeechat.services.preferences import identity_asked
 from coffeechat.store.models import (
     Chat,
     Contact,
@@ -307,3 +310,10 @@ def test_targets_are_varied(berliner):
     assert Organisation.objects.for_owner(berliner).filter(is_target=False).exists()
     rows = target_funnels(berliner)
     assert sum(row.funnel.outreach > 0 for row in rows) >= 5
+
+
+def test_the_demo_user_has_a_name_an_address_and_a_signature_and_is_not_asked(berliner):
+    fill_demo(berliner)
+    assert mail.eml_sender(berliner) == "Robin Ashby <robin.ashby@mailbox.example>"
+    assert "Robin" in ensure_preferences(berliner).signature
+    assert identity_asked(berliner)

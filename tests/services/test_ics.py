@@ -104,6 +104,15 @@ def test_vobject_reads_the_three_alarms(alice, chat):
     assert "make your Ask" in wrapup.description.value
 
 
+def test_a_one_minute_wrap_up_cue_says_one_minute(alice, chat):
+    set_preferences(alice, time_zone="Europe/Berlin", wrapup_minutes=1)
+    calendar = vobject.readOne(chat_calendar(alice, chat, now=NOW).decode())
+    main = by_uid(calendar.vevent_list)[f"{chat.code}@coffeechat"]
+    alarms = {str(alarm.uid.value): alarm for alarm in main.valarm_list}
+    cue = alarms[f"{chat.code}-wrapup@coffeechat"].description.value
+    assert cue.startswith("1 minute left with Ada Lovelace")
+
+
 def test_icalendar_reads_the_same_alarms_and_deadline(alice, chat):
     data = chat_calendar(alice, chat, now=NOW)
     assert b"TRIGGER;RELATED=END:-PT5M" in data

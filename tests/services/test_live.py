@@ -464,6 +464,20 @@ def test_the_log_reads_as_sentences(alice, chat, clock):
     ]
 
 
+def test_the_log_says_one_minute_in_the_singular(alice, chat, clock):
+    start_chat(alice, chat)
+    clock.at(20)
+    extend(alice, chat, "me", 1)
+    clock.at(22)
+    end_chat(alice, chat)
+    record_felt(alice, chat, 1)
+    labels = [event.label for event in state_of(alice, chat).events]
+    assert "I asked to continue: 1 more minute" in labels
+    assert "It felt like 1 minute" in labels
+    with pytest.raises(LiveRefused, match="felt like 1 minute already"):
+        record_felt(alice, chat, 25)
+
+
 def test_a_planned_chat_shows_why_start_would_be_refused(alice, ada, clock):
     later = plan(alice, ada, ONE + timedelta(days=2))
     assert "planned for Wed 9 Jan, 13:00" in state_of(alice, later).start_problem

@@ -360,3 +360,32 @@ def test_a_feed_on_your_own_network_is_restored_as_the_feed_form_takes_it(bob):
     )
     restore_json(bob, as_file(doc))
     assert CalendarSource.objects.for_owner(bob).get().url == "https://nas/family.ics"
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("Sam <sam@rivera.example>", "without a name or angle brackets"),
+        ("sam@rivera.example\r\nBcc: evil@example.com", "line break"),
+        ("sam@rivera.example, evil@example.com", "Give one address only"),
+    ],
+)
+def test_your_email_address_in_preferences_must_be_one_address(bob, email, message):
+    doc = broken(lambda d: d.update(preferences={"your_email": email}))
+    with pytest.raises(
+        InvalidInput, match=f'"preferences" field "your_email" .*not one email address: .*{message}'
+    ):
+        restore_json(bob, as_file(doc))
+    assert owned_rows(bob) == 0
+    assert Preferences.objects.get(owner=bob).your_email == ""
+
+
+def test_who_you_are_is_restored(bob):
+    you = {"your_name": "Sam Rivera", "your_email": " sam@rivera.example ", "signature": "Sam"}
+    restore_json(bob, as_file(broken(lambda d: d.update(preferences=you))))
+    saved = Preferences.objects.get(owner=bob)
+    assert (saved.your_name, saved.your_email, saved.signature) == (
+        "Sam Rivera",
+        "sam@rivera.example",
+        "Sam",
+    )

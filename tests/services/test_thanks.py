@@ -10,13 +10,17 @@ from aiosmtpd.controller import Controller
 
 from coffeechat.config import SmtpConfig
 from coffeechat.core import guard
+from coffeechat.core.compose import GAP
 from coffeechat.services import thanks
+from coffeechat.services.capture import save_capture
 from coffeechat.services.chats import ChatPlan, add_note, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.followups import add_follow_up, add_next_step
 from coffeechat.services.messages import get_template, reset_template, save_template
+from coffeechat.services.network import add_referral
+from coffeechat.services.preferences import Identity, save_identity
 from coffeechat.store.models import FollowUp
 
 NOW = datetime(2030, 5, 6, 12, 0, tzinfo=UTC)
@@ -65,10 +69,87 @@ def test_the_draft_cites_the_note_and_recaps_both_sides(alice, follow_up):
     message = thanks.draft_for(alice, follow_up)
     assert message.subject == "Thank you for your time, Maya"
     assert message.body.startswith("Hi Maya,")
-    assert NOTE in message.body
-    assert "- From me: Send Maya the article on hiring career changers (by 9 May)" in message.body
-    assert "- From you: Introduce me to Sam Patel" in message.body
+    # The debrief note is about her; the letter speaks to her.
+    assert (
+        "I keep thinking about how you left teaching for data science after a summer bootcamp."
+    ) in message.body
+    assert (
+        "I’ll send you the article on hiring career changers by Thu 9 May. Thank you for "
+        "offering to introduce me to Sam Patel."
+    ) in message.body
+    assert "From me" not in message.body
     assert not message.saved
+
+
+def captured_chat(owner, contact, **texts):
+    chat = held_chat(owner, contact, notes=())
+    save_capture(owner, chat, now=ENDED + timedelta(minutes=5), **texts)
+    return chat
+
+
+def test_the_draft_is_built_from_the_capture_and_signed(alice, maya):
+    save_identity(alice, Identity(your_name="Lee Chen", signature="Lee Chen\nUX designer"))
+    chat = captured_chat(
+        alice,
+        maya,
+        stuck="Hearing how you moved into UX through the clinic app stayed with me",
+        agreed="I'll send her my case study on the booking flow by Friday\n"
+        "She'll introduce me to Tom\n"
+        "I'll read the book she mentioned by the end of Q1",
+        suggested="Tom Lee at Acme\nSara Kim",
+    )
+    body = thanks.draft_for(alice, thank_you_of(alice, chat)).body
+    assert body == (
+        "Hi Maya,\n"
+        "\n"
+        "Thank you for taking the time to talk with me. Hearing how you moved into UX through "
+        "the clinic app stayed with me.\n"
+        "\n"
+        "I’ll send you my case study on the booking flow by Friday and read the book you "
+        "mentioned by the end of Q1. Thank you for offering to introduce me to Tom.\n"
+        "\n"
+        "Thank you too for suggesting I talk to Tom Lee at Acme and Sara Kim.\n"
+        "\n"
+        "I really enjoyed our conversation, and I am grateful for it.\n"
+        "\n"
+        "All the best,\n"
+        "Lee Chen\n"
+        "UX designer"
+    )
+    assert thanks.check(alice, thank_you_of(alice, chat), NOW) == []
+
+
+def test_without_a_signature_the_draft_is_signed_with_the_users_name(alice, maya):
+    save_identity(alice, Identity(your_name="Lee Chen"))
+    chat = captured_chat(alice, maya, stuck="Your story about the clinic app")
+    body = thanks.draft_for(alice, thank_you_of(alice, chat)).body
+    assert body.endswith("All the best,\nLee Chen")
+    assert "Your story about the clinic app stayed with me." in body
+
+
+def test_the_people_linked_in_the_debrief_are_thanked_when_the_capture_names_none(alice, maya):
+    chat = held_chat(alice, maya)
+    tom = add_contact(alice, ContactDetails(name="Tom Lee", organisation="Acme"))
+    add_referral(alice, maya, tom, chat=chat)
+    body = thanks.draft_for(alice, thank_you_of(alice, chat)).body
+    assert "Thank you too for suggesting I talk to Tom Lee at Acme." in body
+
+
+def test_with_nothing_captured_the_draft_leaves_a_gap_and_check_says_so(alice, maya):
+    chat = held_chat(alice, maya, notes=())
+    follow_up = thank_you_of(alice, chat)
+    body = thanks.draft_for(alice, follow_up).body
+    assert GAP in body
+    assert [problem.code for problem in thanks.check(alice, follow_up, NOW)] == [guard.GAP_LEFT]
+
+
+def test_a_draft_of_only_the_templates_sentences_is_not_specific(alice, maya):
+    chat = held_chat(alice, maya, notes=())
+    follow_up = thank_you_of(alice, chat)
+    body = thanks.draft_for(alice, follow_up).body.replace(GAP, "")
+    thanks.save_draft(alice, follow_up, "Thank you for your time, Maya", body)
+    codes = [problem.code for problem in thanks.check(alice, follow_up, NOW)]
+    assert codes == [guard.NOTHING_SPECIFIC]
 
 
 def test_the_fresh_draft_passes_the_guard(alice, follow_up):
@@ -140,13 +221,13 @@ def test_another_users_follow_up_is_refused(bob, follow_up):
         thanks.save_draft(bob, follow_up, "Hi", "Hi")
 
 
-def test_the_eml_carries_the_message_and_a_placeholder_sender(alice, follow_up, settings):
+def test_the_eml_carries_the_message_and_no_made_up_sender(alice, follow_up, settings):
     settings.COFFEECHAT_SMTP = None
     thanks.save_draft(alice, follow_up, "Thank you, Maya", "Hi Maya,\nThank you.")
     message = message_from_bytes(thanks.eml_for(alice, follow_up, NOW), policy=default)
     assert message["Subject"] == "Thank you, Maya"
     assert message["To"].addresses[0].addr_spec == "maya@example.org"
-    assert message["From"].addresses[0].addr_spec == thanks.PLACEHOLDER_FROM
+    assert message["From"] is None  # the mail program fills it in (see test_mail)
     assert message.get_content().replace("\r\n", "\n") == "Hi Maya,\nThank you.\n"
 
 
@@ -156,6 +237,19 @@ def test_the_mailto_link_needs_an_address(alice, time_machine):
     follow_up = thank_you_of(alice, held_chat(alice, nobody))
     assert thanks.mailto_for(alice, follow_up) == ""
     assert thanks.recipient(follow_up) == ""
+    with pytest.raises(InvalidInput, match="Sam has no email address") as caught:
+        thanks.mailto_link(alice, follow_up)
+    assert "Your draft is saved." in caught.value.message
+
+
+def test_the_mailto_link_to_open_carries_the_saved_draft(alice, follow_up):
+    thanks.save_draft(alice, follow_up, "Thanks!", "Hi Maya,\nThank you & see you.")
+    link = thanks.mailto_link(alice, follow_up)
+    assert link == thanks.mailto_for(alice, follow_up)
+    assert link == (
+        "mailto:maya@example.org?subject=Thanks%21"
+        "&body=Hi%20Maya%2C%0D%0AThank%20you%20%26%20see%20you."
+    )
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -163,7 +257,10 @@ def test_the_mailto_link_needs_an_address(alice, time_machine):
 
 def test_the_owners_template_shapes_the_draft_and_reset_brings_back_ours(alice, follow_up):
     save_template(alice, "thank_you", "Cheers {first_name}", "Dear {first_name}: {memorable}")
-    assert thanks.draft_for(alice, follow_up).body == f"Dear Maya: {NOTE}."
+    assert thanks.draft_for(alice, follow_up).body == (
+        "Dear Maya: I keep thinking about how you left teaching for data science after a summer "
+        "bootcamp."
+    )
     reset_template(alice, "thank_you")
     assert thanks.draft_for(alice, follow_up).subject == "Thank you for your time, Maya"
 
@@ -317,6 +414,9 @@ def test_a_stored_address_that_is_not_one_address_gives_a_plain_refusal_for_the_
     assert "Header" not in caught.value.message and "linefeed" not in caught.value.message
     assert thanks.mailto_for(alice, follow_up) == ""
     assert thanks.recipient(follow_up) == ""
+    with pytest.raises(InvalidInput, match="Maya Okafor's email address") as caught:
+        thanks.mailto_link(alice, follow_up)
+    assert "Your draft is saved." in caught.value.message
 
 
 @pytest.mark.parametrize("planted", PLANTED)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 
 from coffeechat.services.accounts import issue_login_link
+from coffeechat.services.preferences import skip_identity
 from tests.web.conftest import NOW, make_chat, make_contact, text_of
 
 PAGES = [
@@ -51,6 +53,7 @@ def test_the_sign_in_page_explains_how_to_get_in_locally(client):
 
 
 def test_a_login_link_signs_in_and_leads_home(client, alice):
+    skip_identity(alice)  # asked after an earlier sign-in (see test_identity)
     secret = issue_login_link(alice)
     response = client.get(f"/signin/{secret}/")
     assert response.status_code == 302
@@ -82,7 +85,7 @@ def test_a_login_link_expires(client, alice, time_machine):
 def test_a_login_link_still_works_just_before_it_expires(client, alice, time_machine):
     secret = issue_login_link(alice)
     time_machine.move_to(NOW + timedelta(minutes=settings.COFFEECHAT_LOGIN_LINK_MINUTES - 1))
-    assert client.get(f"/signin/{secret}/")["Location"] == "/"
+    assert client.get(f"/signin/{secret}/")["Location"] == "/you/"  # signed in, first time
 
 
 @pytest.mark.django_db
@@ -94,10 +97,37 @@ def test_an_unknown_login_link_is_refused_with_a_way_forward(client):
     assert "restart" in page.lower() or "coffeechat serve" in page
 
 
+def sign_in_pages(client, alice) -> list[str]:
+    """The page that says how to get in, and the one for a used, an expired and a bad link."""
+    used = issue_login_link(alice)
+    client.get(f"/signin/{used}/")
+    expired = issue_login_link(alice)
+    stranger = Client()
+    pages = [text_of(stranger.get("/signin/")), text_of(stranger.get(f"/signin/{used}/"))]
+    pages.append(text_of(stranger.get("/signin/not-a-real-secret/")))
+    after = timedelta(minutes=settings.COFFEECHAT_LOGIN_LINK_MINUTES, seconds=1)
+    with time_machine.travel(NOW + after, tick=False):
+        pages.append(text_of(stranger.get(f"/signin/{expired}/")))
+    return pages
+
+
+def test_every_sign_in_page_names_make_run_as_well_as_coffeechat_serve(client, alice):
+    for page in sign_in_pages(client, alice):
+        assert "<code>make run</code>" in page
+        assert "<code>coffeechat serve</code>" in page
+
+
+def test_a_one_minute_link_is_said_in_the_singular(client, alice, settings):
+    settings.COFFEECHAT_LOGIN_LINK_MINUTES = 1
+    for page in sign_in_pages(client, alice):
+        assert "for 1 minute," in page or "for 1 minute." in page
+        assert "1 minutes" not in page
+
+
 def test_a_login_link_cannot_be_spent_with_a_post(client, alice):
     secret = issue_login_link(alice)
     assert client.post(f"/signin/{secret}/").status_code == 405
-    assert client.get(f"/signin/{secret}/")["Location"] == "/"  # the refused post did not use it
+    assert client.get(f"/signin/{secret}/")["Location"] == "/you/"  # the post did not spend it
 
 
 def test_signing_out_needs_a_post(alice_client):
@@ -134,6 +164,7 @@ def carol(db):
 
 
 def test_server_mode_signs_in_with_a_password(client, carol, server_mode):
+    skip_identity(carol)  # asked after an earlier sign-in (see test_identity)
     page = client.get("/signin/?next=/chats/")
     assert 'name="password"' in text_of(page)
     response = client.post(

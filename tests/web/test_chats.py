@@ -401,3 +401,58 @@ def test_only_http_and_https_links_are_taken(ada, alice_client, link):
     response = alice_client.post("/chats/new/", form_for(ada, link=link))
     assert response.status_code == 400
     assert "Enter a web address" in text_of(response)
+
+
+# A held chat's page leads with what it left: the capture and the thank-you.
+
+
+@pytest.fixture
+def held(alice, ada, time_machine):
+    from coffeechat.services.live import end_chat, start_chat
+
+    chat = make_chat(alice, ada, NOW)
+    start_chat(alice, chat)
+    time_machine.move_to(NOW + timedelta(minutes=22), tick=False)
+    return end_chat(alice, chat)
+
+
+def test_a_held_chat_leads_with_its_capture_and_thank_you_not_its_prep(alice, held, alice_client):
+    from coffeechat.services.capture import save_capture
+
+    save_capture(
+        alice,
+        held,
+        stuck="Hearing how you moved into UX.",
+        agreed="I'll send my case study by Friday",
+        suggested="Tom Lee at Monzo",
+    )
+    page = text_of(alice_client.get(f"/chats/{held.code}/"))
+    assert "Not prepared yet" not in page and "Preparation" not in page
+    capture = page.index('id="capture"')
+    assert capture < page.index('<dl class="details">\n  <div><dt>With</dt>')
+    assert "Hearing how you moved into UX." in page
+    assert "Yours</span> send my case study" in page
+    assert 'Tom Lee <span class="muted">at Monzo</span>' in page
+    assert page.index("Write the thank-you") > capture
+    assert "Not written yet · due <time" in page
+    assert f'href="/chats/{held.code}/live/#capture">Change what you captured' in page
+
+
+def test_a_held_chat_with_nothing_captured_says_where_to_capture(held, alice_client):
+    page = text_of(alice_client.get(f"/chats/{held.code}/"))
+    assert "Nothing captured yet." in page
+    assert f'href="/chats/{held.code}/live/#capture"' in page
+
+
+def test_a_drafted_thank_you_says_so_on_the_chat_page(alice, held, alice_client):
+    from coffeechat.store.models import FollowUp
+
+    FollowUp.objects.filter(chat=held).update(draft="Hi Ada, thank you.")
+    page = text_of(alice_client.get(f"/chats/{held.code}/"))
+    assert "Drafted, not sent yet" in page
+
+
+def test_a_planned_chat_still_shows_its_preparation(ada, alice, alice_client):
+    chat = make_chat(alice, ada)
+    page = text_of(alice_client.get(f"/chats/{chat.code}/"))
+    assert "Preparation" in page and 'id="capture"' not in page

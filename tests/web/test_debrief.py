@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.live import end_chat, start_chat
 from coffeechat.store.models import Chat, Contact, NextStep, Note, Referral
 from tests.web.conftest import NOW, make_chat, make_contact, text_of
@@ -47,7 +48,7 @@ def form_data(**fields) -> dict:
 
 def test_the_live_page_offers_the_debrief_once_the_chat_is_over(held, alice_client):
     page = text_of(alice_client.get(f"/chats/{held.code}/live/?reveal=1"))
-    assert "Debrief now" in page
+    assert "full debrief</a>" in page
     assert f'href="/chats/{held.code}/debrief/"' in page
 
 
@@ -254,3 +255,61 @@ def test_a_due_day_out_of_range_and_a_list_of_emails_are_refused(held, alice_cli
     assert "Referral 1 (Email): Enter an email address" in page
     assert "Referral 2 (LinkedIn URL): Enter a web address" in page
     assert not NextStep.objects.exists()
+
+
+def test_it_does_not_ask_about_the_time_when_the_live_page_gave_the_confirm_line(
+    held, alice_client
+):
+    page = text_of(alice_client.get(url(held)))
+    assert "Did I confirm the time" not in page
+    assert 'name="time_confirmed"' not in page
+    assert "You confirmed the time on the live page: 20 minutes, until" in page
+    alice_client.post(url(held), form_data(ask_made="yes"))
+    held.refresh_from_db()
+    assert (held.time_confirmed, held.ask_made) == (True, True)
+
+
+def test_it_asks_about_the_time_for_a_chat_marked_held_without_the_live_page(
+    alice, ada, alice_client
+):
+    chat = make_chat(alice, ada, NOW - timedelta(hours=1), agreed_minutes=20)
+    record_held(
+        alice, chat, HeldChat(actual_start=chat.starts_at, actual_end=NOW - timedelta(minutes=35))
+    )
+    page = text_of(alice_client.get(url(chat)))
+    assert "Did I confirm the time at the start?" in page
+    assert "on the live page" not in page
+    alice_client.post(url(chat), form_data(time_confirmed="no"))
+    chat.refresh_from_db()
+    assert chat.time_confirmed is False
+
+
+def test_the_names_from_the_capture_wait_in_the_referral_rows(alice, held, alice_client):
+    from coffeechat.services.capture import save_capture
+
+    save_capture(alice, held, suggested="Tom Lee at Monzo\nSam")
+    page = text_of(alice_client.get(f"/chats/{held.code}/debrief/"))
+    assert 'name="referrals-0-name" value="Tom Lee"' in page
+    assert 'name="referrals-0-organisation" value="Monzo"' in page
+    assert 'name="referrals-1-name" value="Sam"' in page
+    assert 'name="referrals-INITIAL_FORMS" value="0"' in page
+    assert 'name="referrals-TOTAL_FORMS" value="5"' in page
+
+
+def test_a_name_from_the_capture_left_empty_is_simply_not_added(alice, held, alice_client):
+    from coffeechat.services.capture import save_capture
+    from coffeechat.store.models import Referral
+
+    save_capture(alice, held, suggested="Tom Lee at Monzo\nSam")
+    data = form_data(
+        **{
+            "referrals-TOTAL_FORMS": "5",
+            "referrals-0-name": "Tom Lee",
+            "referrals-0-organisation": "Monzo",
+        }
+    )
+    response = alice_client.post(f"/chats/{held.code}/debrief/", data)
+    assert response.status_code == 302
+    assert list(Referral.objects.values_list("to_contact__name", flat=True)) == ["Tom Lee"]
+    page = text_of(alice_client.get(f"/chats/{held.code}/debrief/"))
+    assert 'value="Tom Lee"' not in page and 'name="referrals-0-name" value="Sam"' in page

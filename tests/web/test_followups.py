@@ -3,14 +3,17 @@ from __future__ import annotations
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
+from urllib.parse import unquote
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from coffeechat.config import SmtpConfig
+from coffeechat.services import thanks
 from coffeechat.services.chats import add_note
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.followups import add_follow_up, add_next_step
+from coffeechat.services.preferences import Identity, save_identity
 from coffeechat.store.models import FollowUp
 from tests.services.test_thanks import Inbox, free_port
 from tests.web.conftest import NOW, make_chat, make_contact, text_of
@@ -45,7 +48,9 @@ def url(item) -> str:
 def test_the_composer_is_prefilled_with_a_draft_and_shows_the_countdown(alice_client, thank_you):
     page = text_of(alice_client.get(url(thank_you)))
     assert "Thank-you for Maya Okafor" in page
-    assert NOTE in page and STEP in page
+    # The debrief note is about them; the draft speaks to them (core.compose.stuck_from_note).
+    assert "how your newsroom switched to a four-day week last spring" in page
+    assert "send you the report on local news funding" in page
     assert "22 h left" in page
     assert "Maya Okafor &lt;maya@example.org&gt;" in page
     assert 'href="mailto:maya@example.org?subject=Thank%20you' in page
@@ -85,6 +90,22 @@ def test_a_clean_draft_checks_clean(alice_client, thank_you):
         )
     )
     assert "No problems found" in draft
+    # A success note of its own, not inside the warning frame.
+    assert 'class="guard-ok"' in draft and 'class="guard"' not in draft
+
+
+def test_a_fresh_draft_with_nothing_captured_is_flagged_by_check(alice_client, alice, maya):
+    item = FollowUp.objects.for_owner(alice).get(chat=held(alice, maya), kind="thank_you")
+    page = text_of(alice_client.get(url(item)))
+    assert "[One specific thing they said that stayed with you]" in page
+    draft = thanks.draft_for(alice, item)
+    checked = text_of(
+        alice_client.post(
+            url(item), {"subject": draft.subject, "body": draft.body, "action": "check"}
+        )
+    )
+    assert 'data-code="gap_left"' in checked
+    assert "No problems found" not in checked
 
 
 def test_the_saved_draft_comes_back_next_time(alice_client, thank_you):
@@ -127,13 +148,19 @@ def test_the_eml_downloads_as_an_attachment_that_parses_back(alice_client, thank
     message = message_from_bytes(response.content, policy=default)
     assert message["Subject"] == "Thanks, Maya"
     assert message["To"].addresses[0].addr_spec == "maya@example.org"
-    assert "example.invalid" in str(message["From"])
+    assert message["From"] is None  # no address given, none made up (see services/test_mail)
 
 
-def test_the_page_says_where_the_sender_must_be_filled_in(alice_client, thank_you, settings):
+def test_the_page_says_your_address_in_preferences_fills_the_sender(
+    alice, alice_client, thank_you, settings
+):
     settings.COFFEECHAT_SMTP = None
     page = text_of(alice_client.get(url(thank_you)))
-    assert "replace it with your address" in page
+    assert "add your email address in Preferences</a> to fill it in" in page
+    assert "example.invalid" not in page
+    save_identity(alice, Identity(your_email="alice@example.com"))
+    assert "add your email address in Preferences" not in text_of(alice_client.get(url(thank_you)))
+    page = text_of(alice_client.get(url(thank_you)))
     assert "Not set up: to send from coffeechat, set COFFEECHAT_SMTP_HOST" in page
     assert 'value="send"' not in page
 
@@ -208,7 +235,7 @@ def test_redraft_starts_again_from_the_template_with_something_of_value(alice_cl
         {"subject": "Mine", "body": "Mine", "action": "redraft", "value": "https://example.com/r"},
     )
     page = text_of(response)
-    assert "https://example.com/r" in page and NOTE in page
+    assert "https://example.com/r" in page and "your newsroom switched" in page
     thank_you.refresh_from_db()
     assert thank_you.draft == "Mine"
 
@@ -294,3 +321,113 @@ def test_a_stored_address_that_is_not_one_address_is_explained_not_linked(
     assert response.status_code == 200
     page = text_of(response)
     assert "Maya Okafor&#x27;s email address" in page and "Correct it on the contact" in page
+
+
+# --- What you send is what you see: every way out saves the text as posted, then carries it ---
+
+EDITED = (
+    "Hi Maya,\n\nThank you for the hour & the frank answers: the four-day week story stuck."
+    "\n\nAlice"
+)
+
+
+def plain_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+
+def edited(action: str) -> dict[str, str]:
+    return {"subject": "Thank you, Maya!", "body": EDITED, "action": action}
+
+
+def test_every_way_out_is_a_button_of_the_form_that_holds_the_text(alice_client, thank_you):
+    page = text_of(alice_client.get(url(thank_you)))
+    for action in ("copy", "mailto", "eml"):
+        assert f'name="action" value="{action}"' in page
+    assert f'href="/follow-ups/{thank_you.code}/message.eml"' not in page
+
+
+def test_download_eml_saves_the_edit_and_downloads_exactly_it(alice_client, thank_you, settings):
+    settings.COFFEECHAT_SMTP = None
+    response = alice_client.post(url(thank_you), edited("eml"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "message/rfc822"
+    assert response["Content-Disposition"] == 'attachment; filename="thank-you-maya-okafor.eml"'
+    message = message_from_bytes(response.content, policy=default)
+    assert message["Subject"] == "Thank you, Maya!"
+    assert plain_text(message) == EDITED + "\n"
+    thank_you.refresh_from_db()
+    assert (thank_you.subject, thank_you.draft, thank_you.sent_at) == (
+        "Thank you, Maya!",
+        EDITED,
+        None,
+    )
+
+
+def test_open_in_the_mail_program_saves_the_edit_and_goes_to_a_link_carrying_it(
+    alice_client, thank_you
+):
+    response = alice_client.post(url(thank_you), edited("mailto"))
+    assert response.status_code == 302
+    link = response["Location"]
+    assert link.startswith("mailto:maya@example.org?subject=Thank%20you%2C%20Maya%21&body=")
+    body = unquote(link.split("&body=", 1)[1])
+    assert body == EDITED.replace("\n", "\r\n")
+    thank_you.refresh_from_db()
+    assert thank_you.draft == EDITED and thank_you.sent_at is None
+
+
+def test_copy_without_the_script_saves_the_edit_and_shows_it_to_copy(alice_client, thank_you):
+    response = alice_client.post(url(thank_you), edited("copy"))
+    assert response.status_code == 302
+    assert response["Location"] == url(thank_you) + "#id_body"
+    page = text_of(alice_client.get(response["Location"]))
+    assert "Your draft is saved. Select the message in the box" in page
+    assert "the hour &amp; the frank answers" in page
+    thank_you.refresh_from_db()
+    assert thank_you.draft == EDITED and thank_you.sent_at is None
+
+
+@pytest.mark.parametrize("action", ["copy", "mailto", "save"])
+def test_the_script_saving_alongside_gets_just_a_note_back(alice_client, thank_you, action):
+    response = alice_client.post(
+        url(thank_you), edited(action), headers={"X-Coffeechat-Partial": "saved"}
+    )
+    assert response.status_code == 200
+    assert text_of(response).strip() == "<span data-saved>Your draft is saved.</span>"
+    thank_you.refresh_from_db()
+    assert thank_you.draft == EDITED
+    # No message waits for the next page: the script said it already.
+    assert "Draft saved." not in text_of(alice_client.get(url(thank_you)))
+
+
+def test_send_now_sends_exactly_the_edit(alice_client, thank_you, smtp):
+    mail = smtp()
+    alice_client.post(url(thank_you), edited("send"))
+    [(_, _, content)] = mail.inbox.received
+    message = message_from_bytes(content, policy=default)
+    assert message["Subject"] == "Thank you, Maya!"
+    assert plain_text(message) == EDITED + "\n"
+
+
+def test_without_an_email_copy_and_eml_still_work_and_the_page_says_what_is_missing(
+    alice_client, alice, settings
+):
+    settings.COFFEECHAT_SMTP = None
+    sam = make_contact(alice, "Sam Lee")
+    item = FollowUp.objects.for_owner(alice).get(chat=held(alice, sam))
+    page = text_of(alice_client.get(url(item)))
+    assert "Sam Lee has no email address" in page
+    assert "opens with no recipient" in page
+    posted = {"subject": "Thanks, Sam", "body": "Hi Sam, thank you.", "action": "eml"}
+    response = alice_client.post(url(item), posted)
+    message = message_from_bytes(response.content, policy=default)
+    assert message["To"] is None or str(message["To"]) == ""
+    assert "Hi Sam, thank you." in message.get_body(preferencelist=("plain",)).get_content()
+    copied = alice_client.post(url(item), posted | {"action": "copy"}, follow=True)
+    assert "Your draft is saved." in text_of(copied)
+    refused = alice_client.post(url(item), posted | {"action": "mailto"}, follow=True)
+    assert refused.redirect_chain == [(url(item), 302)]
+    page = text_of(refused)
+    assert "Sam Lee has no email address to open your mail program with." in page
+    item.refresh_from_db()
+    assert item.draft == "Hi Sam, thank you." and item.sent_at is None

@@ -33,7 +33,6 @@ def test_it_lists_todays_chats_with_name_time_and_a_link(alice, alice_client):
     page = text_of(alice_client.get("/"))
     assert "<h1>Today</h1>" in page
     assert "Chats today" in page
-    assert "Follow-ups due" in page
     assert "Ada Lovelace" in page
     assert "13:20" in page
     assert f'href="/chats/{chat.code}/"' in page
@@ -79,7 +78,7 @@ def test_it_leaves_out_cancelled_chats_and_tomorrows(alice, alice_client):
     make_chat(alice, make_contact(alice, "Tomorrow Person"), NOW + timedelta(days=1))
     page = text_of(alice_client.get("/"))
     # Tomorrow's chat may show further down, among the chats not prepared yet.
-    today = page[page.index('id="chats-today"') : page.index('id="follow-ups-due"')]
+    today = page[page.index('id="chats-today"') : page.index('id="who-do-i-owe"')]
     assert "Ada Lovelace" not in page
     assert "Tomorrow Person" not in today
 
@@ -101,6 +100,20 @@ def test_a_new_user_is_told_what_to_do(alice_client):
     assert 'href="/chats/new/">Plan one</a>' in page
     assert "Nothing owed today" in page
     assert 'href="/contacts/new/"' in page
+
+
+def test_an_empty_home_has_no_empty_follow_ups_heading(alice_client):
+    page = owed_part(text_of(alice_client.get("/")))
+    assert "Nothing owed today" in page
+    assert "Follow-ups due" not in page
+    assert "No thank-yous owed" not in page
+
+
+def test_with_only_other_debts_it_says_no_thank_yous_are_owed(alice, alice_client):
+    add_next_step(alice, make_contact(alice), "Send Ada the rubric")
+    page = owed_part(text_of(alice_client.get("/")))
+    assert ">Follow-ups due</h3>" in page
+    assert "No thank-yous owed." in page
 
 
 def test_every_page_has_the_navigation_and_the_search_box(alice_client):
@@ -267,3 +280,13 @@ def test_requests_waiting_take_as_many_queries_for_20_as_for_2(alice, alice_clie
     assert page.count("business days without a reply from") == 60
     # Each request counts once in the summary, like any other debt that came due.
     assert "60 overdue" in page or "60 due within a day" in page
+
+
+def test_a_thank_you_owed_has_a_write_the_thank_you_button(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace")
+    thank_you = add_follow_up(alice, ada, "thank_you", NOW + timedelta(hours=20))
+    page = owed_part(text_of(alice_client.get("/")))
+    assert (
+        f'<a class="button button--small" href="/follow-ups/{thank_you.code}/" '
+        'aria-label="Write the thank-you to Ada Lovelace">Write the thank-you</a>'
+    ) in page

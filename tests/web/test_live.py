@@ -16,7 +16,8 @@ from tests.web.conftest import NOW, make_chat, make_contact, text_of
 
 PARTIAL = {"HTTP_X_COFFEECHAT_PARTIAL": "live"}
 JSON = {"HTTP_ACCEPT": "application/json"}
-POSTS = ["start/", "extend/", "wrap/", "end/", "felt/", "notes/"]
+POSTS = ["start/", "extend/", "wrap/", "end/", "felt/", "notes/", "capture/"]
+CAPTURE = {"HTTP_X_COFFEECHAT_PARTIAL": "capture"}
 
 
 @pytest.fixture
@@ -380,3 +381,111 @@ def test_the_live_page_reads_in_few_queries(alice, chat, alice_client):
     start_chat(alice, chat)
     assert count_queries(alice_client, url(chat)) <= 20
     assert Chat.objects.get().status == "live"
+
+
+# The capture after End: what stuck, what was agreed, who they suggested.
+
+
+@pytest.fixture
+def held(alice, chat, time_machine):
+    start_chat(alice, chat)
+    later(time_machine, 21)
+    return end_chat(alice, chat)
+
+
+def captured(**texts):
+    return {"stuck": "", "agreed": "", "suggested": "", **texts}
+
+
+def test_after_end_the_page_offers_the_capture_and_the_thank_you(held, alice_client):
+    page = text_of(alice_client.get(url(held)))
+    assert "How long did that feel?" in page
+    for label in ("What stuck with you", "What we agreed", "Who they suggested"):
+        assert label in page
+    assert "Write the thank-you" in page
+    assert f'href="/chats/{held.code}/debrief/"' in page
+
+
+def test_before_end_the_page_has_no_capture(chat, alice, alice_client):
+    assert "What stuck with you" not in text_of(alice_client.get(url(chat)))
+    start_chat(alice, chat)
+    assert "What stuck with you" not in text_of(alice_client.get(url(chat)))
+
+
+def test_the_capture_is_saved_and_a_reload_shows_it(held, alice_client):
+    response = alice_client.post(
+        url(held, "capture/"),
+        captured(
+            stuck="Hearing how you moved into UX.",
+            agreed="I'll send my case study by Friday\nAda will introduce me to Tom",
+            suggested="Tom Lee at Monzo",
+        ),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(held) + "#capture"
+    held.refresh_from_db()
+    assert held.capture_stuck == "Hearing how you moved into UX."
+    page = text_of(alice_client.get(url(held)))
+    assert "Hearing how you moved into UX.</textarea>" in page
+    assert "Saved." in page
+    # How each line was read, beside the box.
+    assert "Yours</span> send my case study" in page
+    assert 'datetime="2026-03-06"' in page  # Friday, read from the day of the chat
+    assert "Theirs</span> introduce me to Tom" in page
+    assert 'Tom Lee <span class="muted">at Monzo</span>' in page
+
+
+def test_the_script_gets_the_capture_piece_back_with_saved(held, alice_client):
+    response = alice_client.post(
+        url(held, "capture/"), captured(agreed="I'll call Tom next month"), **CAPTURE
+    )
+    assert response.status_code == 200
+    piece = text_of(response)
+    assert "<html" not in piece
+    assert 'data-capture-state data-capture-swap="state">Saved</span>' in piece
+    assert "Yours</span> call Tom" in piece
+
+
+def test_a_date_that_cannot_be_read_is_kept_with_a_note(held, alice_client):
+    alice_client.post(url(held, "capture/"), captured(agreed="I'll send the deck by end of Q1"))
+    page = text_of(alice_client.get(url(held)))
+    assert "“by end of Q1”: not understood, kept as you wrote it" in page
+
+
+def test_another_users_capture_is_not_found(held, bob_client):
+    response = bob_client.post(url(held, "capture/"), captured(stuck="Mine"), **CAPTURE)
+    assert response.status_code == 404
+    held.refresh_from_db()
+    assert held.capture_stuck == ""
+
+
+def test_a_capture_for_a_chat_never_started_is_refused_with_the_reason(chat, alice_client):
+    response = alice_client.post(url(chat, "capture/"), captured(stuck="Too soon"), **CAPTURE)
+    assert response.status_code == 409
+    assert "This chat has not started yet" in text_of(response)
+    chat.refresh_from_db()
+    assert chat.capture_stuck == ""
+
+
+@pytest.mark.parametrize("headers", [{}, CAPTURE])
+def test_an_overlong_capture_is_refused_and_the_text_stays_in_the_box(held, alice_client, headers):
+    long = "I will write. " * 1_000
+    response = alice_client.post(
+        url(held, "capture/"), captured(stuck="Kept", agreed=long), **headers
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "What we agreed is limited to 2,000 characters; this has 13,999." in page
+    assert "Not saved" in page
+    if not headers:  # the script keeps its own boxes; the page without it shows the text again
+        assert long + "</textarea>" in page
+    held.refresh_from_db()
+    assert held.capture_stuck == "" and held.capture_agreed == ""
+
+
+def test_the_held_live_page_reads_in_few_queries(held, alice, alice_client):
+    from coffeechat.services.capture import save_capture
+    from tests.web.conftest import count_queries
+
+    save_capture(alice, held, agreed="I'll call Tom\nAda will send the deck", suggested="Tom")
+    assert count_queries(alice_client, url(held)) <= 24

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -494,3 +495,74 @@ def test_a_reply_date_out_of_range_is_explained(alice_client, sent):
     assert "Give a day between 1 January 1900 and 31 December 2200." in text_of(response)
     sent.refresh_from_db()
     assert sent.status == "waiting"
+
+
+# What you send is what you see: every way out saves the text as posted, then carries it
+
+EDITED = GOOD.replace("20 minutes", "twenty minutes & a coffee")
+
+
+def plain_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+
+def test_every_way_out_is_a_button_of_the_form_that_holds_the_text(alice_client, draft):
+    page = text_of(alice_client.get(url(draft)))
+    for action in ("copy", "mailto", "eml"):
+        assert f'name="action" value="{action}"' in page
+    assert f'href="{url(draft, "web:outreach_eml")}"' not in page
+
+
+def test_download_eml_saves_the_edit_and_downloads_exactly_it(alice_client, draft, settings):
+    settings.COFFEECHAT_SMTP = None
+    response = alice_client.post(url(draft), compose(body=EDITED, action="eml"))
+    assert response["Content-Type"] == "message/rfc822"
+    assert 'filename="request-ada-lovelace.eml"' in response["Content-Disposition"]
+    assert plain_text(message_from_bytes(response.content, policy=default)) == EDITED + "\n"
+    draft.refresh_from_db()
+    assert (draft.message, draft.status) == (EDITED, "draft")
+
+
+def test_open_in_the_mail_program_saves_the_edit_and_goes_to_a_link_carrying_it(
+    alice_client, draft
+):
+    response = alice_client.post(url(draft), compose(body=EDITED, action="mailto"))
+    assert response.status_code == 302
+    link = response["Location"]
+    assert link.startswith("mailto:ada@acme.test?subject=Ana%20suggested%20we%20talk&body=")
+    assert unquote(link.split("&body=", 1)[1]) == EDITED.replace("\n", "\r\n")
+    draft.refresh_from_db()
+    assert (draft.message, draft.status) == (EDITED, "draft")
+
+
+def test_copy_saves_the_edit_with_or_without_the_script(alice_client, draft):
+    response = alice_client.post(url(draft), compose(body=EDITED, action="copy"))
+    assert response["Location"] == url(draft) + "#id_body"
+    draft.refresh_from_db()
+    assert draft.message == EDITED
+    again = EDITED + "\n\nP.S. Thanks!"
+    response = alice_client.post(
+        url(draft), compose(body=again, action="copy"), headers={"X-Coffeechat-Partial": "saved"}
+    )
+    assert text_of(response).strip() == "<span data-saved>Your draft is saved.</span>"
+    draft.refresh_from_db()
+    assert (draft.message, draft.status) == (again, "draft")
+
+
+def test_send_now_sends_exactly_the_edit(alice_client, draft, settings):
+    from aiosmtpd.controller import Controller
+
+    from tests.services.test_thanks import Inbox, free_port
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.COFFEECHAT_SMTP = SmtpConfig(
+            host="127.0.0.1", port=port, from_addr="Alice <alice@example.com>", security="none"
+        )
+        alice_client.post(url(draft), compose(body=EDITED, action="send"))
+    finally:
+        controller.stop()
+    [(_, _, content)] = inbox.received
+    assert plain_text(message_from_bytes(content, policy=default)) == EDITED + "\n"

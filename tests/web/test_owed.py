@@ -32,7 +32,7 @@ def test_snoozing_a_follow_up_hides_it_and_says_until_when(alice, alice_client):
     assert "Thank-you for Ada Lovelace snoozed until Mon 9 Mar." in page
     thank_you.refresh_from_db()
     assert thank_you.snoozed_until == NOW + timedelta(days=7)
-    assert 'id="follow-ups-due"' in page
+    assert 'id="who-do-i-owe"' in page
     assert snooze_url(thank_you) not in page
 
 

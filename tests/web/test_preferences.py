@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from coffeechat.services.accounts import ensure_preferences
 from tests.web.conftest import make_contact, text_of
@@ -154,3 +155,69 @@ def test_an_unknown_stored_country_is_said_and_counts_weekends_only(alice, alice
     Preferences.objects.filter(owner=alice).update(holiday_country="XX")
     page = text_of(alice_client.get("/preferences/"))
     assert "We know no public holidays for XX" in page
+
+
+# Who the user is, for the letters they send.
+
+YOU = {
+    "your_name": "Sam  Rivera",
+    "your_email": " sam@rivera.example ",
+    "signature": "Sam Rivera\r\nService designer   \r\nlinkedin.com/in/samrivera\r\n",
+}
+
+
+def test_the_page_has_a_you_part_with_name_email_and_signature(alice_client):
+    page = text_of(alice_client.get("/preferences/"))
+    you = page.split('id="you"', 1)[1].split("</fieldset>", 1)[0]
+    assert "<legend>You</legend>" in you
+    for name in ("your_name", "your_email", "signature"):
+        assert f'name="{name}"' in you
+    assert "Chat length (minutes)" not in you
+
+
+def test_who_you_are_is_kept_tidied(alice, alice_client):
+    response = alice_client.post("/preferences/", {**FORM, **YOU})
+    assert response.status_code == 302
+    saved = ensure_preferences(alice)
+    assert saved.your_name == "Sam Rivera"
+    assert saved.your_email == "sam@rivera.example"
+    assert saved.signature == "Sam Rivera\nService designer\nlinkedin.com/in/samrivera"
+    assert saved.identity_asked_at is not None  # told here, so never asked after signing in
+    page = text_of(alice_client.get("/preferences/"))
+    assert 'value="sam@rivera.example"' in page
+    assert "Service designer\nlinkedin.com/in/samrivera</textarea>" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Sam <sam@rivera.example>", "without a name or angle brackets"),
+        ("sam@rivera.example, ann@rivera.example", "Give one address only"),
+        ("sam.rivera.example", "exactly one @"),
+    ],
+)
+def test_a_bad_email_address_is_a_form_error_that_keeps_the_typing(
+    alice, alice_client, typed, message
+):
+    response = alice_client.post("/preferences/", {**FORM, **YOU, "your_email": typed})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert message in page
+    assert escape(typed) in page
+    assert ensure_preferences(alice).your_email == ""  # nothing was saved
+
+
+def test_a_long_signature_is_refused_and_kept(alice, alice_client):
+    response = alice_client.post("/preferences/", {**FORM, **YOU, "signature": "x" * 501})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "at most 500 characters" in page
+    assert "x" * 501 in page
+    assert ensure_preferences(alice).signature == ""
+
+
+def test_emptying_who_you_are_is_allowed(alice, alice_client):
+    alice_client.post("/preferences/", {**FORM, **YOU})
+    alice_client.post("/preferences/", {**FORM, "your_name": "", "your_email": "", "signature": ""})
+    saved = ensure_preferences(alice)
+    assert (saved.your_name, saved.your_email, saved.signature) == ("", "", "")

@@ -9,6 +9,7 @@ from uuid import UUID
 import click
 
 from coffeechat.cli.common import friendly_errors, local_owner
+from coffeechat.core.text import counted
 
 # Skips and changes listed one per line; a longer list ends with "and N more".
 SHOWN = 20
@@ -141,8 +142,8 @@ def undo(code: str) -> None:
         except ObjectDoesNotExist:
             raise click.ClickException(f"There is no import {code}.") from None
     click.echo(
-        f"Undone: {report.removed} contacts removed, {report.restored} contacts put back as "
-        "they were."
+        f"Undone: {counted(report.removed, 'contact')} removed, "
+        f"{counted(report.restored, 'contact')} put back as they were."
     )
     if report.kept:
         click.echo(

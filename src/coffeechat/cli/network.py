@@ -7,6 +7,7 @@ import textwrap
 import click
 
 from coffeechat.cli.common import friendly_errors, local_owner
+from coffeechat.core.text import counted
 
 WIDTH = 80
 
@@ -71,10 +72,7 @@ def network(most_names: int, most_chains: int) -> None:
         return
     levels = view.per_degree()
     deepest = levels[-1][0]
-    click.echo(
-        f"Your network: {total} contact{'s' if total != 1 else ''}, "
-        f"{deepest} degree{'s' if deepest != 1 else ''} deep"
-    )
+    click.echo(f"Your network: {counted(total, 'contact')}, {counted(deepest, 'degree')} deep")
 
     click.echo("")
     click.echo("Contacts per degree")
@@ -89,8 +87,8 @@ def network(most_names: int, most_chains: int) -> None:
     yields = view.yields
     if yields.held:
         click.echo(
-            f"  {yields.referrals} referral{'s' if yields.referrals != 1 else ''} from "
-            f"{yields.held} held chat{'s' if yields.held != 1 else ''}: "
+            f"  {counted(yields.referrals, 'referral')} from "
+            f"{counted(yields.held, 'held chat')}: "
             f"{yields.rate:.2f} per chat"
         )
     else:

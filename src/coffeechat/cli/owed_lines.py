@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 
 from coffeechat.core.clock import format_clock, format_day, zone
 from coffeechat.core.followups import describe_left
+from coffeechat.core.text import counted
 
 # Long step texts are cut so a line stays readable in an 100-column terminal.
 TEXT_WIDTH = 56
@@ -70,7 +71,7 @@ def request_what(due) -> str:
             to_do.append("add where they work to find a second person")
     days = due.timers.waited
     text = "; ".join(to_do)
-    return f"{text[:1].upper()}{text[1:]} ({days} business day{'s' if days != 1 else ''}, no reply)"
+    return f"{text[:1].upper()}{text[1:]} ({counted(days, 'business day')}, no reply)"
 
 
 def table(rows: Sequence[tuple[str, ...]]) -> list[str]:

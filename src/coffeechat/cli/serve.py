@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from coffeechat.cli.bootstrap import ready, use_database
+from coffeechat.core.text import counted
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -76,7 +77,8 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         link = f"{base}/signin/{issue_login_link(owner)}/"
         click.echo(f"coffeechat is running at {base}/ (data in {config.home})")
         click.echo(
-            f"Open this link to sign in (it works once, for {config.login_link_minutes} minutes):"
+            "Open this link to sign in (it works once, for "
+            f"{counted(config.login_link_minutes, 'minute')}):"
         )
         click.echo(f"  {link}")
         if not no_browser:

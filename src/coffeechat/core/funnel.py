@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from coffeechat.core.svg import SVG_NS, _element, _number
+from coffeechat.core.text import counted
 
 
 class Stage(IntEnum):
@@ -129,7 +130,7 @@ class Step:
 
 
 def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return counted(count, "person", "people")
 
 
 @dataclass(frozen=True)

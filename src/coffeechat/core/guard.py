@@ -22,6 +22,7 @@ MAX_WORDS = 150
 OVERDUE = "overdue"
 DEADLINE_CLOSE = "deadline_close"
 NOTHING_SPECIFIC = "nothing_specific"
+GAP_LEFT = "gap_left"
 STEPS_MISSING = "next_steps_missing"
 NEW_REQUEST = "new_request"
 UNASKED_ATTACHMENT = "unasked_attachment"
@@ -226,6 +227,30 @@ def unasked_attachments(text: str, agreed_steps: Sequence[str] = ()) -> list[str
     ]
 
 
+# --- Gaps ------------------------------------------------------------------------------------
+
+# A gap left to fill: words in square brackets, such as the draft's "[One specific thing they
+# said that stayed with you]". A link's or a footnote's short "[1]" is not one.
+_GAP = re.compile(r"\[[^\[\]\n]*[A-Za-z][^\[\]\n]*\]")
+
+
+def gaps(text: str) -> list[str]:
+    """The bracketed gaps still waiting to be filled in a message, each once."""
+    found: list[str] = []
+    for gap in _GAP.findall(text):
+        if len(words(gap)) >= 3 and gap not in found:
+            found.append(gap)
+    return found
+
+
+def specific_words(text: str, boilerplate: Iterable[str] = ()) -> set[str]:
+    """What a message says beyond its template: distinctive stems not in ``boilerplate``."""
+    fixed: set[str] = set()
+    for piece in boilerplate:
+        fixed |= distinctive(piece)
+    return distinctive(_GAP.sub(" ", text)) - fixed
+
+
 # --- The guard -------------------------------------------------------------------------------
 
 
@@ -247,11 +272,14 @@ def check(
     due_at: datetime | None = None,
     now: datetime | None = None,
     max_words: int = MAX_WORDS,
+    boilerplate: Sequence[str] = (),
 ) -> list[Problem]:
     """Read a thank-you draft against the habits of a good one; an empty list means send it.
 
     ``memorable`` are the notes worth citing and ``next_steps`` the texts of what both sides
-    agreed. With no memorable notes there is nothing to look for, so that check stays quiet.
+    agreed. ``boilerplate`` is what any draft says (the template's sentences, their name, the
+    signature): a draft with nothing beyond it, or with a gap still marked, is not specific,
+    whether or not anything was noted.
     """
     problems: list[Problem] = []
     if due_at is not None and now is not None:
@@ -274,7 +302,25 @@ def check(
             )
     stems = distinctive(f"{subject}\n{body}")
     cited = [note for note in memorable if distinctive(note)]
-    if cited and not any(overlaps(note, stems) for note in cited):
+    unfilled = gaps(f"{subject}\n{body}")
+    if unfilled:
+        problems.append(
+            Problem(
+                GAP_LEFT,
+                f"The message still has a gap to fill: {_quoted(unfilled)}. Replace it with one "
+                "thing they said that stayed with you, in your own words, or take it out.",
+            )
+        )
+    elif not specific_words(f"{subject}\n{body}", boilerplate):
+        problems.append(
+            Problem(
+                NOTHING_SPECIFIC,
+                "Nothing in the message is about your conversation: it has only the "
+                "template's sentences. Add one thing they said that stayed with you; it shows "
+                "you listened and makes the note memorable to them too.",
+            )
+        )
+    elif cited and not any(overlaps(note, stems) for note in cited):
         problems.append(
             Problem(
                 NOTHING_SPECIFIC,

@@ -28,7 +28,7 @@ import recurring_ical_events
 from coffeechat.core.calendar import Span
 from coffeechat.core.fields import linkable, moment_in_range
 from coffeechat.core.sizes import too_large
-from coffeechat.core.text import clean_line
+from coffeechat.core.text import clean_line, counted
 
 MAX_BYTES = 5 * 1024 * 1024
 # More busy blocks than this in the import window means a runaway rule or the wrong calendar.
@@ -510,7 +510,7 @@ def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
         # Calendar apps open the URL as a link: only http(s), whatever an older row holds.
         chat.add("url", url)
     minutes = round((entry.ends_at - entry.starts_at).total_seconds() / 60)
-    lines = [f"{entry.medium}, {minutes} minutes agreed."]
+    lines = [f"{entry.medium}, {counted(minutes, 'minute')} agreed."]
     if entry.organisation:
         lines.insert(0, f"With {name} ({entry.organisation}).")
     if entry.free_at > entry.ends_at:
@@ -526,7 +526,8 @@ def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
             )
         )
         wrapup = timedelta(minutes=entry.wrapup_minutes)
-        cue = f"{entry.wrapup_minutes} minutes left with {name}: make your Ask, ask for a name."
+        left = counted(entry.wrapup_minutes, "minute")
+        cue = f"{left} left with {name}: make your Ask, ask for a name."
         # Relative to the agreed end, so it follows the event if the user moves it...
         chat.add_component(_alarm(_uid(entry, "wrapup"), cue, -wrapup, RELATED="END"))
         # ...and at the same moment as a plain time, for calendars that ignore RELATED=END.

@@ -11,6 +11,7 @@ minus that buffer, and the *flexibility* is what is left between the chat's end 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,8 @@ DEFAULT_SCRIPTS: dict[str, str] = {
 
 # How long each script may be; a cue is read at a glance in the middle of a conversation.
 LONGEST_SCRIPT = 600
+# "minutes" right after a {minutes} that is 1, so every script, ours or the user's, says "1 minute".
+_MINUTES_AFTER_ONE = re.compile(r"^(\s+)minutes\b")
 
 
 class ScriptError(ValueError):
@@ -167,10 +170,13 @@ def render_script(text: str, values: Mapping[str, str]) -> str:
     """
     check_script(text)
     out: list[str] = []
+    one_minute = False
     for literal, field, _, _ in pieces(text, error=ScriptError, example="name"):
-        out.append(literal)
+        out.append(_MINUTES_AFTER_ONE.sub(r"\1minute", literal) if one_minute else literal)
+        one_minute = False
         if field is not None:
             if field not in values:
                 raise ScriptError(f"No value for {{{field}}}.")
             out.append(values[field])
+            one_minute = field == "minutes" and values[field] == "1"
     return "".join(out)

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from coffeechat.core.text import counted
+
 
 class Verdict(StrEnum):
     PASS = "pass"
@@ -480,12 +482,12 @@ Check = Callable[[Request, Options], tuple[Verdict, str]]
 
 def _word_limit(request: Request, options: Options) -> tuple[Verdict, str]:
     words, limit = request.words, options.max_words
-    counted = f"{words} word{'s' if words != 1 else ''}"
+    said = counted(words, "word")
     if words <= limit:
-        return Verdict.PASS, f"{counted}; the limit is {limit}."
+        return Verdict.PASS, f"{said}; the limit is {limit}."
     return (
         Verdict.FAIL,
-        f"{counted}, {words - limit} over the limit of {limit}. Cut what they can learn "
+        f"{said}, {words - limit} over the limit of {limit}. Cut what they can learn "
         "in the chat itself: your full story, a list of questions.",
     )
 

@@ -6,6 +6,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from coffeechat.core.text import counted
+
 DEFAULT_WORDS_PER_MINUTE = 150
 LIMIT_SECONDS = 30  # an elevator pitch should be over before the listener's attention drifts
 MAX_WORDS = 2_000  # beyond this it is a document, not something to say
@@ -70,10 +72,9 @@ class PitchEstimate:
         """What to tell the user, or "" when the pitch fits."""
         if not self.too_long:
             return ""
-        plural = "word" if self.words_to_cut == 1 else "words"
         return (
-            f"About {self.seconds} seconds: over {self.limit_seconds}. "
-            f"Cut about {self.words_to_cut} {plural} to fit."
+            f"About {counted(self.seconds, 'second')}: over {self.limit_seconds}. "
+            f"Cut about {counted(self.words_to_cut, 'word')} to fit."
         )
 
 

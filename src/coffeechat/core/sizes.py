@@ -7,6 +7,8 @@ the difference between a file and its limit: a file one byte over 64 MB is not "
 
 from __future__ import annotations
 
+from coffeechat.core.text import counted
+
 UNITS = ("KB", "MB", "GB", "TB")
 STEP = 1024
 
@@ -14,7 +16,7 @@ STEP = 1024
 def size_text(count: int) -> str:
     """A byte count as people read it: "1 byte", "900 bytes", "1.5 KB", "64 MB"."""
     if count < STEP:
-        return "1 byte" if count == 1 else f"{count} bytes"
+        return counted(count, "byte")
     value, unit = count / STEP, UNITS[0]
     for bigger in UNITS[1:]:
         # Rounded as shown: 1023.99 KB reads "1 MB", never "1024 KB".

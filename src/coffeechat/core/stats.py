@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean, median
 
+from coffeechat.core.text import counted
+
 # A chat that runs two minutes long has kept its time: goodbyes take a moment.
 OVERRUN_TOLERANCE = 2
 # The gentle prompt looks at the last ten chats and speaks up when most ran this much over.
@@ -232,7 +234,7 @@ def describe_seconds(seconds: int) -> str:
     seconds = abs(int(seconds))
     minutes, rest = divmod(seconds, 60)
     if minutes == 0:
-        return "1 second" if rest == 1 else f"{rest} seconds"
+        return counted(rest, "second")
     if rest == 0:
-        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+        return counted(minutes, "minute")
     return f"{minutes} min {rest} s"

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from coffeechat.core.text import fold
+from coffeechat.core.text import counted, fold
 
 T = TypeVar("T")
 
@@ -213,7 +213,7 @@ def library_nudge(count: int) -> str:
     if count < FEW_STORIES:
         more = FEW_STORIES - count
         return (
-            f"Add {more} more {'story' if more == 1 else 'stories'}: three or four strong ones "
+            f"Add {counted(more, 'more story', 'more stories')}: three or four strong ones "
             "give you one that fits almost any chat."
         )
     if count > MANY_STORIES:

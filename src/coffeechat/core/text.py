@@ -55,3 +55,11 @@ def first_name(name: str) -> str:
     """The name to greet someone by, in a script or a message: the first word of their name."""
     parts = name.split()
     return parts[0] if parts else name
+
+
+def counted(count: float, noun: str, plural: str = "") -> str:
+    """A count with its noun in the right number: ``1 minute``, ``2 minutes``, ``0 people``.
+
+    ``plural`` is for nouns that do not just take an ``s`` (``counted(2, "person", "people")``).
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coffeechat.core.text import counted
 from coffeechat.services.prep import Brief
 
 
@@ -39,7 +40,8 @@ def brief_markdown(brief: Brief) -> str:
     else:
         lines += ["No research notes yet: their path, and what lines up with yours.", ""]
 
-    heading = f"## My pitch (about {brief.pitch_seconds} seconds)" if brief.pitch else "## My pitch"
+    seconds = counted(brief.pitch_seconds, "second")
+    heading = f"## My pitch (about {seconds})" if brief.pitch else "## My pitch"
     lines += [heading, ""]
     if brief.pitch:
         lines += _block(brief.pitch)

@@ -29,6 +29,7 @@ from coffeechat.services.nextsteps import add_step
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import (
     Chat,
+    ChatEvent,
     Contact,
     ContactKey,
     FollowUp,
@@ -276,6 +277,22 @@ def debrief_problem(chat: Chat) -> str:
     return f"This chat is {chat.get_status_display().lower()}: {advice}"
 
 
+@dataclass(frozen=True)
+class ConfirmedLive:
+    """The time the live page's confirm line gave when the chat started there."""
+
+    minutes: int
+    until: datetime
+
+
+def confirmed_live(chat: Chat) -> ConfirmedLive | None:
+    """What the live page confirmed at Start, or None for a chat not started there."""
+    started = chat.events.filter(kind=ChatEvent.Kind.STARTED).first()
+    if started is None or started.minutes is None:
+        return None
+    return ConfirmedLive(started.minutes, started.at + timedelta(minutes=started.minutes))
+
+
 def look_alikes(owner, chat: Chat, referral: ReferralDetails) -> tuple[Match, ...]:
     """The existing contacts a referral may be, whatever the user chose about them before."""
     unchosen = ReferralDetails(
@@ -323,7 +340,8 @@ def save_debrief(owner, chat: Chat, details: DebriefDetails) -> Debriefed:
         )
 
     chat.talk_share = details.talk_share
-    chat.time_confirmed = details.time_confirmed
+    # Start on the live page shows the line that confirms the time, so the debrief does not ask.
+    chat.time_confirmed = True if confirmed_live(chat) else details.time_confirmed
     chat.ask_made = details.ask_made
     chat.save(update_fields=["talk_share", "time_confirmed", "ask_made", "updated_at"])
     done = Debriefed(chat=chat)

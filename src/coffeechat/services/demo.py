@@ -38,6 +38,7 @@ from coffeechat.services.nextsteps import add_step, mark_done
 from coffeechat.services.organisations import update_organisation
 from coffeechat.services.outreach import log_outreach, move_on, record_reply
 from coffeechat.services.outreach_timers import close_quietly, start_nudge
+from coffeechat.services.preferences import Identity, save_identity
 from coffeechat.services.targets import mark_target
 from coffeechat.services.trainer import record_clock_trial
 from coffeechat.store.models import (
@@ -56,6 +57,14 @@ from coffeechat.store.models import (
 )
 
 SEED = 20_240_917
+# The demo's user: a science teacher moving into learning design (see the pitch in library()).
+DEMO_IDENTITY = Identity(
+    your_name="Robin Ashby",
+    your_email="robin.ashby@mailbox.example",
+    signature=(
+        "Robin Ashby\nScience teacher, moving into learning design\nlinkedin.com/in/robinashby"
+    ),
+)
 # Today's chats sit at fixed local hours and end well before evening, so a test can plan its own
 # chat later the same day without a collision.
 TODAY_HOURS = ((10, 0), (14, 0), (16, 30))
@@ -892,6 +901,8 @@ def fill_demo(owner, *, seed: int = SEED) -> DemoSummary:
             "Try it in a fresh one: coffeechat --home /tmp/coffeechat-demo demo"
         )
     demo = _Demo(owner, random.Random(seed))
+    # Who the demo user is, so the thank-yous read as real letters and nobody is asked.
+    save_identity(owner, DEMO_IDENTITY, now=demo.now)
     demo.library()
     demo.network()
     demo.schedule()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from coffeechat.core import live as clockwork
 from coffeechat.core.clock import format_clock, format_day, zone
-from coffeechat.core.text import first_name
+from coffeechat.core.text import counted, first_name
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
@@ -376,7 +376,8 @@ def record_felt(owner, chat: Chat, minutes: int, *, now: datetime | None = None)
         raise LiveRefused("Say how long it felt once the chat has ended.")
     if chat.felt_minutes is not None:
         raise LiveRefused(
-            f"You said it felt like {chat.felt_minutes} minutes already; that answer stays."
+            f"You said it felt like {counted(chat.felt_minutes, 'minute')} already; that answer "
+            "stays."
         )
     if not 1 <= minutes <= LONGEST_FELT:
         raise InvalidInput(
@@ -399,14 +400,16 @@ def _wrapping(events: list[ChatEvent]) -> bool:
 
 
 def _event_label(event: ChatEvent) -> str:
+    minutes = counted(event.minutes or 0, "minute")
+    more = counted(event.minutes or 0, "more minute")
     if event.kind == ChatEvent.Kind.STARTED:
-        return f"Started, with {event.minutes} minutes confirmed"
+        return f"Started, with {minutes} confirmed"
     if event.kind == ChatEvent.Kind.THEY_EXTENDED:
-        return f"They wanted to continue: {event.minutes} more minutes"
+        return f"They wanted to continue: {more}"
     if event.kind == ChatEvent.Kind.I_EXTENDED:
-        return f"I asked to continue: {event.minutes} more minutes"
+        return f"I asked to continue: {more}"
     if event.kind == ChatEvent.Kind.FELT:
-        return f"It felt like {event.minutes} minutes"
+        return f"It felt like {minutes}"
     return event.get_kind_display()
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from dataclasses import dataclass
 from datetime import datetime
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.conf import settings
 from coffeechat.core import compose
 from coffeechat.core.fields import FieldError, check_email, is_email
 from coffeechat.core.text import clean_line
+from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.store.models import Contact
 
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     # Settings hold this (built by coffeechat.config); services only read its fields.
     from coffeechat.config import SmtpConfig
 
-# Shown in a downloaded .eml when no sending address is configured; the user replaces it.
-PLACEHOLDER_FROM = "you@example.invalid"
 SMTP_TIMEOUT_SECONDS = 15
 KEPT = " Your draft is saved; copy it or download the .eml and send it yourself."
 
@@ -40,9 +40,17 @@ def smtp_settings() -> SmtpConfig | None:
     return settings.COFFEECHAT_SMTP
 
 
+def _identity(owner) -> tuple[str, str]:
+    """The owner's name and their own email address (Preferences), each empty when unknown."""
+    preferences = ensure_preferences(owner)
+    name = clean_line(preferences.your_name or owner.get_full_name() or owner.first_name or "")
+    address = preferences.your_email.strip()
+    return name, address if is_email(address) else ""
+
+
 def my_name(owner) -> str:
-    """The owner's name as they sign a message, or empty when we do not know it."""
-    return clean_line(owner.get_full_name() or owner.first_name or "")
+    """The owner's name as they sign a message: theirs from Preferences, else their account's."""
+    return _identity(owner)[0]
 
 
 def usable_address(contact: Contact) -> str:
@@ -83,12 +91,46 @@ def _to_line(contact: Contact, address: str) -> str:
     return formataddr((contact.name, address)) if address else ""
 
 
+def eml_sender(owner) -> str:
+    """The From line of a downloaded .eml: "Sam Rivera <sam@example.com>" from Preferences.
+
+    Empty when the owner has not given their address: the mail program that opens the draft
+    fills in its own account. Never an address we made up.
+    """
+    name, address = _identity(owner)
+    return formataddr((name, address)) if address else ""
+
+
+@dataclass(frozen=True)
+class SmtpSender:
+    """Who a message sent through the mail server is from, and where replies go (or empty)."""
+
+    from_line: str
+    reply_to: str = ""
+
+
+def smtp_sender(owner, config: SmtpConfig) -> SmtpSender:
+    """The From line of a message sent through the mail server, and its Reply-To.
+
+    The server sends from COFFEECHAT_SMTP_FROM, the one address it is set up to vouch for (a
+    server that checks senders refuses any other, and receivers mark a forged one as spam), under
+    the owner's name. When the owner's own address is another one, replies go to it.
+    """
+    name, address = _identity(owner)
+    configured_name, configured = parseaddr(config.from_addr)
+    from_line = formataddr((name or configured_name, configured))
+    if address and address.casefold() != configured.casefold():
+        return SmtpSender(from_line, reply_to=formataddr((name, address)))
+    return SmtpSender(from_line)
+
+
 def sender(owner) -> str:
-    """The From line: the configured address, or a placeholder to replace in the .eml."""
+    """The From line as the composer shows it: the mail server's when one is set up, else the
+    .eml's (empty when the owner has not given their address)."""
     config = smtp_settings()
     if config is not None:
-        return config.from_addr
-    return formataddr((my_name(owner), PLACEHOLDER_FROM))
+        return smtp_sender(owner, config).from_line
+    return eml_sender(owner)
 
 
 def message_id_domain(from_addr: str) -> str:
@@ -99,7 +141,7 @@ def message_id_domain(from_addr: str) -> str:
 
 def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> bytes:
     """The message as an .eml file, opened by mail programs as a draft to send."""
-    from_addr = sender(owner)
+    from_addr = eml_sender(owner)
     address = address_of(contact)
     try:
         return compose.build_message(
@@ -117,8 +159,24 @@ def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> byte
 
 def mailto(contact: Contact, subject: str, body: str) -> str:
     """A mailto: link carrying the message, or empty when the contact has no usable email."""
-    address = usable_address(contact)
-    return compose.mailto_url(address, subject, body) if address else ""
+    try:
+        return mailto_link(contact, subject, body)
+    except InvalidInput:
+        return ""
+
+
+def mailto_link(contact: Contact, subject: str, body: str) -> str:
+    """A mailto: link carrying the message, or InvalidInput saying which address is missing."""
+    try:
+        address = address_of(contact)
+    except InvalidInput as error:
+        raise InvalidInput(error.message + " Your draft is saved.") from None
+    if not address:
+        raise InvalidInput(
+            f"{contact.name} has no email address to open your mail program with. Add one to "
+            "the contact, or copy the message or download the .eml. Your draft is saved."
+        )
+    return compose.mailto_url(address, subject, body)
 
 
 def deliver(config: SmtpConfig, to_addr: str, payload: bytes) -> None:
@@ -199,14 +257,17 @@ def send(contact: Contact, subject: str, body: str, now: datetime) -> None:
         )
     if not body.strip() or not subject.strip():
         raise SendFailed("Write and save the message, subject line included, before sending it.")
+    # The contact's owner is the one sending: their name, and their address for replies.
+    from_who = smtp_sender(contact.owner, config)
     try:
         payload = compose.build_message(
-            config.from_addr,
+            from_who.from_line,
             _to_line(contact, address),
             subject,
             body,
             now,
-            message_id_domain(config.from_addr),
+            message_id_domain(from_who.from_line),
+            reply_to=from_who.reply_to,
         )
     except compose.MessageError as error:
         raise SendFailed(str(error)) from None

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Model, Q
 
 from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME, phone_key
-from coffeechat.core.text import distinct
+from coffeechat.core.text import counted, distinct
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import (
@@ -153,7 +153,7 @@ class MergePlan:
 
     def moving_phrases(self) -> list[str]:
         """``["3 chats", "1 referral"]``: what moves, in words."""
-        return [f"{count} {one if count == 1 else many}" for one, many, count in self.moving]
+        return [counted(count, one, many) for one, many, count in self.moving]
 
 
 @dataclass(frozen=True)

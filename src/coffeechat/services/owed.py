@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coffeechat.core.clock import day_bounds, zone
 from coffeechat.core.followups import REMINDER_WINDOW, next_reminder
+from coffeechat.core.text import counted
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.outreach_timers import DueOutreach, settle
@@ -349,14 +350,14 @@ def _cadence_reminders(owner, now: datetime, horizon: datetime) -> list[Item]:
         )
         if reminder is None or reminder.due_at > horizon:
             continue
-        days = contact.keep_in_touch_days
+        every = counted(contact.keep_in_touch_days, "day")
         items.append(
             Item(
                 "cadence",
                 "Keep in touch",
                 contact,
                 reminder.due_at,
-                f"Every {days} days: share something useful or a short update.",
+                f"Every {every}: share something useful or a short update.",
                 capped=reminder.capped,
             )
         )

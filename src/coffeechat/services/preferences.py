@@ -1,12 +1,14 @@
-"""Preferences: the user's defaults for the method (lengths, cues, zone, clock)."""
+"""Preferences: the user's defaults for the method (lengths, cues, zone, clock) and who they are."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.db import transaction
+from django.utils import timezone
 
 from coffeechat.core.business_days import (
     WEEKENDS_ONLY,
@@ -16,6 +18,8 @@ from coffeechat.core.business_days import (
     supported_countries,
 )
 from coffeechat.core.clock import is_time_zone
+from coffeechat.core.fields import FieldError, check_email
+from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES
 from coffeechat.services.errors import InvalidInput
@@ -29,6 +33,9 @@ WORDS_PER_MINUTE = (60, 300)
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Between a country's name and a region's in the holiday calendar choices.
 REGION_DASH = " — "
+MAX_NAME = Preferences._meta.get_field("your_name").max_length or 200
+# A few lines under a letter: a name, a phone number, a link. Longer is a letter of its own.
+MAX_SIGNATURE = 500
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,39 @@ class PreferenceChoices:
     extend_minutes: int = 5
     vibrate: bool = False
     keep_screen_awake: bool = False
+    # Who the user is (see Identity); the page sets them with the rest.
+    your_name: str = ""
+    your_email: str = ""
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the user is, for the letters they send: the sender's name and address, a signature."""
+
+    your_name: str = ""
+    your_email: str = ""
+    signature: str = ""
+
+
+def _checked_identity(identity: Identity) -> dict:
+    your_name = clean_line(identity.your_name)
+    if len(your_name) > MAX_NAME:
+        raise InvalidInput(f"A name has at most {MAX_NAME} characters.", field="your_name")
+    your_email = identity.your_email.strip()
+    if your_email:
+        try:
+            your_email = check_email(your_email)
+        except FieldError as error:
+            raise InvalidInput(str(error), field="your_email") from None
+    lines = identity.signature.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    signature = "\n".join(line.rstrip() for line in lines).strip("\n")
+    if len(signature) > MAX_SIGNATURE:
+        raise InvalidInput(
+            f"A signature has at most {MAX_SIGNATURE} characters: a few lines under a letter.",
+            field="signature",
+        )
+    return {"your_name": your_name, "your_email": your_email, "signature": signature}
 
 
 def _checked(choices: PreferenceChoices) -> dict:
@@ -108,6 +148,13 @@ def _checked(choices: PreferenceChoices) -> dict:
         "extend_minutes": choices.extend_minutes,
         "vibrate": bool(choices.vibrate),
         "keep_screen_awake": bool(choices.keep_screen_awake),
+        **_checked_identity(
+            Identity(
+                your_name=choices.your_name,
+                your_email=choices.your_email,
+                signature=choices.signature,
+            )
+        ),
     }
 
 
@@ -118,7 +165,38 @@ def update_preferences(owner, choices: PreferenceChoices) -> Preferences:
     preferences = ensure_preferences(owner)
     for name, value in fields.items():
         setattr(preferences, name, value)
+    if preferences.identity_asked_at is None and any(
+        fields[name] for name in ("your_name", "your_email", "signature")
+    ):
+        # Told on this page already, so the question after signing in would ask it again.
+        preferences.identity_asked_at = timezone.now()
     preferences.save()
+    return preferences
+
+
+def identity_asked(owner) -> bool:
+    """Whether the user has been asked who they are (and answered or skipped it)."""
+    return ensure_preferences(owner).identity_asked_at is not None
+
+
+@transaction.atomic
+def save_identity(owner, identity: Identity, now: datetime | None = None) -> Preferences:
+    """Keep who the user is, checked (one email address, a short signature); it counts as asked."""
+    fields = _checked_identity(identity)
+    preferences = ensure_preferences(owner)
+    for name, value in fields.items():
+        setattr(preferences, name, value)
+    preferences.identity_asked_at = preferences.identity_asked_at or now or timezone.now()
+    preferences.save(update_fields=[*fields, "identity_asked_at"])
+    return preferences
+
+
+def skip_identity(owner, now: datetime | None = None) -> Preferences:
+    """Record that the user chose not to say who they are now, so they are not asked again."""
+    preferences = ensure_preferences(owner)
+    if preferences.identity_asked_at is None:
+        preferences.identity_asked_at = now or timezone.now()
+        preferences.save(update_fields=["identity_asked_at"])
     return preferences
 
 

@@ -142,6 +142,9 @@ def _preferences(given: Any) -> dict:
         if name in given:
             field = Preferences._meta.get_field(name)
             values[name] = _value(field, given[name], f'"preferences" field "{name}"')
+    if values.get("your_email"):
+        # The sender of the user's letters: one address, by the rule the preferences form uses.
+        values["your_email"] = _email(values["your_email"], '"preferences" field "your_email"')
     return values
 
 
@@ -256,15 +259,17 @@ def _emails(value: Any, where: str) -> list[str]:
     """A contact's addresses, each exactly one address by the rule the forms use."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InvalidInput(f"{where} must be a list of email addresses.")
-    addresses = []
-    for item in value:
-        try:
-            addresses.append(check_email(item))
-        except FieldError as error:
-            raise InvalidInput(
-                f"{where} holds {json.dumps(item)[:80]}, which is not one email address: {error}"
-            ) from None
-    return addresses
+    return [_email(item, where, verb="holds") for item in value]
+
+
+def _email(value: str, where: str, verb: str = "is") -> str:
+    """One email address, trimmed, or InvalidInput naming where it was and why it is not one."""
+    try:
+        return check_email(value)
+    except FieldError as error:
+        raise InvalidInput(
+            f"{where} {verb} {json.dumps(value)[:80]}, which is not one email address: {error}"
+        ) from None
 
 
 def _value(field: models.Field, value: Any, where: str) -> Any:

@@ -13,12 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from coffeechat.core import compose, guard
+from coffeechat.core.capture import read_suggested
+from coffeechat.core.clock import format_day
 from coffeechat.core.text import clean_line, first_name
 from coffeechat.services import followups, mail
+from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.messages import get_template
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Chat, FollowUp, NextStep, Note
+from coffeechat.store.models import Chat, FollowUp, NextStep, Note, Referral
 
 MAX_BODY = followups.MAX_DRAFT
 MAX_SUBJECT = compose.LONGEST_SUBJECT
@@ -85,27 +88,81 @@ def agreed_steps(owner, follow_up: FollowUp) -> list[NextStep]:
     )
 
 
+def _captured_stuck(follow_up: FollowUp) -> str:
+    return follow_up.chat.capture_stuck.strip() if follow_up.chat is not None else ""
+
+
+def stuck_sources(owner, follow_up: FollowUp) -> list[str]:
+    """What stuck, as typed: the capture when there is one, else the chat's memorable notes."""
+    captured = _captured_stuck(follow_up)
+    return [captured] if captured else memorable_notes(owner, follow_up)
+
+
+def what_stuck(owner, follow_up: FollowUp) -> str:
+    """What stuck with the user, for the draft: the capture as typed, else the first memorable
+    note turned to them (debrief notes are often about them: "She moved...")."""
+    captured = _captured_stuck(follow_up)
+    if captured:
+        return captured
+    notes = memorable_notes(owner, follow_up)
+    return compose.stuck_from_note(notes[0]) if notes else ""
+
+
+def suggested_names(owner, follow_up: FollowUp) -> list[compose.Name]:
+    """Who they suggested: the capture's lines, else the people the debrief linked to the chat."""
+    chat = follow_up.chat
+    if chat is None:
+        return []
+    if chat.capture_suggested.strip():
+        return [
+            compose.Name(name.name, name.organisation)
+            for name in read_suggested(chat.capture_suggested)
+        ]
+    referrals = (
+        Referral.objects.for_owner(owner)
+        .filter(chat_id=chat.pk)
+        .select_related("to_contact__organisation")
+        .order_by("created_at")
+    )
+    return [
+        compose.Name(
+            referral.to_contact.name,
+            referral.to_contact.organisation.name if referral.to_contact.organisation else "",
+        )
+        for referral in referrals
+    ]
+
+
+def due_words(step: NextStep) -> str:
+    """When a step is due, as a sentence says it: the words typed ("by Friday"), else the date."""
+    if step.due_text.strip():
+        return step.due_text.strip()
+    return f"by {format_day(step.due_on)}" if step.due_on else ""
+
+
+def signature(owner) -> str:
+    """What signs a message: the signature from Preferences, else the user's name, else nothing."""
+    return ensure_preferences(owner).signature.strip() or mail.my_name(owner)
+
+
 def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
-    """A fresh draft from the chat's memorable notes, its next steps and the owner's template."""
+    """A fresh draft from the chat's capture (or debrief), its next steps and the template."""
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
     template = get_template(owner, TEMPLATE_FOR_KIND[follow_up.kind])
-    notes = memorable_notes(owner, follow_up)
     steps = [
-        compose.Step(
-            side=step.side,
-            text=step.text,
-            due=f"{step.due_on.day} {step.due_on:%B}" if step.due_on else "",
-        )
+        compose.Step(side=step.side, text=step.text, due=due_words(step))
         for step in agreed_steps(owner, follow_up)
     ]
     drafted = compose.draft(
         template,
         first_name=first_name(follow_up.contact.name),
-        memorable=notes[0] if notes else "",
+        memorable=what_stuck(owner, follow_up),
         steps=steps,
+        names=suggested_names(owner, follow_up),
         value=value,
         my_name=mail.my_name(owner),
+        signature=signature(owner),
         # An outreach nudge points back to the request by its subject line.
         request_subject=follow_up.outreach.subject if follow_up.outreach_id else "",
     )
@@ -149,13 +206,21 @@ def check(owner, follow_up: FollowUp, now: datetime | None = None) -> list[guard
             for problem in guard.check(message.body, subject=message.subject)
             if problem.code == guard.TOO_LONG
         ]
+    boilerplate = [
+        compose.literal_text(get_template(owner, TEMPLATE_FOR_KIND[follow_up.kind])),
+        *compose.FRAMING,
+        follow_up.contact.name,
+        signature(owner),
+        mail.my_name(owner),
+    ]
     return guard.check(
         message.body,
         subject=message.subject,
-        memorable=memorable_notes(owner, follow_up),
+        memorable=stuck_sources(owner, follow_up),
         next_steps=[step.text for step in agreed_steps(owner, follow_up)],
         due_at=follow_up.due_at,
         now=now or timezone.now(),
+        boilerplate=boilerplate,
     )
 
 
@@ -174,7 +239,6 @@ def mark_sent(owner, follow_up: FollowUp, channel: str, now: datetime | None = N
 
 # --- Delivery (services.mail does the work; these names stay for the composer) -------------
 
-PLACEHOLDER_FROM = mail.PLACEHOLDER_FROM
 SMTP_TIMEOUT_SECONDS = mail.SMTP_TIMEOUT_SECONDS
 SendFailed = mail.SendFailed
 smtp_settings = mail.smtp_settings
@@ -204,6 +268,14 @@ def mailto_for(owner, follow_up: FollowUp) -> str:
         return ""
     message = current_message(owner, follow_up)
     return mail.mailto(follow_up.contact, message.subject, message.body)
+
+
+def mailto_link(owner, follow_up: FollowUp) -> str:
+    """A mailto: link carrying the current message, or InvalidInput saying what is missing."""
+    ensure_owned(owner, follow_up)
+    _must_be_ready(follow_up)
+    message = current_message(owner, follow_up)
+    return mail.mailto_link(follow_up.contact, message.subject, message.body)
 
 
 def send_by_smtp(owner, follow_up: FollowUp, now: datetime | None = None) -> FollowUp:

@@ -57,6 +57,12 @@ class DebriefForm(Form):
         label="Did I make my Ask?", choices=YES_NO, required=False, widget=forms.RadioSelect
     )
 
+    def __init__(self, *args, ask_time: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_time:
+            # The live page gave the confirm line at Start (services.debrief.confirmed_live).
+            del self.fields["time_confirmed"]
+
     def details(self, steps: list[StepDetails], referrals: list[ReferralDetails]):
         data = self.cleaned_data
         memorable = tuple(line.strip() for line in data["memorable"].splitlines() if line.strip())
@@ -65,7 +71,7 @@ class DebriefForm(Form):
             next_steps=tuple(steps),
             referrals=tuple(referrals),
             talk_share=data["talk_share"],
-            time_confirmed=_yes_no(data["time_confirmed"]),
+            time_confirmed=_yes_no(data.get("time_confirmed", "")),
             ask_made=_yes_no(data["ask_made"]),
         )
 
@@ -129,7 +135,24 @@ class ReferralForm(Form):
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=EXTRA_ROWS)
-ReferralFormSet = forms.formset_factory(ReferralForm, extra=EXTRA_ROWS)
+
+
+class ReferralRows(forms.BaseFormSet):
+    """Referral rows, some prefilled with the names from the chat's capture.
+
+    A prefilled row counts as a new row, not a stored one: cleared, it is simply not saved.
+    """
+
+    def initial_form_count(self) -> int:
+        return super().initial_form_count() if self.is_bound else 0
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            return super().total_form_count()
+        return len(self.initial or ()) + self.extra
+
+
+ReferralFormSet = forms.formset_factory(ReferralForm, formset=ReferralRows, extra=EXTRA_ROWS)
 
 
 class DueForm(Form):

@@ -25,9 +25,12 @@ from coffeechat.services.contacts import KEEP_IN_TOUCH_MAX_DAYS, ContactDetails
 from coffeechat.services.library import StoryDetails
 from coffeechat.services.preferences import (
     MAX_EXTEND_MINUTES,
+    MAX_NAME,
+    MAX_SIGNATURE,
     MAX_WRAPUP_MINUTES,
     MIN_CHAT_MINUTES,
     WORDS_PER_MINUTE,
+    Identity,
     PreferenceChoices,
 )
 from coffeechat.services.targets import MOTIVATIONS, hiring_choices
@@ -418,7 +421,56 @@ class OrganisationForm(Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class PreferencesForm(Form):
+class IdentityForm(Form):
+    """Who the user is, for the letters they send: asked after the first sign-in, kept in
+    Preferences."""
+
+    your_name = forms.CharField(
+        label="Your name",
+        max_length=MAX_NAME,
+        required=False,
+        help_text="The name your letters come from, such as Sam Rivera.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    # A plain text field with the rule as its validator, so the rule's own words say what is
+    # wrong ("without a name or angle brackets"), not a general "Enter a valid email address".
+    your_email = forms.CharField(
+        label="Your email address",
+        max_length=320,
+        required=False,
+        validators=[_validator(check_email, "not_one_address")],
+        help_text="The .eml files you download are from it, and replies to the messages "
+        "coffeechat sends come to it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    signature = forms.CharField(
+        label="Signature",
+        max_length=MAX_SIGNATURE,
+        required=False,
+        help_text="A few lines under each thank-you: your name, and a phone number or a link "
+        "if you like.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    IDENTITY_FIELDS = ("your_name", "your_email", "signature")
+
+    def identity(self) -> Identity:
+        return Identity(**{name: self.cleaned_data[name] for name in self.IDENTITY_FIELDS})
+
+    def identity_fields(self) -> list:
+        """The bound fields of "You", for a page that shows them as a part of their own."""
+        return [self[name] for name in self.IDENTITY_FIELDS]
+
+    def other_fields(self) -> list:
+        """Every other visible field, in order."""
+        return [field for field in self if field.name not in self.IDENTITY_FIELDS]
+
+    @staticmethod
+    def initial_for(preferences: Preferences) -> dict:
+        return {name: getattr(preferences, name) for name in IdentityForm.IDENTITY_FIELDS}
+
+
+class PreferencesForm(IdentityForm):
     chat_minutes = minutes_field(
         "Chat length (minutes)",
         MIN_CHAT_MINUTES,

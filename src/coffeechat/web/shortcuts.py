@@ -8,7 +8,13 @@ from functools import wraps
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -174,21 +180,53 @@ def eml_download(payload: bytes, name: str) -> HttpResponse:
     return response
 
 
+# The header value the composer's script sends when it saves alongside copying or the mail link.
+SAVED = "saved"
+# Both composers call their message box "body"; a plain copy lands on it.
+MESSAGE_BOX = "#id_body"
+
+
+class MailtoRedirect(HttpResponseRedirectBase):
+    """A redirect to a mailto: link, which the browser hands to the user's mail program."""
+
+    status_code = 302
+    allowed_schemes = ["mailto"]
+
+
 def deliver(
     request: HttpRequest,
     action: str,
     *,
+    back: str,
+    eml: Callable[[], HttpResponse],
+    mailto: Callable[[], str],
     send: Callable[[], object],
     mark_sent: Callable[[str], object],
     sent_message: str,
-) -> None:
-    """Carry out a composer's button once its draft is saved: send, mark sent, or just save.
+) -> HttpResponse:
+    """Carry out a composer's button once its draft is saved, on the text just saved.
 
-    One form, many buttons: "send" sends through the mail server, each "I sent it" names its
-    channel as ``sent:<channel>``, anything else only saved. A refusal becomes an error message;
-    the draft was saved before, so nothing typed is lost.
+    One form, many buttons, so what leaves is what was on the screen: "eml" downloads it, "mailto"
+    redirects to a mailto: link carrying it, "copy" shows it to copy, "send" sends it through the
+    mail server, each "I sent it" names its channel as ``sent:<channel>``, anything else only
+    saved. The page's script copies and opens the link itself and saves alongside: it asks for
+    just a note back. A refusal becomes an error message; the draft was saved before, so nothing
+    typed is lost.
     """
+    if wants_partial(request, SAVED) and action in ("save", "copy", "mailto"):
+        return render(request, "coffeechat/includes/delivery_ways.html#saved")
     try:
+        if action == "eml":
+            return eml()
+        if action == "mailto":
+            return MailtoRedirect(mailto())
+        if action == "copy":
+            messages.success(
+                request,
+                "Your draft is saved. Select the message in the box and copy it "
+                "(Ctrl+A, then Ctrl+C; on a Mac ⌘A, then ⌘C).",
+            )
+            return HttpResponseRedirect(back + MESSAGE_BOX)
         if action == "send":
             send()
             messages.success(request, sent_message)
@@ -200,3 +238,4 @@ def deliver(
             messages.success(request, "Draft saved.")
     except DomainError as error:
         messages.error(request, error.message)
+    return HttpResponseRedirect(back)

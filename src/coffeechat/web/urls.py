@@ -15,6 +15,7 @@ from coffeechat.web.views import (
     followups,
     funnel,
     home,
+    identity,
     imports,
     library,
     live,
@@ -62,6 +63,8 @@ urlpatterns = [
     path("chats/<uuid:code>/cancel/", chats.chat_cancel, name="chat_cancel"),
     path("chats/<uuid:code>/notes/", chats.chat_note, name="chat_note"),
     path("preferences/", preferences.preferences, name="preferences"),
+    # Who the user is, asked once after the first sign-in (see views.auth).
+    path("you/", identity.identity, name="identity"),
     # The live chat page: actions are plain form posts; state.json is polled by live.js.
     path("chats/<uuid:code>/live/", live.live_page, name="live"),
     path("chats/<uuid:code>/live/state.json", live.live_state_json, name="live_state"),
@@ -71,6 +74,7 @@ urlpatterns = [
     path("chats/<uuid:code>/live/end/", live.live_end, name="live_end"),
     path("chats/<uuid:code>/live/felt/", live.live_felt, name="live_felt"),
     path("chats/<uuid:code>/live/notes/", live.live_note, name="live_note"),
+    path("chats/<uuid:code>/live/capture/", live.live_capture, name="live_capture"),
     path("preferences/scripts/", scripts.scripts, name="scripts"),
     # Calendars: busy time in, free slots, chats out (.ics per chat and a private feed).
     path("calendar/", calendar.calendar_page, name="calendar"),

@@ -6,15 +6,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from coffeechat.services.accounts import redeem_login_link
 from coffeechat.services.errors import LoginLinkRejected
+from coffeechat.services.preferences import identity_asked
 from coffeechat.web.forms import SignInForm
 from coffeechat.web.shortcuts import INVALID, allow, go_back, next_path
 
 # The link proves who the user is, so there is no password for a backend to check.
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _onward(request) -> HttpResponseRedirect:
+    """Just signed in: where the user was going, by way of "who are you" the first time."""
+    if identity_asked(request.user):
+        return go_back(request, "web:home")
+    target = next_path(request)
+    query = "?" + urlencode({"next": target}) if target else ""
+    return HttpResponseRedirect(reverse("web:identity") + query)
 
 
 @login_not_required
@@ -29,7 +42,7 @@ def sign_in(request):
         if form.is_bound:
             if form.is_valid():
                 login(request, form.get_user())
-                return go_back(request, "web:home")
+                return _onward(request)
             status = INVALID
     context = {
         "form": form,
@@ -48,7 +61,7 @@ def redeem(request, secret: str):
         context = {"reason": error.message, "link_minutes": settings.COFFEECHAT_LOGIN_LINK_MINUTES}
         return render(request, "coffeechat/signin/rejected.html", context, status=403)
     login(request, owner, backend=_BACKEND)
-    return redirect("web:home")
+    return _onward(request)
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coffeechat.core.clock import local_today, zone
 from coffeechat.core.fields import check_day
+from coffeechat.services.capture import read_capture
 from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
 from coffeechat.services.errors import DomainError, SlotTaken
 from coffeechat.services.prep import readiness_of
@@ -189,6 +190,7 @@ def _detail(request, chat: Chat, note_form: NoteForm, **extra) -> dict:
         "reflection": reflection_for(request.user, chat),
         "prep_readiness": readiness_of(request.user, chat),
         "ranked_stories": ranked_stories(request.user, chat),
+        "capture": read_capture(request.user, chat) if chat.status == Chat.Status.HELD else None,
         **extra,
     }
 

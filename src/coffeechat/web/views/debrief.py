@@ -13,10 +13,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from coffeechat.core.text import counted
+from coffeechat.services.capture import names_to_add
 from coffeechat.services.debrief import (
     TO_COMPLETE,
+    ConfirmedLive,
     Debriefed,
     PossibleDuplicate,
+    confirmed_live,
     debrief_problem,
     look_alikes,
     save_debrief,
@@ -48,7 +52,7 @@ def _chat(request, code) -> Chat:
     )
 
 
-def _forms(request, chat: Chat):
+def _forms(request, chat: Chat, confirmed: ConfirmedLive | None):
     data = request.POST if request.method == "POST" else None
     initial = {
         "talk_share": chat.talk_share,
@@ -56,9 +60,19 @@ def _forms(request, chat: Chat):
         "ask_made": yes_no_initial(chat.ask_made),
     }
     return (
-        DebriefForm(data, initial=initial),
+        DebriefForm(data, initial=initial, ask_time=confirmed is None),
         StepFormSet(data, prefix="steps"),
-        ReferralFormSet(data, prefix="referrals"),
+        # The names typed into the capture on the live page, ready to add or link.
+        ReferralFormSet(
+            data,
+            prefix="referrals",
+            initial=None
+            if data is not None
+            else [
+                {"name": person.name, "organisation": person.organisation}
+                for person in names_to_add(request.user, chat)
+            ],
+        ),
     )
 
 
@@ -156,7 +170,7 @@ def _summary(done: Debriefed) -> str:
         (len(done.referrals), "referral", "referrals"),
     ):
         if count:
-            parts.append(f"{count} {one if count == 1 else many}")
+            parts.append(counted(count, one, many))
     if not parts:
         return "Debrief saved."
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -182,7 +196,8 @@ def _tell(request, done: Debriefed) -> None:
 def debrief(request, code):
     chat = _chat(request, code)
     problem = debrief_problem(chat)
-    form, steps, referrals = _forms(request, chat)
+    confirmed = confirmed_live(chat)
+    form, steps, referrals = _forms(request, chat, confirmed)
     status = 200
     if problem:
         status = CONFLICT if request.method == "POST" else 200
@@ -196,6 +211,7 @@ def debrief(request, code):
     context = {
         "chat": chat,
         "problem": problem,
+        "confirmed_live": confirmed,
         "form": form,
         "steps": steps,
         "referrals": referrals,

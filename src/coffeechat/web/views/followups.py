@@ -1,7 +1,9 @@
 """The message composer for a follow-up (the thank-you above all), its .eml, and its template.
 
 Every button of the composer sits in one form with the subject and body, so whatever the user
-presses, what they typed is saved first: a failed send or a check never loses a draft.
+presses, what they typed is saved first: a failed send or a check never loses a draft. Each way
+out (copy, the mail program, the .eml, sending) then carries the text just saved, never an older
+one: what you send is what you see.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.compose import LONGEST_SUBJECT, PLACEHOLDERS
@@ -78,7 +81,6 @@ def _page(request, item: FollowUp, form: ComposeForm, *, problems=None, status: 
         "mailto": thanks.mailto_for(request.user, item),
         "smtp_ready": config is not None,
         "sender": thanks.sender(request.user),
-        "placeholder_sender": config is None,
         "is_open": item.sent_at is None and item.dismissed_at is None,
     }
     return render(request, "coffeechat/followups/compose.html", context, status=status)
@@ -116,27 +118,35 @@ def follow_up(request, code):
         )
         form = ComposeForm(initial={"subject": fresh.subject, "body": fresh.body})
         return _page(request, item, form)
-    deliver(
+    # Every way out carries the text just saved, so what leaves is what was on the screen.
+    return deliver(
         request,
         action,
+        back=reverse("web:follow_up", args=[item.code]),
+        eml=lambda: _eml(request, item),
+        mailto=lambda: thanks.mailto_link(request.user, item),
         send=lambda: thanks.send_by_smtp(request.user, item),
         mark_sent=lambda channel: thanks.mark_sent(request.user, item, channel),
         sent_message=f"Sent to {item.contact.name}.",
     )
-    return redirect("web:follow_up", code=item.code)
+
+
+def _eml(request, item: FollowUp) -> HttpResponse:
+    payload = thanks.eml_for(request.user, item)
+    return eml_download(payload, f"{item.get_kind_display()} {item.contact.name}")
 
 
 @allow("GET")
 def follow_up_eml(request, code):
+    # The saved draft as a file; the composer's own button posts the text on screen instead.
     item = _follow_up(request, code)
     try:
-        payload = thanks.eml_for(request.user, item)
+        return _eml(request, item)
     except thanks.NotHeldYet as error:
         return _not_ready(request, item, error)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:follow_up", code=item.code)
-    return eml_download(payload, f"{item.get_kind_display()} {item.contact.name}")
 
 
 @allow("GET", "POST")

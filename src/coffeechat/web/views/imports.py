@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from coffeechat.core.sizes import size_text
+from coffeechat.core.text import counted
 from coffeechat.services.imports import (
     MAX_IMPORT_BYTES,
     Change,
@@ -204,7 +205,7 @@ def _names(names: tuple[str, ...]) -> str:
 
 def undo_message(file_name: str, undone: UndoReport) -> str:
     """What an undo did, in one message: removed, put back, and who was kept and why."""
-    removed = f"removed {undone.removed} contact{'s' if undone.removed != 1 else ''} it added"
+    removed = f"removed {counted(undone.removed, 'contact')} it added"
     restored = f"put back the details of {undone.restored} it had changed"
     text = f"Undid the import of {file_name}: {removed} and {restored}."
     if undone.kept:

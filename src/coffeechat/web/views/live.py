@@ -1,5 +1,9 @@
 """The live chat page: start, a calm countdown, the cues, one-tap outcomes and quick notes.
 
+After End the same page asks how long it felt and offers the capture: what stuck, what was
+agreed and who they suggested, saved as the user types (live.js posts the capture form a second
+after the last key and swaps in how each line was read), with the thank-you one link away.
+
 Every action is a real form post that redirects back to the page, so it works without
 JavaScript. live.js posts the same forms with the partial header and swaps in the live panel it
 gets back; a client asking for JSON gets the state as JSON instead. state.json is what live.js
@@ -15,6 +19,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from coffeechat.services.capture import NothingToCapture, read_capture, save_capture
 from coffeechat.services.errors import DomainError
 from coffeechat.services.live import (
     LiveRefused,
@@ -26,8 +31,15 @@ from coffeechat.services.live import (
     wrap_up_now,
 )
 from coffeechat.store.models import Chat, Note
+from coffeechat.web.capture_forms import CaptureForm
 from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
-from coffeechat.web.shortcuts import INVALID, allow, save_note, wants_partial
+from coffeechat.web.shortcuts import (
+    INVALID,
+    allow,
+    save_note,
+    show_domain_error,
+    wants_partial,
+)
 
 TEMPLATE = "coffeechat/live/page.html"
 # A refusal because of the chat's state (started already, not started yet) is a conflict; a bad
@@ -58,6 +70,10 @@ def _context(request, chat: Chat, **extra) -> dict:
     notes = (Note.objects.for_owner(request.user).filter(chat=chat).order_by("-taken_at", "-pk"))[
         :RECENT_NOTES
     ]
+    # The capture comes once the chat has ended; a refused post shows its form whatever the state.
+    capture_form = extra.pop("capture_form", None)
+    if capture_form is None and state.status == Chat.Status.HELD:
+        capture_form = CaptureForm.of(chat)
     return {
         "chat": chat,
         "state": state,
@@ -69,6 +85,8 @@ def _context(request, chat: Chat, **extra) -> dict:
         # Without JavaScript the clock shows what was left when the page was made.
         "countdown": countdown(left),
         "note_action": reverse("web:live_note", args=[chat.code]),
+        "capture_form": capture_form,
+        "capture": read_capture(request.user, chat) if capture_form is not None else None,
         **extra,
     }
 
@@ -80,7 +98,9 @@ def _wants_json(request) -> bool:
 @allow("GET")
 def live_page(request, code):
     chat = _chat(request, code)
-    piece = next((name for name in ("live", "notes") if wants_partial(request, name)), "")
+    piece = next(
+        (name for name in ("live", "notes", "capture") if wants_partial(request, name)), ""
+    )
     template = TEMPLATE + (f"#{piece}" if piece else "")
     return render(request, template, _context(request, chat))
 
@@ -170,4 +190,31 @@ def live_note(request, code):
         template=TEMPLATE,
         context_for=lambda form, **extra: _context(request, chat, note_form=form, **extra),
         back_to=reverse("web:live", args=[chat.code]),
+    )
+
+
+@allow("POST")
+def live_capture(request, code):
+    """Keep the capture as typed; live.js gets the capture piece back, a plain post a redirect."""
+    chat = _chat(request, code)
+    form = CaptureForm(request.POST)
+    status = INVALID
+    if form.is_valid():
+        try:
+            save_capture(request.user, chat, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(form, error)
+            if isinstance(error, NothingToCapture):
+                status = CONFLICT
+        else:
+            if wants_partial(request, "capture"):
+                chat = _chat(request, code)
+                return render(
+                    request, TEMPLATE + "#capture", _context(request, chat, capture_saved=True)
+                )
+            messages.success(request, "Saved.")
+            return redirect(reverse("web:live", args=[chat.code]) + "#capture")
+    piece = "#capture" if wants_partial(request, "capture") else ""
+    return render(
+        request, TEMPLATE + piece, _context(request, chat, capture_form=form), status=status
     )

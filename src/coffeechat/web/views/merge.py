@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from coffeechat.core.text import counted
 from coffeechat.services.contacts import find_contacts
 from coffeechat.services.errors import DomainError, NotFound
 from coffeechat.services.merge import (
@@ -122,7 +123,7 @@ def _shown(comparison: FieldComparison, value) -> dict:
     elif comparison.field.name == "organisation":
         text = value.name
     elif comparison.field.name == "keep_in_touch_days":
-        text = f"{value} day{'' if value == 1 else 's'}"
+        text = counted(value, "day")
     elif isinstance(value, list):
         text = ", ".join(value)
     else:

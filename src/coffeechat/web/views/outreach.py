@@ -23,7 +23,7 @@ from coffeechat.core.outreach_templates import (
     template_named,
 )
 from coffeechat.core.outreach_timers import Stage
-from coffeechat.core.text import first_name
+from coffeechat.core.text import counted, first_name
 from coffeechat.services import mail
 from coffeechat.services import outreach as service
 from coffeechat.services.errors import DomainError
@@ -82,7 +82,7 @@ def _named(request, model, name: str):
 def stage_text(row: service.Row) -> str:
     """Where a sent request stands, in a few words, counted in business days."""
     timers = row.timers
-    waited = f"{timers.waited} business day{'s' if timers.waited != 1 else ''}"
+    waited = counted(timers.waited, "business day")
     organisation = row.outreach.contact.organisation
     there = f" at {organisation.name}" if organisation else ""
     return {
@@ -218,7 +218,6 @@ def _page(request, item: Outreach, form=None, *, status: int = 200, report=None)
         "mailto": service.outreach_mailto(request.user, item),
         "smtp_ready": config is not None,
         "sender": mail.sender(request.user),
-        "placeholder_sender": config is None,
         "first_name": first_name(item.contact.name),
         "reply_form": OutreachReplyForm(),
     }
@@ -286,26 +285,34 @@ def outreach_detail(request, code):
         else:
             messages.success(request, f"Deleted the draft to {item.contact.name}.")
             return redirect("web:outreach")
-    else:
-        deliver(
-            request,
-            action,
-            send=lambda: service.send_outreach_by_smtp(request.user, item),
-            mark_sent=lambda channel: service.mark_outreach_sent(request.user, item, channel),
-            sent_message=f"Sent to {item.contact.name}. The 3-and-7 timers start now.",
-        )
-    return redirect("web:outreach_detail", code=item.code)
+        return redirect("web:outreach_detail", code=item.code)
+    # Every way out carries the text just saved, so what leaves is what was on the screen.
+    return deliver(
+        request,
+        action,
+        back=reverse("web:outreach_detail", args=[item.code]),
+        eml=lambda: _eml(request, item),
+        mailto=lambda: mail.mailto_link(item.contact, item.subject, item.message),
+        send=lambda: service.send_outreach_by_smtp(request.user, item),
+        mark_sent=lambda channel: service.mark_outreach_sent(request.user, item, channel),
+        sent_message=f"Sent to {item.contact.name}. The 3-and-7 timers start now.",
+    )
+
+
+def _eml(request, item: Outreach):
+    payload = service.outreach_eml(request.user, item)
+    return eml_download(payload, f"request {item.contact.name}")
 
 
 @allow("GET")
 def outreach_eml(request, code):
+    # The saved request (or the one sent) as a file; the composer's button posts the screen's text.
     item = _outreach(request, code)
     try:
-        payload = service.outreach_eml(request.user, item)
+        return _eml(request, item)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:outreach_detail", code=item.code)
-    return eml_download(payload, f"request {item.contact.name}")
 
 
 @allow("POST")

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from coffeechat.core.clock import format_day
 from coffeechat.core.stats import OVERRUN_TOLERANCE, PROMPT_OVER
 from coffeechat.core.svg import Bar, bar_chart
+from coffeechat.core.text import counted
 from coffeechat.services.reflection import (
     HeldChatReflection,
     ReflectionOverview,
@@ -38,9 +39,9 @@ def _chart(items: list[HeldChatReflection], summary, tz) -> str:
             )
         )
     description = (
-        f"Your last {summary.held} held chats, oldest on the left. {summary.ran_over} ran more "
-        f"than {OVERRUN_TOLERANCE} minutes over the agreed length; the longest by "
-        f"{summary.longest_overrun} minutes."
+        f"Your last {counted(summary.held, 'held chat')}, oldest on the left. {summary.ran_over} "
+        f"ran more than {counted(OVERRUN_TOLERANCE, 'minute')} over the agreed length; the "
+        f"longest by {counted(summary.longest_overrun, 'minute')}."
     )
     return bar_chart(
         bars,

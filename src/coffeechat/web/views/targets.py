@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from coffeechat.core.text import clean_line
+from coffeechat.core.text import clean_line, counted
 from coffeechat.services.errors import DomainError
 from coffeechat.services.targets import (
     DEFAULT_SORT,
@@ -164,7 +164,7 @@ def targets_bulk(request):
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            added = f"{result.added} organisation{'' if result.added == 1 else 's'}"
+            added = counted(result.added, "organisation")
             messages.success(request, f"Added {added} as targets.")
             if result.skipped:
                 were = "was" if result.skipped == 1 else "were"

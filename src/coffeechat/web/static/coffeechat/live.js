@@ -8,10 +8,14 @@
 // - i, m, n, r and q pick the kind of a quick note and focus its box; Enter saves it;
 // - on phones, and only when the preferences ask for it, a short vibration at each cue and a
 //   screen wake lock while the chat is live. Never any sound.
+// - after End, the capture form saves itself a second after the last key (and at once when a
+//   link is followed or the page is left), shows "Saved", and swaps in how each line was read;
+//   the boxes themselves are never replaced, so typing goes on during a save.
 const PARTIAL_HEADER = "X-Coffeechat-Partial";
 const POLL_MS = 5000;
 const NOTE_KEYS = { i: "insight", m: "memorable", n: "next_step", r: "referral", q: "question" };
 const PHASES = ["running", "wrap_up", "check_in"];
+const SAVE_AFTER_MS = 1000;
 
 const panel = () => document.querySelector("[data-live-panel]");
 let shownPhase = null;
@@ -100,6 +104,9 @@ function swapPanel(html, action) {
   tick();
   updateWakeLock();
   focusAfter(fresh, action);
+  fillCaptureSlot(fresh).catch(() => {
+    // Offline for a moment: the next poll brings the capture.
+  });
 }
 
 async function fetchPiece(name) {
@@ -115,6 +122,127 @@ async function fetchPiece(name) {
   }
   return response.ok ? response.text() : null;
 }
+
+// The capture. `dirty` says the boxes hold text the server has not got yet.
+let saveTimer = null;
+let saving = null;
+let dirty = false;
+
+const captureForm = () => document.querySelector("[data-capture-form]");
+
+function showSaveState(text) {
+  const state = document.querySelector("[data-capture-state]");
+  if (state) state.textContent = text;
+}
+
+function swapCapturePieces(html) {
+  const holder = document.createElement("template");
+  holder.innerHTML = html.trim();
+  for (const fresh of holder.content.querySelectorAll("[data-capture-swap]")) {
+    const old = document.querySelector(`[data-capture-swap="${fresh.dataset.captureSwap}"]`);
+    if (old) old.replaceWith(fresh);
+  }
+}
+
+// Post a form and get back the piece of the page named `partial`, or null when the server
+// sent the browser on (a redirect is followed). 400 and 409 carry the reason in the piece;
+// anything else throws, so the caller can try again or fall back to a real post.
+async function postForPiece(form, partial) {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { [PARTIAL_HEADER]: partial },
+    credentials: "same-origin",
+  });
+  if (response.redirected) {
+    window.location.assign(response.url);
+    return null;
+  }
+  if (!response.ok && response.status !== 400 && response.status !== 409) {
+    throw new Error(`HTTP ${response.status}`);
+  }
+  return response.text();
+}
+
+async function postCapture(form) {
+  const piece = await postForPiece(form, "capture");
+  if (piece === null) return;
+  swapCapturePieces(piece);
+  if (dirty) showSaveState("Changes not saved yet");
+}
+
+async function saveCapture() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  while (saving) await saving;
+  const form = captureForm();
+  if (!form || !dirty) return;
+  dirty = false;
+  showSaveState("Saving…");
+  saving = postCapture(form).catch(() => {
+    dirty = true;
+    showSaveState("Not saved yet: the connection dropped. Trying again…");
+    saveTimer = setTimeout(saveCapture, SAVE_AFTER_MS * 5);
+  });
+  try {
+    await saving;
+  } finally {
+    saving = null;
+  }
+}
+
+function captureTyped() {
+  dirty = true;
+  showSaveState("Changes not saved yet");
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveCapture, SAVE_AFTER_MS);
+}
+
+function enhanceCapture() {
+  const save = captureForm()?.querySelector("[data-capture-save]");
+  if (save) save.hidden = true;
+}
+
+async function fillCaptureSlot(fresh) {
+  // End pressed on this page (or in another tab): the capture arrives without a reload.
+  const slot = document.querySelector("[data-capture-slot]");
+  if (!slot || fresh.dataset.status !== "held" || slot.querySelector("[data-capture]")) return;
+  const html = await fetchPiece("capture");
+  if (html === null || slot.querySelector("[data-capture]")) return;
+  slot.innerHTML = html;
+  enhanceCapture();
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-capture-form]")) {
+    captureTyped();
+  }
+});
+
+// A link followed while a save is due waits for the save, so nothing typed is left behind.
+document.addEventListener("click", (event) => {
+  if (!dirty && !saving) return;
+  if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) return;
+  if (event.shiftKey || event.altKey) return;
+  const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+  if (!link || link.target || link.hasAttribute("download")) return;
+  event.preventDefault();
+  saveCapture().finally(() => window.location.assign(link.href));
+});
+
+// Leaving or reloading the page: send what is pending; keepalive lets the post outlive the page.
+window.addEventListener("pagehide", () => {
+  const form = captureForm();
+  if (!form || !dirty) return;
+  dirty = false;
+  fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { [PARTIAL_HEADER]: "capture" },
+    credentials: "same-origin",
+    keepalive: true,
+  });
+});
 
 function busyTyping(container) {
   const active = document.activeElement;
@@ -161,26 +289,20 @@ async function poll() {
 async function sendAction(form) {
   const buttons = form.querySelectorAll("button");
   for (const button of buttons) button.disabled = true;
-  const response = await fetch(form.action, {
-    method: "POST",
-    body: new FormData(form),
-    headers: { [PARTIAL_HEADER]: "live" },
-    credentials: "same-origin",
-  });
-  if (response.redirected) {
-    window.location.assign(response.url);
-    return;
-  }
-  // 400 and 409 carry the panel with the reason; anything else falls back to a real post.
-  if (!response.ok && response.status !== 400 && response.status !== 409) {
-    throw new Error(`HTTP ${response.status}`);
-  }
+  const piece = await postForPiece(form, "live");
+  if (piece === null) return;
   const action = new URL(form.action).pathname.split("/").filter(Boolean).pop();
-  swapPanel(await response.text(), action);
+  swapPanel(piece, action);
 }
 
 document.addEventListener("submit", (event) => {
   const form = event.target;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-capture-form")) {
+    event.preventDefault();
+    dirty = true;
+    saveCapture();
+    return;
+  }
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-live-action")) return;
   event.preventDefault();
   sendAction(form).catch(() => form.submit());
@@ -224,5 +346,6 @@ document.addEventListener("visibilitychange", () => {
 
 tick();
 updateWakeLock();
+enhanceCapture();
 setInterval(tick, 1000);
 setInterval(poll, POLL_MS);
