@@ -204,3 +204,15 @@ def test_a_step_too_long_is_refused_on_what_we_agreed(alice, held):
 def test_another_users_chat_is_refused(bob, held):
     with pytest.raises(InvalidInput):
         save_capture(bob, held, stuck="Mine now")
+
+
+def test_a_line_taken_out_keeps_its_step_once_it_is_done(alice, held):
+    save_capture(alice, held, agreed="I'll send my case study\nI'll read the handbook")
+    done = NextStep.objects.get(chat=held, text="send my case study")
+    mark_done(alice, done, done_at=ONE + timedelta(minutes=25))
+
+    save_capture(alice, held, agreed="I'll read the handbook")
+
+    assert steps(held) == [("me", "read the handbook", None, "")]
+    done.refresh_from_db()
+    assert done.done_at is not None and not done.from_capture

@@ -148,8 +148,19 @@ def _sync_steps(owner, chat: Chat, wanted: tuple[AgreedStep, ...]) -> None:
             row.side, row.due_on, row.due_text = step.side, step.due_on, step.due_text
             row.save(update_fields=["side", "due_on", "due_text", "updated_at"])
             sync_nudge(owner, row)
+    # A line taken out goes with its step, unless the step has a history worth keeping: done,
+    # or a nudge about it already sent. That one stays, as a step of the chat's own.
+    kept = {
+        row.pk
+        for row in existing
+        if row.done_at is not None or row.follow_ups.filter(sent_at__isnull=False).exists()
+    }
     for row in existing:
-        row.delete()
+        if row.pk in kept:
+            row.from_capture = False
+            row.save(update_fields=["from_capture", "updated_at"])
+        else:
+            row.delete()
 
 
 @transaction.atomic
