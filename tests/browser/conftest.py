@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -49,6 +49,7 @@ CHROMIUM_ARGS = [
 ]
 SIGN_IN_LINK = re.compile(r"(https?://\S+/signin/\S+/)")
 SERVER_START_SECONDS = 90
+NO_SKEW = timedelta(0)
 DEMO_SECONDS = 300
 
 
@@ -190,22 +191,27 @@ def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[Server]
     home = tmp_path_factory.mktemp("browser-home")
     with server_database() as database_url:
         environ = child_environment(home, database_url)
-        demo = subprocess.run(
-            [COFFEECHAT, "--home", str(home), "demo"],
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=DEMO_SECONDS,
-        )
-        if demo.returncode != 0:
-            pytest.fail(
-                f"coffeechat demo failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}",
-                pytrace=False,
-            )
+        fill_with_demo(home, environ)
         port = free_port()
         command = [COFFEECHAT, "--home", str(home), "serve", "--no-browser", "--port", str(port)]
         with serving(command, environ) as (link, output):
             yield Server(f"http://127.0.0.1:{port}", link, home, output, environ)
+
+
+def fill_with_demo(home: Path, environ: dict[str, str]) -> None:
+    """`coffeechat demo` on ``home``: the demo user's contacts, chats and notes, around now."""
+    demo = subprocess.run(
+        [COFFEECHAT, "--home", str(home), "demo"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=DEMO_SECONDS,
+    )
+    if demo.returncode != 0:
+        pytest.fail(
+            f"coffeechat demo failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}",
+            pytrace=False,
+        )
 
 
 @contextmanager
@@ -235,16 +241,46 @@ class ClockedServer(Server):
         self.clock_file.write_text(moment.isoformat(), encoding="utf-8")
 
 
+def move_clocks_to(
+    server: ClockedServer, page, moment: datetime, skew: timedelta = NO_SKEW
+) -> None:
+    """Time passes: the server's clock jumps to ``moment`` and the page's to ``moment`` + skew.
+
+    The page measures its clock against the server's on every answer, so no request may fall
+    between the two jumps: the page's timers are held (paused a second on) while the server's
+    clock moves, then the page's clock jumps, firing each timer due on the way once, and runs on.
+    """
+    page_now = datetime.fromtimestamp(page.evaluate("Date.now()") / 1000, UTC)
+    held = page_now + timedelta(seconds=1)
+    assert moment + skew > held, f"the page's clock is already past {moment + skew}"
+    page.clock.pause_at(held)
+    server.set_clock(moment)
+    page.clock.fast_forward(round((moment + skew - held).total_seconds() * 1000))
+    page.clock.resume()
+
+
 @pytest.fixture(scope="module")
 def clocked_server(request, tmp_path_factory, chromium_executable) -> Iterator[ClockedServer]:
     """`coffeechat serve` on an empty home, its clock starting at the module's CLOCK_START."""
-    start: datetime = request.module.CLOCK_START
     home = tmp_path_factory.mktemp("clocked-home")
+    with clocked_serving(home, request.module.CLOCK_START) as server:
+        yield server
+
+
+@contextmanager
+def clocked_serving(home: Path, start: datetime | None) -> Iterator[ClockedServer]:
+    """`coffeechat serve` on ``home``, its clock starting at ``start``, until the block ends.
+
+    Without ``start`` the home is filled by `coffeechat demo` first and the clock starts at the
+    real time, so the demo's chats sit where they would for a real server.
+    """
     clock_file = home / "clock.txt"
-    clock_file.write_text(start.isoformat(), encoding="utf-8")
     launcher = str(Path(__file__).with_name("clocked_serve.py"))
     with server_database() as database_url:
         environ = child_environment(home, database_url)
+        if start is None:
+            fill_with_demo(home, environ)
+        clock_file.write_text((start or datetime.now(UTC)).isoformat(), encoding="utf-8")
         port = free_port()
         command = [
             sys.executable,
@@ -299,3 +335,21 @@ def owner(browser, coffeechat_server):
     page.close()
     yield context
     context.close()
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def phone_signed_in(browser, server):
+    """A phone-sized touch context signed in through ``server``'s link, the first question
+    ("who are you") skipped, on the page of today."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(server.link)
+    page.get_by_role("button", name="Skip for now").click()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    page.close()
+    return context

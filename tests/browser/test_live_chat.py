@@ -6,13 +6,15 @@ script with room to continue, an extension, a second chat planned in another tab
 room away (the first tab notices by itself), a reload mid-chat, and at the end the felt-length
 question before the real length.
 
-The server keeps real time while the page's clock is moved on; the page computes every cue from
-the absolute times the server rendered, so the two need not agree for the cues to be right.
+The page computes every cue from the absolute times the server rendered, on the server's clock:
+it measures its own clock against the server's on every answer. So time passes here by moving
+both clocks together: this module has its own demo home, served with a clock the test moves.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,12 +22,21 @@ import pytest
 import tzlocal
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import ClockedServer, clocked_serving, move_clocks_to
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 BESIDE_A_CALL = {"width": 400, "height": 760}
 OWNER_ZONE = ZoneInfo(tzlocal.get_localzone_name() or "UTC")
+
+
+@pytest.fixture(scope="module")
+def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[ClockedServer]:
+    """This module's demo home, its server's clock starting at the real time (and `owner` on it)."""
+    with clocked_serving(tmp_path_factory.mktemp("live-home"), None) as server:
+        yield server
 
 
 def local(moment: datetime) -> datetime:
@@ -82,17 +93,6 @@ def clear_the_way(page: Page, base_url: str, code: str) -> None:
             page.get_by_role("button", name="Cancel chat").click()
 
 
-def browser_now(page: Page) -> datetime:
-    return datetime.fromtimestamp(page.evaluate("Date.now()") / 1000, UTC)
-
-
-def move_page_clock_to(page: Page, moment: datetime) -> None:
-    """Jump the page's clock forward to ``moment``; each timer due on the way fires once."""
-    ahead = (moment - browser_now(page)).total_seconds()
-    assert ahead > 0, f"the page's clock is already past {moment}"
-    page.clock.fast_forward(int(ahead * 1000))
-
-
 def no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -100,7 +100,7 @@ def no_sideways_scroll(page: Page) -> bool:
 def test_a_chat_from_start_to_felt_length(owner, coffeechat_server, artifacts):
     base = coffeechat_server.base_url
     page = owner.new_page()
-    # The page's clock starts at the real time, so it agrees with the server's at the start.
+    # The page's clock starts at the real time, as the server's did.
     page.clock.install(time=datetime.now(UTC))
 
     # Plan a chat for now and go live from its page.
@@ -133,10 +133,10 @@ def test_a_chat_from_start_to_felt_length(owner, coffeechat_server, artifacts):
 
     # The wrap-up cue: not 30 seconds before its time, shown 30 seconds after.
     wrap_cue = live.locator('[data-cue="wrap_up"]')
-    move_page_clock_to(page, instant(started["wrap_up_at"]) - timedelta(seconds=30))
+    move_clocks_to(coffeechat_server, page, instant(started["wrap_up_at"]) - timedelta(seconds=30))
     expect(live.locator("[data-countdown]")).to_have_text(re.compile(r"^5:[23]\d$"))
     expect(wrap_cue).to_be_hidden()
-    page.clock.fast_forward(60_000)
+    move_clocks_to(coffeechat_server, page, instant(started["wrap_up_at"]) + timedelta(seconds=30))
     expect(wrap_cue).to_be_visible()
     expect(wrap_cue).to_contain_text("About 5 minutes to go. Make your Ask")
     page.screenshot(path=artifacts / "live-wrap-up-1280.png", full_page=True)
@@ -144,7 +144,7 @@ def test_a_chat_from_start_to_felt_length(owner, coffeechat_server, artifacts):
     # At the end, room to continue: the script offers more time.
     check_in = live.locator('[data-cue="check_in"]')
     expect(check_in).to_be_hidden()
-    move_page_clock_to(page, end + timedelta(seconds=10))
+    move_clocks_to(coffeechat_server, page, end + timedelta(seconds=10))
     expect(check_in).to_be_visible()
     expect(check_in).to_have_attribute("data-check-in", "check_in_room")
     expect(check_in).to_contain_text("keep going for another 5 minutes")
@@ -171,7 +171,7 @@ def test_a_chat_from_start_to_felt_length(owner, coffeechat_server, artifacts):
         contact_index=2,
     )
     other.close()
-    move_page_clock_to(page, extended_end + timedelta(seconds=10))
+    move_clocks_to(coffeechat_server, page, extended_end + timedelta(seconds=10))
     expect(check_in).to_be_visible()
     expect(check_in).to_have_attribute("data-check-in", "check_in_close")
     expect(check_in).to_contain_text("That's the time we agreed")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coffeechat.services.agenda import today
+from coffeechat.services.agenda import chats_tomorrow, today
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.followups import add_follow_up, mark_sent
@@ -35,6 +35,13 @@ def test_a_chat_late_in_the_utc_evening_belongs_to_tomorrow_in_berlin(berliner, 
     assert today(berliner).chats == []
     tomorrow = today(berliner, now=NOW + timedelta(hours=4))
     assert len(tomorrow.chats) == 1
+
+
+def test_tomorrow_means_the_users_local_tomorrow_without_cancelled_chats(berliner, ada):
+    late = plan(berliner, ada, datetime(2030, 1, 9, 23, 30, tzinfo=UTC))  # 00:30 on the 10th
+    cancel_chat(berliner, plan(berliner, ada, datetime(2030, 1, 10, 12, 0, tzinfo=UTC)))
+    plan(berliner, ada, datetime(2030, 1, 10, 23, 30, tzinfo=UTC))  # already the 11th in Berlin
+    assert chats_tomorrow(berliner) == [late]
 
 
 def test_an_early_utc_chat_belongs_to_the_same_berlin_day(berliner, ada):

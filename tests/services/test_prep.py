@@ -20,6 +20,7 @@ from coffeechat.services.prep import (
     add_question,
     brief_for,
     find_chat,
+    pocket_briefs,
     question_groups,
     readiness_of,
     remove_question,
@@ -311,6 +312,39 @@ def test_pinned_stories_come_first_in_the_brief(alice, chat):
     pinned = add_story(alice, StoryDetails(title="Ran a bake sale", result="Raised money"))
     choose_stories(alice, chat, [pinned])
     assert brief_for(alice, chat).stories[0].title == "Ran a bake sale"
+
+
+def test_the_pocket_brief_says_what_the_brief_says(alice, ada, chat):
+    from coffeechat.services.library import choose_stories
+
+    save_pitch(alice, "elevator", "I taught physics and now design courses for adults.")
+    add_story(
+        alice, StoryDetails(title="Learning design", result="Adults learnt", tags=("learning",))
+    )
+    choose_stories(alice, chat, [add_story(alice, StoryDetails(title="Bake sale", result="Sold"))])
+    save_prep(alice, chat, full_prep())
+    chat = Chat.objects.select_related("contact__organisation").get(pk=chat.pk)
+    brief = brief_for(alice, chat)
+    (pocket,) = pocket_briefs(alice, [chat])
+    assert (pocket.pitch, pocket.pitch_seconds) == (brief.pitch, brief.pitch_seconds)
+    assert (pocket.ask, pocket.ask_html) == (brief.ask, brief.ask_html)
+    assert pocket.stories == brief.stories
+    assert pocket.stories[0].title == "Bake sale"
+    assert (pocket.questions, pocket.place, pocket.logistics) == (
+        brief.questions,
+        brief.place,
+        brief.logistics,
+    )
+
+
+def test_only_the_first_chat_not_over_yet_has_its_pocket_brief_open(alice, ada):
+    over = chat_with(alice, ada, hours=-1)  # 20 minutes long: over 40 minutes ago
+    cancelled = chat_with(alice, ada, hours=1)
+    cancelled.status = Chat.Status.CANCELLED
+    following = chat_with(alice, ada, hours=2)
+    later = chat_with(alice, ada, hours=3)
+    pockets = pocket_briefs(alice, [over, cancelled, following, later])
+    assert [pocket.is_next for pocket in pockets] == [False, False, True, False]
 
 
 def test_the_markdown_brief_has_each_section(alice, chat):

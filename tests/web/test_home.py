@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from coffeechat.core.prep import QUESTION_BANK
 from coffeechat.services.chats import cancel_chat
 from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
+from coffeechat.services.library import StoryDetails, add_story, choose_stories, save_pitch
 from coffeechat.services.network import add_referral
 from coffeechat.services.owed import snooze
 from coffeechat.services.preferences import PreferenceChoices, update_preferences
+from coffeechat.services.prep import PrepDetails, save_prep
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
 
 
@@ -78,7 +81,7 @@ def test_it_leaves_out_cancelled_chats_and_tomorrows(alice, alice_client):
     make_chat(alice, make_contact(alice, "Tomorrow Person"), NOW + timedelta(days=1))
     page = text_of(alice_client.get("/"))
     # Tomorrow's chat may show further down, among the chats not prepared yet.
-    today = page[page.index('id="chats-today"') : page.index('id="who-do-i-owe"')]
+    today = page[page.index('id="chats-today"') : page.index('id="chats-tomorrow"')]
     assert "Ada Lovelace" not in page
     assert "Tomorrow Person" not in today
 
@@ -150,6 +153,114 @@ def test_the_home_page_runs_as_many_queries_for_20_items_as_for_2(alice, alice_c
     add(18)
     many = count_queries(alice_client, "/")
     assert few == many
+
+
+# The pocket brief: today's and tomorrow's chats, each with what to glance at on the way ------
+
+
+def pocket_part(page: str) -> str:
+    return page[page.index('id="chats-today"') : page.index('id="who-do-i-owe"')]
+
+
+def prepared(owner, name: str, starts_at, **plan):
+    contact = make_contact(owner, name, organisation="Quill Press", tags=("publishing",))
+    chat = make_chat(owner, contact, starts_at, **plan)
+    save_prep(
+        owner,
+        chat,
+        PrepDetails(
+            ask=f"An introduction to the learning team, {name}.",
+            questions=(QUESTION_BANK["trends"][0], f"What surprised you, {name}?"),
+            logistics={"offer_to_treat": True},
+        ),
+    )
+    return chat
+
+
+def with_library(owner) -> None:
+    save_pitch(owner, "elevator", "I taught science for ten years and now design learning.")
+    add_story(
+        owner,
+        StoryDetails(
+            title="Rewrote the publishing workflow", result="Half the time", tags=("publishing",)
+        ),
+    )
+
+
+def test_tomorrows_chats_show_with_their_pocket_brief(alice, alice_client):
+    with_library(alice)
+    prepared(
+        alice,
+        "Ada Lovelace",
+        NOW + timedelta(days=1),
+        medium="in_person",
+        venue="Café Nero, Baker St",
+    )
+    page = pocket_part(text_of(alice_client.get("/")))
+    tomorrow = page[page.index('id="chats-tomorrow"') :]
+    assert "Ada Lovelace" in tomorrow
+    assert "Pocket brief" in tomorrow
+    assert "about 4 seconds" in tomorrow
+    assert "I taught science for ten years" in tomorrow
+    assert "An introduction to the learning team, Ada Lovelace." in tomorrow
+    assert "Rewrote the publishing workflow" in tomorrow
+    assert QUESTION_BANK["trends"][0] in tomorrow
+    assert "What surprised you, Ada Lovelace?" in tomorrow
+    assert "Café Nero, Baker St" in tomorrow
+    assert "I will offer to pay" in tomorrow
+
+
+def test_the_next_chat_has_its_pocket_brief_open_and_the_others_folded(alice, alice_client):
+    prepared(alice, "Ada Lovelace", NOW + timedelta(minutes=30))
+    prepared(alice, "Bea Smith", NOW + timedelta(hours=3))
+    page = pocket_part(text_of(alice_client.get("/")))
+    assert page.count('<details class="pocket"') == 2
+    assert page.count('<details class="pocket" open') == 1
+    assert page.index('<details class="pocket" open') < page.index("Bea Smith")
+
+
+def test_a_chat_that_is_over_does_not_keep_the_pocket_brief_open(alice, alice_client):
+    prepared(alice, "Ada Lovelace", NOW - timedelta(hours=2), agreed_minutes=20)
+    prepared(alice, "Bea Smith", NOW + timedelta(days=1))
+    page = pocket_part(text_of(alice_client.get("/")))
+    tomorrow = page[page.index('id="chats-tomorrow"') :]
+    assert '<details class="pocket" open' in tomorrow
+    assert page.count('<details class="pocket" open') == 1
+
+
+def test_a_chat_about_to_start_has_a_big_go_live_button(alice, alice_client):
+    chat = prepared(alice, "Ada Lovelace", NOW + timedelta(minutes=10))
+    page = pocket_part(text_of(alice_client.get("/")))
+    assert f'class="button button--go" href="/chats/{chat.code}/live/"' in page
+
+
+def test_with_no_chats_tomorrow_it_says_so_in_one_line(alice_client):
+    page = text_of(alice_client.get("/"))
+    assert 'id="chats-tomorrow"' in page
+    assert "Nothing planned tomorrow." in page
+
+
+def test_the_pocket_briefs_take_as_many_queries_for_20_chats_as_for_2(alice, alice_client):
+    with_library(alice)
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            chat = prepared(alice, f"Person {number}", NOW + timedelta(minutes=30 * number))
+            stories = [
+                add_story(
+                    alice,
+                    StoryDetails(title=f"Story {number}", result="Done", tags=("publishing",)),
+                )
+            ]
+            choose_stories(alice, chat, stories)
+            prepared(alice, f"Later {number}", NOW + timedelta(days=1, minutes=30 * number))
+
+    add(1, 0)
+    few = count_queries(alice_client, "/")
+    add(10, 1)
+    page = pocket_part(text_of(alice_client.get("/")))
+    assert page.count('<details class="pocket"') == 22
+    assert count_queries(alice_client, "/") == few
 
 
 def test_the_home_page_answers_head_like_get(alice_client):

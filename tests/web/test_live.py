@@ -489,3 +489,39 @@ def test_the_held_live_page_reads_in_few_queries(held, alice, alice_client):
 
     save_capture(alice, held, agreed="I'll call Tom\nAda will send the deck", suggested="Tom")
     assert count_queries(alice_client, url(held)) <= 24
+
+
+# The server's clock, so the page can correct for the device's.
+
+NOW_STAMP = "2026-03-02T09:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "headers"),
+    [("", {}), ("", PARTIAL), ("", CAPTURE), ("state.json", JSON)],
+)
+def test_every_live_answer_carries_the_servers_clock(chat, alice_client, suffix, headers):
+    response = alice_client.get(url(chat, suffix), **headers)
+    assert response.status_code == 200
+    assert response["X-Coffeechat-Now"] == NOW_STAMP
+
+
+@pytest.mark.parametrize("headers", [{}, PARTIAL, JSON])
+def test_every_live_action_carries_the_servers_clock(chat, alice_client, headers):
+    response = alice_client.post(url(chat, "start/"), **headers)
+    assert response["X-Coffeechat-Now"] == NOW_STAMP
+    refused = alice_client.post(url(chat, "start/"), **headers)
+    assert refused["X-Coffeechat-Now"] == NOW_STAMP
+
+
+def test_a_quick_note_and_the_capture_answer_with_the_servers_clock(chat, alice_client):
+    note = alice_client.post(url(chat, "notes/"), {"kind": "insight", "text": "Maps"})
+    assert note["X-Coffeechat-Now"] == NOW_STAMP
+    capture = alice_client.post(url(chat, "capture/"), {"stuck": "x"}, **CAPTURE)
+    assert capture["X-Coffeechat-Now"] == NOW_STAMP
+
+
+def test_the_page_carries_the_servers_clock_at_the_moment_it_was_made(chat, alice_client):
+    page = alice_client.get(url(chat)).content.decode()
+    assert f'data-server-now="{NOW_STAMP}"' in page
+    assert "data-clock-offset" in page

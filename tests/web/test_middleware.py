@@ -38,6 +38,7 @@ NOT_LINKED = {
     "sign_out",
     "redeem",  # the one-time sign-in link: checked below, signed out
     "calendar_feed",  # the secret feed address: checked below, signed out
+    "calendar_feed_chat",  # one chat under the feed's secret (a QR code): checked below
     "live_state",  # fetched by live.js: checked below
     "contact_note",
     "chat_note",
@@ -159,11 +160,14 @@ def test_every_page_has_the_policy_and_is_never_cached(demo, alice_client, setti
 @pytest.mark.parametrize("mode", ["local", "server"])
 def test_pages_for_visitors_have_the_policy_and_are_never_cached(demo, client, settings, mode):
     settings.COFFEECHAT_MODE = mode
+    token = renew_feed_token(demo)
+    chat = Chat.objects.for_owner(demo).first()
     for url in (
         "/signin/",
         "/signin/not-a-real-secret/",
         f"/signin/{issue_login_link(demo)}/",
-        f"/calendar/feed/{renew_feed_token(demo)}.ics",
+        f"/calendar/feed/{token}.ics",
+        f"/calendar/feed/{token}/chats/{chat.code}.ics",
     ):
         check_headers(client.get(url), url)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -31,18 +31,22 @@ class Agenda:
         return [item for item in self.follow_ups if item.due_at >= self.now]
 
 
+def _chats_between(owner, start: datetime, end: datetime) -> list[Chat]:
+    return list(
+        Chat.objects.for_owner(owner)
+        .starting_between(start, end)
+        .exclude(status=Chat.Status.CANCELLED)
+        .select_related("contact", "contact__organisation")
+    )
+
+
 def today(owner, now: datetime | None = None) -> Agenda:
     """The owner's agenda for their local today."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     tz = zone(preferences.time_zone)
     start, end = day_bounds(local_today(now, tz), tz)
-    chats = list(
-        Chat.objects.for_owner(owner)
-        .starting_between(start, end)
-        .exclude(status=Chat.Status.CANCELLED)
-        .select_related("contact", "contact__organisation")
-    )
+    chats = _chats_between(owner, start, end)
     follow_ups = list(
         FollowUp.objects.for_owner(owner)
         .due_by(end)
@@ -51,3 +55,11 @@ def today(owner, now: datetime | None = None) -> Agenda:
         .select_related("contact", "chat")
     )
     return Agenda(now, start, chats, follow_ups, preferences.time_zone)
+
+
+def chats_tomorrow(owner, now: datetime | None = None) -> list[Chat]:
+    """The owner's chats on their local tomorrow, cancelled ones left out, soonest first."""
+    now = now or timezone.now()
+    tz = zone(ensure_preferences(owner).time_zone)
+    start, end = day_bounds(local_today(now, tz) + timedelta(days=1), tz)
+    return _chats_between(owner, start, end)

@@ -160,6 +160,11 @@ def _iso(moment: datetime) -> str:
     return clockwork.utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def server_now() -> str:
+    """The server's clock as the live page reads it: the page measures its own clock against it."""
+    return _iso(timezone.now())
+
+
 def _when(moment: datetime, preferences: Preferences) -> str:
     tz = zone(preferences.time_zone)
     local = moment.astimezone(tz)

@@ -8,7 +8,7 @@ and the user's own wording), so what the brief says matches what the live page w
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,12 +19,13 @@ from coffeechat.core import live as clockwork
 from coffeechat.core import pitch as spoken
 from coffeechat.core import prep as method
 from coffeechat.core.clock import ChatSpan, format_clock, zone
+from coffeechat.core.stories import RankedStory
 from coffeechat.core.text import first_name, fold
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput, NotFound
 from coffeechat.services.live import next_commitment
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.services.ranking import ranked_stories
+from coffeechat.services.ranking import ranked_among, ranked_stories
 from coffeechat.services.rendering import rendered
 from coffeechat.services.scripts import scripts_of
 from coffeechat.store.models import Chat, Contact, Pitch, Preferences, Question, Story
@@ -208,14 +209,18 @@ class Library:
     stories: int
 
 
-def _library(owner) -> Library:
+def _elevator_pitch(owner) -> str:
     pitch = (
         Pitch.objects.for_owner(owner)
         .filter(kind=Pitch.Kind.ELEVATOR)
         .values_list("text", flat=True)
         .first()
     )
-    return Library(bool((pitch or "").strip()), Story.objects.for_owner(owner).count())
+    return (pitch or "").strip()
+
+
+def _library(owner) -> Library:
+    return Library(bool(_elevator_pitch(owner)), Story.objects.for_owner(owner).count())
 
 
 def _facts(chat: Chat, library: Library) -> method.PrepFacts:
@@ -482,10 +487,14 @@ def time_plan(owner, chat: Chat, preferences: Preferences) -> TimePlan:
 
 
 def _brief_stories(owner, chat: Chat) -> tuple[BriefStory, ...]:
+    pinned = set(chat.stories.values_list("pk", flat=True))
+    return _top_stories(ranked_stories(owner, chat), pinned)
+
+
+def _top_stories(ranking: Iterable[RankedStory[Story]], pinned: set[int]) -> tuple[BriefStory, ...]:
     # Stories the user pinned to this chat come first (in ranked order), then the best of
     # the rest: their own choice outranks the ranking.
-    pinned = set(chat.stories.values_list("pk", flat=True))
-    ranked = [(r.story, r.matched_terms) for r in ranked_stories(owner, chat) if r.story]
+    ranked = [(r.story, r.matched_terms) for r in ranking if r.story]
     ranked.sort(key=lambda pair: pair[0].pk not in pinned)  # stable: ranked order kept
     return tuple(
         BriefStory(
@@ -508,6 +517,19 @@ def _questions(texts: Iterable[str]) -> tuple[BriefQuestion, ...]:
     return tuple(out)
 
 
+def _place(chat: Chat) -> str:
+    # The venue or the link, whichever the medium uses.
+    return chat.venue if chat.medium == Chat.Medium.IN_PERSON else chat.link or chat.venue
+
+
+def _logistics(chat: Chat) -> tuple[BriefCheck, ...]:
+    ticked = chat.logistics or {}
+    return tuple(
+        BriefCheck(item.label, bool(ticked.get(item.key)))
+        for item in method.checklist_for(chat.medium)
+    )
+
+
 def _when(chat: Chat, ends: datetime, preferences: Preferences) -> str:
     local = chat.starts_at.astimezone(zone(preferences.time_zone))
     day = f"{local:%a} {local.day} {local:%b %Y}"
@@ -524,13 +546,7 @@ def brief_for(owner, chat: Chat) -> Brief:
     )
     contact = chat.contact
     preferences = ensure_preferences(owner)
-    pitch = (
-        Pitch.objects.for_owner(owner)
-        .filter(kind=Pitch.Kind.ELEVATOR)
-        .values_list("text", flat=True)
-        .first()
-        or ""
-    )
+    pitch = _elevator_pitch(owner)
     estimate = spoken.estimate(pitch, preferences.words_per_minute)
     span = ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
     their_zone = chat.time_zone or contact.time_zone
@@ -540,9 +556,7 @@ def brief_for(owner, chat: Chat) -> Brief:
             f"{format_clock(chat.starts_at, zone(their_zone), preferences.clock_format)} "
             f"in {their_zone}"
         )
-    place = chat.venue if chat.medium == Chat.Medium.IN_PERSON else chat.link or chat.venue
     from_contact = not chat.research_notes.strip() and bool(contact.research_notes.strip())
-    ticked = chat.logistics or {}
     return Brief(
         code=str(chat.code),
         name=contact.name,
@@ -553,14 +567,14 @@ def brief_for(owner, chat: Chat) -> Brief:
         time_zone=preferences.time_zone,
         their_time=their_time,
         medium=chat.get_medium_display(),
-        place=place,
+        place=_place(chat),
         status=chat.get_status_display(),
         research_notes=contact.research_notes if from_contact else chat.research_notes,
         research_notes_html=(
             contact.research_notes_html if from_contact else chat.research_notes_html
         ),
         research_from_contact=from_contact,
-        pitch=pitch.strip(),
+        pitch=pitch,
         pitch_words=estimate.words,
         pitch_seconds=estimate.seconds,
         pitch_warning=estimate.warning,
@@ -570,10 +584,69 @@ def brief_for(owner, chat: Chat) -> Brief:
         questions=_questions(chat.questions or ()),
         ask=chat.ask,
         ask_html=chat.ask_html,
-        logistics=tuple(
-            BriefCheck(item.label, bool(ticked.get(item.key)))
-            for item in method.checklist_for(chat.medium)
-        ),
+        logistics=_logistics(chat),
         time_plan=time_plan(owner, chat, preferences),
         readiness=method.readiness(_facts(chat, _library(owner))),
     )
+
+
+# The pocket brief: the part of the brief to glance at on a phone, on the way to the chat.
+
+
+@dataclass(frozen=True)
+class PocketBrief:
+    """A chat with the pieces of its brief that fit a phone: pitch, Ask, stories, questions."""
+
+    chat: Chat
+    pitch: str
+    pitch_seconds: int
+    ask: str
+    ask_html: str
+    stories: tuple[BriefStory, ...]
+    questions: tuple[BriefQuestion, ...]
+    place: str
+    logistics: tuple[BriefCheck, ...]
+    is_next: bool  # the first of the chats that is live or still to come
+
+
+def pocket_briefs(owner, chats: Sequence[Chat], now: datetime | None = None) -> list[PocketBrief]:
+    """The pocket brief of each of ``chats`` (contacts and organisations loaded), in order.
+
+    Four queries whatever the number of chats: the preferences, the pitch, the stories, and the
+    stories each chat pinned.
+    """
+    if not chats:
+        return []
+    now = now or timezone.now()
+    pitch = _elevator_pitch(owner)
+    estimate = spoken.estimate(pitch, ensure_preferences(owner).words_per_minute)
+    stories = list(Story.objects.for_owner(owner).order_by("pk"))
+    pinned: dict[int, set[int]] = {chat.pk: set() for chat in chats}
+    for chat_id, story_id in Chat.stories.through.objects.filter(
+        chat__owner=owner, chat__in=list(pinned)
+    ).values_list("chat_id", "story_id"):
+        pinned[chat_id].add(story_id)
+    upcoming = [
+        chat
+        for chat in chats
+        if chat.status == Chat.Status.LIVE
+        or (
+            chat.status == Chat.Status.PLANNED
+            and ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes).ends_at > now
+        )
+    ]
+    return [
+        PocketBrief(
+            chat=chat,
+            pitch=pitch,
+            pitch_seconds=estimate.seconds,
+            ask=chat.ask,
+            ask_html=chat.ask_html,
+            stories=_top_stories(ranked_among(stories, chat), pinned[chat.pk]),
+            questions=_questions(chat.questions or ()),
+            place=_place(chat),
+            logistics=_logistics(chat),
+            is_next=bool(upcoming) and chat is upcoming[0],
+        )
+        for chat in chats
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from coffeechat.core.stories import ChatContext, RankedStory, StoryText, rank_stories
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Story
@@ -28,7 +30,14 @@ def ranked_stories(owner, chat: Chat) -> list[RankedStory[Story]]:
     # Two queries whatever the library's size: the chat with its contact and organisation
     # (fresh, so edits made through other objects count), then every story of the owner.
     fresh = Chat.objects.for_owner(owner).select_related("contact__organisation").get(pk=chat.pk)
-    stories = list(Story.objects.for_owner(owner).order_by("pk"))
+    return ranked_among(list(Story.objects.for_owner(owner).order_by("pk")), fresh)
+
+
+def ranked_among(stories: Sequence[Story], chat: Chat) -> list[RankedStory[Story]]:
+    """``stories`` ranked for ``chat``, whose contact and organisation are already loaded.
+
+    No query: a page ranking the stories for many chats reads the stories once.
+    """
     by_code = {str(story.code): story for story in stories}
     texts = [
         StoryText(
@@ -49,5 +58,5 @@ def ranked_stories(owner, chat: Chat) -> list[RankedStory[Story]]:
             matched_terms=ranked.matched_terms,
             story=by_code[ranked.code],
         )
-        for ranked in rank_stories(texts, chat_context(fresh))
+        for ranked in rank_stories(texts, chat_context(chat))
     ]

@@ -84,7 +84,9 @@ def agreed_steps(owner, follow_up: FollowUp) -> list[NextStep]:
     if follow_up.chat_id is None:
         return []
     return list(
-        NextStep.objects.for_owner(owner).filter(chat_id=follow_up.chat_id).order_by("created_at")
+        NextStep.objects.for_owner(owner)
+        .filter(chat_id=follow_up.chat_id)
+        .order_by("created_at", "pk")
     )
 
 
@@ -122,7 +124,8 @@ def suggested_names(owner, follow_up: FollowUp) -> list[compose.Name]:
         Referral.objects.for_owner(owner)
         .filter(chat_id=chat.pk)
         .select_related("to_contact__organisation")
-        .order_by("created_at")
+        # Several rows written in one moment keep the order they were written in.
+        .order_by("created_at", "pk")
     )
     return [
         compose.Name(

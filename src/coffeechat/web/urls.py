@@ -92,6 +92,11 @@ urlpatterns = [
     ),
     path("calendar/token/", calendar.calendar_token, name="calendar_token"),
     re_path(r"^calendar/feed/(?P<token>[^/]+)\.ics$", calendar.calendar_feed, name="calendar_feed"),
+    path(
+        "calendar/feed/<str:token>/chats/<uuid:code>.ics",
+        calendar.calendar_feed_chat,
+        name="calendar_feed_chat",
+    ),
     path("chats/<uuid:code>/calendar.ics", calendar.chat_ics, name="chat_ics"),
     # Keeping time: the internal-clock trainer and reflection on held chats.
     path("trainer/", trainer.trainer, name="trainer"),

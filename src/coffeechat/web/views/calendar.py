@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from coffeechat.core.clock import local_today
+from coffeechat.core.clock import local_today, zone
 from coffeechat.core.fields import DAY_RANGE, EARLIEST_DAY, LATEST_DAY, day_in_range
 from coffeechat.core.ics import MAX_BYTES, too_big
+from coffeechat.core.qr import is_loopback
 from coffeechat.core.sizes import size_text
+from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.calendars import (
     add_feed,
     chat_calendar,
@@ -34,7 +36,14 @@ from coffeechat.services.calendars import (
 from coffeechat.services.errors import DomainError
 from coffeechat.store.models import CalendarSource, Chat
 from coffeechat.web.forms import Form
-from coffeechat.web.shortcuts import INVALID, allow, preferences_of, show_domain_error, user_zone
+from coffeechat.web.shortcuts import (
+    INVALID,
+    allow,
+    go_back,
+    preferences_of,
+    show_domain_error,
+    user_zone,
+)
 from coffeechat.web.uploads import capped_upload, explain_refusal
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -63,6 +72,23 @@ class FeedForm(Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
 
 
+def feed_address(request, token: str, chat: Chat | None = None) -> str:
+    """The feed's full address on this site, or one chat's under it; "" when the feed is off.
+
+    The secret opens both without signing in, which is what a phone's calendar needs.
+    """
+    if not token:
+        return ""
+    if chat is None:
+        return request.build_absolute_uri(reverse("web:calendar_feed", args=[token]))
+    return request.build_absolute_uri(reverse("web:calendar_feed_chat", args=[token, chat.code]))
+
+
+def phone_can_reach(request) -> bool:
+    """Whether a phone could open the address this page was opened at (not this computer's own)."""
+    return not is_loopback(request.get_host())
+
+
 def _day_asked(request) -> date:
     today = local_today(timezone.now(), user_zone(request))
     asked = request.GET.get("day", "").strip()
@@ -88,10 +114,7 @@ def _page(request, *, upload=None, feed=None, status: int = 200):
         .annotate(block_count=Count("blocks"))
         .order_by("name", "pk")
     )
-    token = preferences_of(request).calendar_token
-    feed_url = ""
-    if token:
-        feed_url = request.build_absolute_uri(reverse("web:calendar_feed", args=[token]))
+    feed_url = feed_address(request, preferences_of(request).calendar_token)
     free = free_day(request.user, day)
     tz = user_zone(request)
     # The plan form reads its date and time in the user's zone, so the links carry local values.
@@ -200,7 +223,8 @@ def calendar_token(request):
             messages.success(request, "Your feed address is ready; add it to your calendar app.")
     else:
         messages.error(request, "Choose to create, renew or turn off the feed.")
-    return redirect(reverse("web:calendar") + "#subscribe")
+    # A chat page offers to turn the feed on for its QR code, and comes back to it.
+    return go_back(request, reverse("web:calendar") + "#subscribe")
 
 
 def _ics(data: bytes, filename: str) -> HttpResponse:
@@ -220,22 +244,49 @@ def chat_ics(request, code):
         # A chat an older coffeechat let through in year 9999: say so on its page.
         messages.error(request, error.message)
         return redirect("web:chat", code=chat.code)
-    local = chat.starts_at.astimezone(user_zone(request))
+    return _ics(data, _chat_file_name(chat, user_zone(request)))
+
+
+def _chat_file_name(chat: Chat, tz) -> str:
+    local = chat.starts_at.astimezone(tz)
     name = slugify(chat.contact.name) or "contact"
-    return _ics(data, f"chat-{name}-{local:%Y-%m-%d}.ics")
+    return f"chat-{name}-{local:%Y-%m-%d}.ics"
 
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _feed_owner(token: str):
+    owner = owner_of_feed(token) if _TOKEN.match(token) else None
+    if owner is None:
+        raise Http404("No such calendar feed.")
+    return owner
+
+
+def _inline_ics(data: bytes, filename: str) -> HttpResponse:
+    # Inline: a phone's browser hands it to the calendar app instead of saving a file.
+    response = _ics(data, filename)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # The calendar app that subscribes has no session: the secret in the address is the key.
 @login_not_required
 @allow("GET")
 def calendar_feed(request, token):
-    owner = owner_of_feed(token) if _TOKEN.match(token) else None
-    if owner is None:
-        raise Http404("No such calendar feed.")
-    response = _ics(feed_calendar(owner), "coffeechat.ics")
-    response["Content-Disposition"] = 'inline; filename="coffeechat.ics"'
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return _inline_ics(feed_calendar(_feed_owner(token)), "coffeechat.ics")
+
+
+# One chat under the feed's secret: what a chat page's QR code opens on a phone, signed in or not.
+@login_not_required
+@allow("GET")
+def calendar_feed_chat(request, token, code):
+    owner = _feed_owner(token)
+    chat = get_object_or_404(Chat.objects.for_owner(owner).select_related("contact"), code=code)
+    try:
+        data = chat_calendar(owner, chat)
+    except DomainError:
+        raise Http404("This chat cannot go into a calendar.") from None
+    tz = zone(ensure_preferences(owner).time_zone)
+    return _inline_ics(data, _chat_file_name(chat, tz))

@@ -8,14 +8,19 @@ Every action is a real form post that redirects back to the page, so it works wi
 JavaScript. live.js posts the same forms with the partial header and swaps in the live panel it
 gets back; a client asking for JSON gets the state as JSON instead. state.json is what live.js
 polls so that two open tabs stay in step.
+
+Every answer carries the server's clock (the X-Coffeechat-Now header; the page itself in
+data-server-now), so live.js can measure how far the device's clock is off and correct for it:
+the server's clock decides when a cue comes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -27,6 +32,7 @@ from coffeechat.services.live import (
     extend,
     live_state,
     record_felt,
+    server_now,
     start_chat,
     wrap_up_now,
 )
@@ -46,6 +52,19 @@ TEMPLATE = "coffeechat/live/page.html"
 # value is a plain invalid request.
 CONFLICT = 409
 RECENT_NOTES = 5
+NOW_HEADER = "X-Coffeechat-Now"
+
+
+def stamped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Stamp the answer with the server's clock, read as it leaves."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response[NOW_HEADER] = server_now()
+        return response
+
+    return answer
 
 
 def _chat(request, code) -> Chat:
@@ -96,6 +115,7 @@ def _wants_json(request) -> bool:
 
 
 @allow("GET")
+@stamped
 def live_page(request, code):
     chat = _chat(request, code)
     piece = next(
@@ -106,6 +126,7 @@ def live_page(request, code):
 
 
 @allow("GET")
+@stamped
 def live_state_json(request, code):
     chat = _chat(request, code)
     # Polled every few seconds; never cached (web.middleware.no_store), so no tab sees old state.
@@ -146,11 +167,13 @@ def _act(request, code, action: Callable[[Chat], object], done: str, *, form=Non
 
 
 @allow("POST")
+@stamped
 def live_start(request, code):
     return _act(request, code, lambda chat: start_chat(request.user, chat), "Started. Say it now.")
 
 
 @allow("POST")
+@stamped
 def live_extend(request, code):
     form = ExtendForm(request.POST)
 
@@ -161,16 +184,19 @@ def live_extend(request, code):
 
 
 @allow("POST")
+@stamped
 def live_wrap(request, code):
     return _act(request, code, lambda chat: wrap_up_now(request.user, chat), "Wrapping up now.")
 
 
 @allow("POST")
+@stamped
 def live_end(request, code):
     return _act(request, code, lambda chat: end_chat(request.user, chat), "Ended.")
 
 
 @allow("POST")
+@stamped
 def live_felt(request, code):
     form = FeltForm(request.POST)
 
@@ -181,6 +207,7 @@ def live_felt(request, code):
 
 
 @allow("POST")
+@stamped
 def live_note(request, code):
     chat = _chat(request, code)
     return save_note(
@@ -194,6 +221,7 @@ def live_note(request, code):
 
 
 @allow("POST")
+@stamped
 def live_capture(request, code):
     """Keep the capture as typed; live.js gets the capture piece back, a plain post a redirect."""
     chat = _chat(request, code)

@@ -3,11 +3,16 @@
 // - the countdown and the cues follow the absolute times the server rendered (data-ends-at,
 //   data-wrapup-at), computed from Date.now(), so a reload, a background tab or a sleeping laptop
 //   never drifts the clock;
+// - the server's clock decides: Date.now() is corrected by this device's clock offset, measured
+//   against the server's clock when the page loads (data-server-now) and again on every answer
+//   (the X-Coffeechat-Now header, against the middle of the round trip); above a minute the page
+//   says so;
 // - the outcome buttons post in the background and swap in the fresh live panel;
 // - state.json is polled every few seconds and when the tab comes back, so two tabs agree;
 // - i, m, n, r and q pick the kind of a quick note and focus its box; Enter saves it;
-// - on phones, and only when the preferences ask for it, a short vibration at each cue and a
-//   screen wake lock while the chat is live. Never any sound.
+// - at each cue the whole screen changes for a few seconds (a class on <body>) and, when the
+//   preferences ask for it and the browser can, the phone vibrates; a screen wake lock while the
+//   chat is live, when asked for. Each is feature-detected and fails silently. Never any sound.
 // - after End, the capture form saves itself a second after the last key (and at once when a
 //   link is followed or the page is left), shows "Saved", and swaps in how each line was read;
 //   the boxes themselves are never replaced, so typing goes on during a save.
@@ -16,11 +21,52 @@ const POLL_MS = 5000;
 const NOTE_KEYS = { i: "insight", m: "memorable", n: "next_step", r: "referral", q: "question" };
 const PHASES = ["running", "wrap_up", "check_in"];
 const SAVE_AFTER_MS = 1000;
+const NOW_HEADER = "X-Coffeechat-Now";
+const OFFSET_SHOWN_MS = 60_000;
+const CUE_FLASH_MS = 4000;
+const CUE_CLASS = "live-cue-flash";
 
 const panel = () => document.querySelector("[data-live-panel]");
 let shownPhase = null;
 let polling = false;
 let wakeLock = null;
+
+// How far the server's clock is ahead of this device's, in ms (negative: this device is fast).
+// The page was made a moment before this script runs: close enough until the first answer.
+let clockOffset = measureFromPage();
+let flashTimer = null;
+
+function measureFromPage() {
+  const made = Date.parse(panel()?.dataset.serverNow ?? "");
+  return Number.isNaN(made) ? 0 : made - Date.now();
+}
+
+// The server's clock, as well as this device can tell it.
+function serverNow() {
+  return Date.now() + clockOffset;
+}
+
+// fetch, keeping the server's clock from the answer: it was read about halfway through.
+async function fetchTimed(url, options) {
+  const sent = Date.now();
+  const response = await fetch(url, options);
+  const received = Date.now();
+  const stamp = Date.parse(response.headers.get(NOW_HEADER) ?? "");
+  if (!Number.isNaN(stamp)) clockOffset = stamp - (sent + received) / 2;
+  return response;
+}
+
+function showOffset(p) {
+  const notice = p.querySelector("[data-clock-offset]");
+  if (!notice) return;
+  const minutes = Math.round(Math.abs(clockOffset) / 60_000);
+  const shown = Math.abs(clockOffset) > OFFSET_SHOWN_MS && minutes > 0;
+  notice.hidden = !shown;
+  if (!shown) return;
+  const way = clockOffset < 0 ? "fast" : "slow";
+  const text = `This device's clock is ${minutes} minute${minutes === 1 ? "" : "s"} ${way}; coffeechat corrects for it.`;
+  if (notice.textContent !== text) notice.textContent = text;
+}
 
 function clockText(ms) {
   const total = Math.floor(Math.abs(ms) / 1000);
@@ -31,19 +77,49 @@ function clockText(ms) {
   return `${minutes}:${seconds}`;
 }
 
+function flashScreen(phase) {
+  // The whole screen changes for a few seconds: seen from across the table, heard by nobody.
+  const body = document.body;
+  body.classList.add(CUE_CLASS);
+  body.dataset.cueFlash = phase;
+  clearTimeout(flashTimer);
+  flashTimer = setTimeout(() => {
+    body.classList.remove(CUE_CLASS);
+    delete body.dataset.cueFlash;
+  }, CUE_FLASH_MS);
+}
+
+function vibrate(p, phase) {
+  if (p.dataset.vibrate !== "true" || typeof navigator.vibrate !== "function") return;
+  try {
+    navigator.vibrate(phase === "check_in" ? [200, 120, 200] : 200);
+  } catch {
+    // Refused by the browser: the screen has changed anyway.
+  }
+}
+
+function firstTime(key) {
+  try {
+    if (sessionStorage.getItem(key)) return false;
+    sessionStorage.setItem(key, "1");
+  } catch {
+    // No storage (a private window): a cue may repeat after a reload, nothing worse.
+  }
+  return true;
+}
+
 function cueOnce(p, phase) {
-  // One buzz per cue and per end time, even across reloads of this tab.
-  if (p.dataset.vibrate !== "true" || !("vibrate" in navigator)) return;
-  const key = `coffeechat:${p.dataset.code}:${phase}:${p.dataset.endsAt}`;
-  if (sessionStorage.getItem(key)) return;
-  sessionStorage.setItem(key, "1");
-  navigator.vibrate(phase === "check_in" ? [200, 120, 200] : 200);
+  // One cue per phase and per end time, even across reloads of this tab.
+  if (!firstTime(`coffeechat:${p.dataset.code}:${phase}:${p.dataset.endsAt}`)) return;
+  flashScreen(phase);
+  vibrate(p, phase);
 }
 
 function tick() {
   const p = panel();
+  if (p) showOffset(p);
   if (!p || p.dataset.status !== "live" || !p.dataset.endsAt) return;
-  const now = Date.now();
+  const now = serverNow();
   const endsAt = Date.parse(p.dataset.endsAt);
   const wrapAt = Date.parse(p.dataset.wrapupAt || p.dataset.endsAt);
   const left = endsAt - now;
@@ -79,8 +155,9 @@ async function updateWakeLock() {
       // Refused (battery saver, no permission): the page works the same, the screen may dim.
     }
   } else if (!wanted && wakeLock) {
-    await wakeLock.release();
+    const held = wakeLock;
     wakeLock = null;
+    await held.release().catch(() => {});
   }
 }
 
@@ -111,7 +188,7 @@ function swapPanel(html, action) {
 
 async function fetchPiece(name) {
   const p = panel();
-  const response = await fetch(p.dataset.pageUrl, {
+  const response = await fetchTimed(p.dataset.pageUrl, {
     headers: { [PARTIAL_HEADER]: name },
     credentials: "same-origin",
     cache: "no-store",
@@ -148,7 +225,7 @@ function swapCapturePieces(html) {
 // sent the browser on (a redirect is followed). 400 and 409 carry the reason in the piece;
 // anything else throws, so the caller can try again or fall back to a real post.
 async function postForPiece(form, partial) {
-  const response = await fetch(form.action, {
+  const response = await fetchTimed(form.action, {
     method: "POST",
     body: new FormData(form),
     headers: { [PARTIAL_HEADER]: partial },
@@ -270,7 +347,7 @@ async function poll() {
   if (!p || polling) return;
   polling = true;
   try {
-    const response = await fetch(p.dataset.stateUrl, {
+    const response = await fetchTimed(p.dataset.stateUrl, {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
       cache: "no-store",
