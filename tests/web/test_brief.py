@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from coffeechat.core.prep import QUESTION_BANK
 from coffeechat.services.library import StoryDetails, add_story, save_pitch
 from coffeechat.services.prep import PrepDetails, save_prep
+from coffeechat.store.models import Chat
 from tests.web.conftest import count_queries, make_chat, make_contact, text_of
 
 TREND = QUESTION_BANK["trends"][0]
@@ -93,3 +96,11 @@ def test_the_brief_runs_as_many_queries_for_many_stories(alice, alice_client):
     for n in range(12):
         add_story(alice, StoryDetails(title=f"Story {n}", result="Something good"))
     assert count_queries(alice_client, brief_url(chat)) == few
+
+
+def test_a_chat_an_older_version_kept_at_the_end_of_time_still_has_its_brief(alice, alice_client):
+    # Forms and restore refuse such a date now; a database from before may still hold one.
+    chat = make_chat(alice, make_contact(alice))
+    Chat.objects.filter(pk=chat.pk).update(starts_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+    response = alice_client.get(brief_url(chat))
+    assert response.status_code == 200

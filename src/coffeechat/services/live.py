@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coffeechat.core import live as clockwork
 from coffeechat.core.clock import format_clock, format_day, zone
+from coffeechat.core.fields import moment_in_range
 from coffeechat.core.text import counted, first_name
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.debrief import HeldChat, record_held
@@ -177,6 +178,10 @@ def _clock(moment: datetime, preferences: Preferences) -> str:
 
 def next_commitment(owner, after: datetime, *, excluding: Chat | None = None) -> Commitment | None:
     """The owner's first planned chat or timed busy block in the 12 hours after ``after``."""
+    if not moment_in_range(after):
+        # A chat an older version kept at the end of time: nothing follows it, and adding the
+        # look-ahead would overflow.
+        return None
     until = after + LOOK_AHEAD
     chats = Chat.objects.for_owner(owner).filter(
         status__in=(Chat.Status.PLANNED, Chat.Status.LIVE),
