@@ -45,7 +45,7 @@ def bare(text: str):
     """A function running the bare query for ``text`` (the same words, the last a prefix)."""
     from django.db import connection
 
-    from coffeechat.core.search import folded, search_text, search_words
+    from coffeechat.core.search import clean_query, folded, search_words
 
     words = search_words(text)
     if connection.vendor == "sqlite":
@@ -61,7 +61,7 @@ def bare(text: str):
             "(SELECT (plainto_tsquery('simple', %s)::text || ':*')::tsquery AS q) query "
             "WHERE document @@ q ORDER BY ts_rank(document, q) DESC LIMIT %s"
         )
-        params = [folded(search_text(text)), LIMIT]
+        params = [folded(clean_query(text)), LIMIT]
 
     def run() -> int:
         with connection.cursor() as cursor:

@@ -18,7 +18,6 @@ from coffeechat.core.search import (
     marked_plain,
     owner_token,
     query_terms,
-    search_text,
     search_words,
     unfolded,
 )
@@ -94,7 +93,7 @@ def test_a_cleaned_query_is_clean_and_cleaning_it_again_changes_nothing(text):
 
 
 def test_the_text_for_postgresql_has_no_nul_or_markers():
-    assert search_text(f"  a\x00b {START}c{END}\n d ") == "a b c d"
+    assert clean_query(f"  a\x00b {START}c{END}\n d ") == "a b c d"
 
 
 def test_matches_become_mark_elements_and_everything_else_is_escaped():

@@ -59,7 +59,7 @@ def search(text: tuple[str, ...], limit: int) -> None:
 
     with friendly_errors():
         results = run_search(owner, " ".join(text), limit=limit)
-    query = " ".join(results.query.split())
+    query = results.query  # cleaned: single spaces, no control characters
     if not results.hits:
         click.echo(f"No matches for “{query}”.")
         return

@@ -28,15 +28,40 @@ LATEST_DAY = date(2200, 12, 31)
 _EARLIEST_MOMENT = datetime.combine(EARLIEST_DAY, time.min, tzinfo=timezone(timedelta(hours=14)))
 _LATEST_MOMENT = datetime.combine(LATEST_DAY, time.max, tzinfo=timezone(timedelta(hours=-12)))
 WEB_SCHEMES = frozenset({"http", "https"})
-# Host names as Django's URLValidator and EmailValidator read them: labels of letters (any
-# script), digits and inner hyphens, and a top-level label of letters or punycode.
-_LETTER = "a-z\u00a1-\uffff"
-_HOST_NAME = re.compile(
-    rf"[{_LETTER}0-9](?:[{_LETTER}0-9-]{{0,61}}[{_LETTER}0-9])?"
-    rf"(?:\.(?!-)[{_LETTER}0-9-]{{1,63}}(?<!-))*"
-    rf"\.(?!-)(?:[{_LETTER}-]{{2,63}}|xn--[a-z0-9]{{1,59}})(?<!-)",
-    re.IGNORECASE,
-)
+# A host name is dot-separated labels of letters (any script), digits and inner hyphens, each at
+# most 63 characters; the last label, the top-level domain, is letters (or punycode, "xn--...").
+_LONGEST_LABEL = 63
+_LONGEST_HOST = 253
+
+
+def _is_label(label: str) -> bool:
+    return (
+        0 < len(label) <= _LONGEST_LABEL
+        and not label.startswith("-")
+        and not label.endswith("-")
+        and all(char == "-" or char.isalnum() or not char.isascii() for char in label)
+    )
+
+
+def _is_top_level(label: str) -> bool:
+    if label.lower().startswith("xn--"):
+        return label[4:].isascii() and label[4:].isalnum()
+    return len(label) >= 2 and all(
+        char == "-" or not char.isascii() or char.isalpha() for char in label
+    )
+
+
+def _is_host_name(name: str) -> bool:
+    """Whether ``name`` is a host name with a top-level domain, such as ``mail.example.org``."""
+    labels = name.split(".")
+    return (
+        len(name) <= _LONGEST_HOST
+        and len(labels) >= 2
+        and all(_is_label(label) for label in labels)
+        and _is_top_level(labels[-1])
+    )
+
+
 # The local part of an address: dot-separated atoms of the characters RFC 5322 allows unquoted.
 _ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+"
 _LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*", re.IGNORECASE)
@@ -102,7 +127,7 @@ def _host_is_valid(host: str) -> bool:
     else:
         return True
     name = host[:-1] if host.endswith(".") else host
-    return len(name) <= 253 and _HOST_NAME.fullmatch(name) is not None
+    return _is_host_name(name)
 
 
 def _has_blank(value: str) -> bool:
@@ -197,9 +222,7 @@ def feed_address(value: str) -> str:
 
 
 def _domain_is_valid(domain: str) -> bool:
-    return domain.lower() == "localhost" or (
-        len(domain) <= 253 and _HOST_NAME.fullmatch(domain) is not None
-    )
+    return domain.lower() == "localhost" or (_is_host_name(domain))
 
 
 def check_email(value: str) -> str:

@@ -85,11 +85,6 @@ def search_words(text: str) -> tuple[str, ...]:
     return tuple(words)[:MOST_WORDS]
 
 
-def search_text(text: str) -> str:
-    """The query as a database may parse it itself (PostgreSQL): the cleaned query."""
-    return clean_query(text)
-
-
 def fts5_query(words: tuple[str, ...]) -> str:
     """An FTS5 MATCH expression: every word (the last as a prefix), in the text columns only.
 

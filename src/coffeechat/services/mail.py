@@ -167,16 +167,25 @@ def mailto(contact: Contact, subject: str, body: str) -> str:
 
 def mailto_link(contact: Contact, subject: str, body: str) -> str:
     """A mailto: link carrying the message, or InvalidInput saying which address is missing."""
+    address = _address_for_sending(
+        contact,
+        InvalidInput,
+        f"{contact.name} has no email address to open your mail program with. Add one to "
+        "the contact, or copy the message or download the .eml. Your draft is saved.",
+    )
+    return compose.mailto_url(address, subject, body)
+
+
+def _address_for_sending(contact: Contact, refusal: type[DomainError], missing: str) -> str:
+    """The one address a message goes to, or ``refusal`` saying why there is none (``missing``
+    when the contact has no address at all); the draft was saved before, and the message says so."""
     try:
         address = address_of(contact)
     except InvalidInput as error:
-        raise InvalidInput(error.message + " Your draft is saved.") from None
+        raise refusal(error.message + " Your draft is saved.") from None
     if not address:
-        raise InvalidInput(
-            f"{contact.name} has no email address to open your mail program with. Add one to "
-            "the contact, or copy the message or download the .eml. Your draft is saved."
-        )
-    return compose.mailto_url(address, subject, body)
+        raise refusal(missing)
+    return address
 
 
 def deliver(config: SmtpConfig, to_addr: str, payload: bytes) -> None:
@@ -246,15 +255,12 @@ def send(contact: Contact, subject: str, body: str, now: datetime) -> None:
             "COFFEECHAT_SMTP_FROM (see docs/configuration.md). Your draft is saved; copy it or "
             "download the .eml instead."
         )
-    try:
-        address = address_of(contact)
-    except InvalidInput as error:
-        raise SendFailed(error.message + " Your draft is saved.") from None
-    if not address:
-        raise SendFailed(
-            f"{contact.name} has no email address. Add one to the contact, or copy the message "
-            "and send it another way. Your draft is saved."
-        )
+    address = _address_for_sending(
+        contact,
+        SendFailed,
+        f"{contact.name} has no email address. Add one to the contact, or copy the message "
+        "and send it another way. Your draft is saved.",
+    )
     if not body.strip() or not subject.strip():
         raise SendFailed("Write and save the message, subject line included, before sending it.")
     # The contact's owner is the one sending: their name, and their address for replies.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from coffeechat.core.search import search_text, search_words
+from coffeechat.core.search import clean_query, search_words
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store import search as index
 
@@ -56,13 +56,14 @@ def search(owner, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> 
     The last word matches as a prefix ("lov" finds Lovelace). Raises InvalidInput when ``text``
     has no word to look for.
     """
+    text = clean_query(text)
     words = search_words(text)
     if not words:
         raise InvalidInput("Type a word to search for: a name, an organisation, a few letters.")
     limit = max(1, min(int(limit), MOST_LIMIT))
     offset = max(0, int(offset))
     # One row beyond the page says whether there is a next one, without counting every match.
-    rows = index.find(owner.pk, words, search_text(text), limit=limit + 1, offset=offset)
+    rows = index.find(owner.pk, words, text, limit=limit + 1, offset=offset)
     hits = tuple(
         Hit(
             kind=row.kind,
@@ -75,7 +76,7 @@ def search(owner, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> 
         for row in rows[:limit]
     )
     return SearchResults(
-        query=search_text(text),
+        query=text,
         words=words,
         hits=hits,
         offset=offset,
