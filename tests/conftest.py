@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from coffeechat.services import lan
 from coffeechat.services.accounts import create_user
 
 
@@ -30,3 +31,31 @@ def bob_client(bob) -> Client:
     client = Client()
     client.force_login(bob)
     return client
+
+
+class Listener:
+    """services.lan.Listener without sockets: records what it was asked to do."""
+
+    def __init__(self, port: int = 8000, refuse: set[str] | None = None) -> None:
+        self.port = port
+        self.address: str | None = None
+        self.refuse = refuse or set()
+        self.closed = 0
+
+    def open(self, address: str) -> None:
+        if address in self.refuse:
+            raise OSError(99, "Cannot assign requested address")
+        self.address = address
+
+    def close(self) -> None:
+        self.address = None
+        self.closed += 1
+
+
+@pytest.fixture
+def listener():
+    """A Listener installed as `coffeechat serve` installs its own; removed afterwards."""
+    installed = Listener()
+    lan.install(installed)
+    yield installed
+    lan.install(None)

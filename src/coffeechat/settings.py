@@ -7,13 +7,15 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 
 from coffeechat import config
+from coffeechat.core.hosts import AllowedHosts
 
 CONFIG = config.load()
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
-ALLOWED_HOSTS = CONFIG.allowed_hosts
+# A list that gains the LAN address while paired phones may reach the app (services.lan).
+ALLOWED_HOSTS = AllowedHosts(CONFIG.allowed_hosts)
 COFFEECHAT_MODE = CONFIG.mode
 COFFEECHAT_HOME = CONFIG.home
 COFFEECHAT_LOGIN_LINK_MINUTES = CONFIG.login_link_minutes
@@ -56,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Over the LAN (a paired phone): a device session or the "how to pair" page, before the
+    # sign-in redirect below could send a phone to a page it cannot use.
+    "coffeechat.web.middleware.paired_devices_only",
     # Every page needs a signed-in owner; views that do not are marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -148,6 +153,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # Named, though default-src already covers them: the installable app of server mode
+        # (web.views.pwa) loads its manifest and its service worker from this site only.
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
     }
 }
 

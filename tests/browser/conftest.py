@@ -127,9 +127,12 @@ def child_environment(home: Path, database_url: str | None) -> dict[str, str]:
 
 
 @contextmanager
-def server_database() -> Iterator[str | None]:
-    """On the PostgreSQL run, a fresh database for the server; on SQLite, None (the home's file)."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+def server_database(url: str | None = None) -> Iterator[str | None]:
+    """On the PostgreSQL run, a fresh database for the server; on SQLite, None (the home's file).
+
+    Given the ``url`` of a PostgreSQL server, a fresh database there, whatever the run.
+    """
+    url = (url or os.environ.get("DATABASE_URL", "")).strip()
     if not url.startswith(("postgres://", "postgresql://")):
         yield None
         return
@@ -154,8 +157,17 @@ def read_lines(stream, lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
-def wait_for_link(process: subprocess.Popen, lines: queue.Queue, output: list[str]) -> str:
+def wait_for_link(
+    process: subprocess.Popen,
+    lines: queue.Queue,
+    output: list[str],
+    until: str = "",
+    link_pattern: re.Pattern[str] = SIGN_IN_LINK,
+) -> str:
+    """The sign-in link the server prints (or what ``link_pattern`` finds first); with
+    ``until``, once a line holding ``until`` came too."""
     deadline = time.monotonic() + SERVER_START_SECONDS
+    link = ""
     while time.monotonic() < deadline:
         try:
             line = lines.get(timeout=0.5)
@@ -164,10 +176,11 @@ def wait_for_link(process: subprocess.Popen, lines: queue.Queue, output: list[st
         if line is None:
             break
         output.append(line)
-        found = SIGN_IN_LINK.search(line)
-        if found:
-            return found.group(1)
-    state = "exited" if process.poll() is not None else "did not print a sign-in link in time"
+        found = link_pattern.search(line)
+        link = link or (found.group(1) if found else "")
+        if link and until in line:
+            return link
+    state = "exited" if process.poll() is not None else "did not print what it should in time"
     pytest.fail(
         f"coffeechat serve {state}. It printed:\n" + "\n".join(output or ["(nothing)"]),
         pytrace=False,
@@ -215,8 +228,13 @@ def fill_with_demo(home: Path, environ: dict[str, str]) -> None:
 
 
 @contextmanager
-def serving(command: list[str], environ: dict[str, str]) -> Iterator[tuple[str, list[str]]]:
-    """Run a `coffeechat serve` command until the block ends: its sign-in link and output."""
+def serving(
+    command: list[str], environ: dict[str, str], until: str = ""
+) -> Iterator[tuple[str, list[str]]]:
+    """Run a `coffeechat serve` command until the block ends: its sign-in link and output.
+
+    The block starts once the link is printed, or with ``until`` once a line holding it is too.
+    """
     process = subprocess.Popen(
         command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -225,7 +243,7 @@ def serving(command: list[str], environ: dict[str, str]) -> Iterator[tuple[str, 
     threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
     output: list[str] = []
     try:
-        yield wait_for_link(process, lines, output), output
+        yield wait_for_link(process, lines, output, until), output
     finally:
         stop(process)
 

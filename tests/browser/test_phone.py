@@ -6,6 +6,7 @@ child process on the same home, so the test process never touches the database.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -135,6 +136,15 @@ def test_at_desktop_width_every_link_and_the_search_box_stay_in_the_header(
         expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
     expect(nav.get_by_text("More", exact=True)).to_be_hidden()
     expect(page.get_by_role("searchbox", name="Search")).to_be_visible()
+    # One line at 1280 px too: brand, nine links and the box (Enter sends the search).
+    for path in PAGES:
+        page.goto(clocked_server.base_url + path)
+        height = header_height(page)
+        assert height < ONE_LINE, f"the header is {height:.0f} px tall on {path} at 1280 px"
+    page.get_by_role("searchbox", name="Search").fill("Ada")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=Ada"))
+    page.goto(clocked_server.base_url + "/")
     page.screenshot(path=str(artifacts / "phone-home-1280.png"), full_page=True)
     page.close()
 

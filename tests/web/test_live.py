@@ -97,8 +97,9 @@ def test_signed_out_visitors_are_sent_to_sign_in(chat, client):
 def test_every_form_on_the_page_carries_a_csrf_token(alice, chat, alice_client):
     start_chat(alice, chat)
     page = text_of(alice_client.get(url(chat)))
-    # Sign out, the four outcomes and the notes form.
-    assert page.count('method="post"') == page.count('name="csrfmiddlewaretoken"') == 6
+    # Sign out, the four outcomes, the notes form, and what End shows (felt length, capture),
+    # kept inert in a <template> to be typed into offline.
+    assert page.count('method="post"') == page.count('name="csrfmiddlewaretoken"') == 8
 
 
 # The page, before and during the chat.
@@ -409,7 +410,11 @@ def test_after_end_the_page_offers_the_capture_and_the_thank_you(held, alice_cli
 def test_before_end_the_page_has_no_capture(chat, alice, alice_client):
     assert "What stuck with you" not in text_of(alice_client.get(url(chat)))
     start_chat(alice, chat)
-    assert "What stuck with you" not in text_of(alice_client.get(url(chat)))
+    page = text_of(alice_client.get(url(chat)))
+    # Only inside the inert template live.js shows when End is pressed with no network.
+    before, inert = page.split("<template data-after-end>", 1)
+    assert "What stuck with you" in inert.split("</template>", 1)[0]
+    assert "What stuck with you" not in before + inert.split("</template>", 1)[1]
 
 
 def test_the_capture_is_saved_and_a_reload_shows_it(held, alice_client):

@@ -77,7 +77,7 @@ def test_on_this_computers_own_address_the_chat_page_says_why_there_is_no_code(a
     renew_feed_token(alice)
     page = text_of(get(alice_client, f"/chats/{chat.code}/", host="127.0.0.1:8000"))
     assert drawn(page) == []
-    assert "once it is paired with this computer (coming soon)" in page
+    assert "use it on your phone" in page
     assert "Turn on the calendar address" not in page
 
 

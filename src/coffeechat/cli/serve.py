@@ -20,31 +20,61 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     help="Port to listen on.",
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the sign-in link in a browser.")
-def serve(host: str, port: int, no_browser: bool) -> None:
+@click.option(
+    "--lan",
+    "lan_address",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Also listen on this computer's network, for a paired phone (at ADDRESS, or the first "
+    "address found), and print a pairing code.",
+)
+def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> None:
     """Migrate if needed, start the web app and print a one-time sign-in link.
 
     In local mode the app listens on this computer only and signs you in through a link that
-    works once, for a few minutes. Stop it with Ctrl+C.
+    works once, for a few minutes. With --lan it also listens on one address of your network,
+    where only phones you pair can use it (pair from the code it prints, or from Preferences:
+    "Use on my phone"); it listens there again at the next start until you press Stop there.
+    Stop the app with Ctrl+C.
 
     \b
-    Example:
+    Examples:
       coffeechat serve --port 8080 --no-browser
+      coffeechat serve --lan
+      coffeechat serve --lan 192.168.1.20
     """
     config = ready()
     if config.is_local and host not in LOOPBACK:
         raise click.BadParameter(
             "in local mode coffeechat listens on this computer only (127.0.0.1, localhost or ::1); "
-            "set COFFEECHAT_MODE=server to serve others.",
+            "use --lan to let a phone you pair reach it, or set COFFEECHAT_MODE=server to serve "
+            "others.",
             param_hint="--host",
+        )
+    if lan_address is not None and not config.is_local:
+        raise click.BadParameter(
+            "in server mode phones reach coffeechat at the server's own address; --lan is for "
+            "coffeechat on your own computer.",
+            param_hint="--lan",
         )
     use_database()
 
     import waitress
 
+    from coffeechat.cli.lan import LanListener
+    from coffeechat.services import lan
     from coffeechat.services.accounts import ensure_owner, issue_login_link
     from coffeechat.services.uploads import MAX_REQUEST_BYTES
     from coffeechat.wsgi import application
 
+    options = {
+        "threads": 8,
+        "ident": "coffeechat",
+        # A larger body is refused from its Content-Length (413), before any of it is read.
+        "max_request_body_size": MAX_REQUEST_BYTES,
+    }
     proxy = {}
     if config.trusted_proxy:
         # Behind a TLS proxy: believe its X-Forwarded-* headers, so Django sees https and the
@@ -59,10 +89,7 @@ def serve(host: str, port: int, no_browser: bool) -> None:
             application,
             host=host,
             port=port,
-            threads=8,
-            ident="coffeechat",
-            # A larger body is refused from its Content-Length (413), before any of it is read.
-            max_request_body_size=MAX_REQUEST_BYTES,
+            **options,
             **proxy,
         )
     except OSError as error:
@@ -81,6 +108,12 @@ def serve(host: str, port: int, no_browser: bool) -> None:
             f"{counted(config.login_link_minutes, 'minute')}):"
         )
         click.echo(f"  {link}")
+        start_lan(
+            owner,
+            LanListener(application, port, **options),
+            lan_address,
+            minutes=config.login_link_minutes,
+        )
         if not no_browser:
             open_in_browser(link)
     else:
@@ -90,6 +123,38 @@ def serve(host: str, port: int, no_browser: bool) -> None:
         server.run()
     except KeyboardInterrupt:
         click.echo("\nStopped.")
+    finally:
+        lan.install(None)
+
+
+def start_lan(owner, listener, asked: str | None, *, minutes: int) -> None:
+    """Open the LAN listener if asked (or left on last time), and print how to pair a phone."""
+    from coffeechat.core.qr import qr_text
+    from coffeechat.services import lan
+    from coffeechat.services.devices import pairing_secret
+
+    lan.install(listener)
+    try:
+        problem = lan.resume(owner, asked)
+    except lan.LanRefused as error:
+        lan.install(None)
+        raise click.ClickException(error.message) from None
+    if problem:
+        click.echo(problem)
+    status = lan.lan_status()
+    if not status.on:
+        return
+    pairing = f"{status.base_url}/pair/{pairing_secret(owner)}/"
+    click.echo(
+        f"Phones you pair reach coffeechat at {status.base_url}/ on this network (for networks "
+        "you trust; turn it off in Preferences, Use on my phone)."
+    )
+    click.echo(
+        "To pair a phone, scan this code with its camera "
+        f"(it works once, for {counted(minutes, 'minute')}):"
+    )
+    click.echo(qr_text(pairing))
+    click.echo(f"  {pairing}")
 
 
 def open_in_browser(link: str) -> None:

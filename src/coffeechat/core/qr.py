@@ -38,6 +38,13 @@ def qr_svg(text: str, *, title: str) -> str:
     return out.getvalue().decode("utf-8")
 
 
+def qr_text(text: str) -> str:
+    """``text`` as a QR code drawn with block characters, for a terminal (`serve --lan`)."""
+    out = io.StringIO()
+    segno.make(text, error="l", micro=False).terminal(out=out, compact=True, border=QUIET_ZONE)
+    return out.getvalue().rstrip("\n")
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` (as in a Host header, port and all) names this computer only.
 

@@ -52,31 +52,42 @@ def create_user(username: str, *, email: str = "", password: str | None = None):
     return user
 
 
-def issue_login_link(owner) -> str:
-    """Make a single-use sign-in secret for ``owner``; only its hash is stored."""
+def issue_login_link(owner, purpose=LoginLink.Purpose.SIGN_IN) -> str:
+    """A single-use secret for ``owner`` to sign in (or pair a phone); only its hash is kept."""
     secret = secrets.token_urlsafe(32)
     LoginLink.objects.create(
         owner=owner,
+        purpose=purpose,
         secret_hash=_hash(secret),
         expires_at=timezone.now() + timedelta(minutes=settings.COFFEECHAT_LOGIN_LINK_MINUTES),
     )
     return secret
 
 
+_LINK_WORDS = {LoginLink.Purpose.SIGN_IN: "sign-in link", LoginLink.Purpose.PAIR: "pairing link"}
+
+
 @transaction.atomic
-def redeem_login_link(secret: str):
-    """Spend a sign-in secret and return its owner; refuse one that is unknown, used or expired."""
+def redeem_login_link(secret: str, purpose=LoginLink.Purpose.SIGN_IN):
+    """Spend a secret and return its owner; refuse one that is unknown, used, expired or not
+    made for ``purpose`` (a pairing link does not sign in a browser, nor the other way round)."""
     now = timezone.now()
-    link = LoginLink.objects.select_related("owner").filter(secret_hash=_hash(secret)).first()
+    words = _LINK_WORDS[LoginLink.Purpose(purpose)]
+    link = (
+        LoginLink.objects.select_related("owner")
+        .filter(secret_hash=_hash(secret), purpose=purpose)
+        .first()
+    )
     if link is None:
-        raise LoginLinkRejected("This sign-in link is not valid.")
+        raise LoginLinkRejected(f"This {words} is not valid.")
+    used = f"This {words} has been used already; each link works once."
     if link.used_at is not None:
-        raise LoginLinkRejected("This sign-in link has been used already; each link works once.")
+        raise LoginLinkRejected(used)
     if link.expires_at <= now:
-        raise LoginLinkRejected("This sign-in link has expired.")
+        raise LoginLinkRejected(f"This {words} has expired.")
     # Claim the link with a conditional update so two simultaneous clicks cannot both succeed.
     claimed = LoginLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now)
     if not claimed:
-        raise LoginLinkRejected("This sign-in link has been used already; each link works once.")
+        raise LoginLinkRejected(used)
     LoginLink.objects.filter(owner=link.owner, expires_at__lt=now).delete()
     return link.owner

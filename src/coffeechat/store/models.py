@@ -66,6 +66,9 @@ class Preferences(models.Model):
     your_email = models.CharField(max_length=320, blank=True)  # one address (core.fields)
     signature = models.TextField(blank=True)
     identity_asked_at = models.DateTimeField(null=True, blank=True)  # asked (or skipped) then
+    # "Use on my phone" (local mode): the address on this computer's network where paired phones
+    # reach the app; empty while LAN access is off. `coffeechat serve` listens there again on start.
+    lan_address = models.CharField(max_length=45, blank=True)
 
     objects = OwnedManager()
 
@@ -368,6 +371,39 @@ class ChatEvent(Owned):
         return f"{self.get_kind_display()} at {self.at:%H:%M}"
 
 
+class SyncedAction(Owned):
+    """One action a phone kept while offline and sent later, with the answer it got.
+
+    The action's id is made by the phone; the database keeps each one once per owner, so an
+    action sent again (a retry, a duplicated batch) gets the first answer and changes nothing.
+    Kept for this computer only: not exported.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        REFUSED = "refused", "Refused"
+
+    action = models.UUIDField()
+    chat = models.ForeignKey(
+        Chat, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)
+    happened_at = models.DateTimeField(null=True, blank=True)  # empty when it could not be read
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("owner", "action", name="synced_action_once"),
+        ]
+        indexes = [models.Index(fields=["owner", "chat", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.action}: {self.status}"
+
+
 class MessageTemplate(Owned):
     """The user's own wording for a message coffeechat drafts; absent means our default."""
 
@@ -641,7 +677,13 @@ class ClockTrial(Owned):
 class LoginLink(models.Model):
     """A one-time, short-lived sign-in link; only a hash of its secret is kept."""
 
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", "Sign in on this computer"
+        PAIR = "pair", "Pair a phone"
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # A pairing link gives a phone a device session of its own; a sign-in link does not.
+    purpose = models.CharField(max_length=8, choices=Purpose, default=Purpose.SIGN_IN)
     secret_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -651,6 +693,26 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"Sign-in link for {self.owner}"
+
+
+class Device(Owned):
+    """A phone paired with this computer over the LAN: its own session, listed and revocable.
+
+    The phone's session names its device by ``code``; a revoked device's session is refused at
+    its next request. Devices belong to the computer they were paired with: not exported.
+    """
+
+    name = models.CharField(max_length=100)  # after its browser: "Chrome on Android"
+    user_agent = models.CharField(max_length=400, blank=True)
+    last_seen_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "pk"]
+        indexes = [models.Index(fields=["owner", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ContactKey(models.Model):

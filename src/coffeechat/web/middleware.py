@@ -1,4 +1,5 @@
-"""Response headers every page of the app gets; the Content-Security-Policy comes from django-csp.
+"""Middleware of ours: the headers every page gets (the Content-Security-Policy comes from
+django-csp), and the LAN listener's door for paired phones.
 
 Static files are answered by WhiteNoise before these run, so they keep their long caching.
 """
@@ -7,8 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
+
+from coffeechat.services.devices import DeviceCheck, check_device
+from coffeechat.services.lan import LAN_MARK
+from coffeechat.web.shortcuts import PARTIAL_HEADER
 
 
 def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -25,3 +33,67 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
         return response
 
     return middleware
+
+
+# On the LAN listener these open without a device session: the pairing link itself, and the
+# calendar feed, whose secret in the address is what lets the phone's calendar app in.
+OPEN_ON_LAN = frozenset({"pair", "calendar_feed", "calendar_feed_chat"})
+# The session key that makes a session a paired phone's (services.devices).
+DEVICE_SESSION_KEY = "coffeechat_device"
+
+
+def paired_devices_only(get_response: Callable[[HttpRequest], HttpResponse]):
+    """On the LAN address, let in only phones paired with this computer.
+
+    A request that came over the LAN (services.lan.LAN_MARK, set by the listener, never by a
+    header) needs a device session that is still signed in; anything else gets the page that says
+    how to pair, and a signed-out phone is told so (a script asking for JSON gets 401 and the
+    same words, so the live page can show what it has not sent). Requests on this computer's own
+    address are not touched.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not request.META.get(LAN_MARK) or _opens_on_lan(request):
+            return get_response(request)
+        user = request.user
+        code = request.session.get(DEVICE_SESSION_KEY, "")
+        found = check_device(user, code) if user.is_authenticated and code else DeviceCheck(None)
+        if found.device is not None:
+            return get_response(request)
+        signed_out_at = found.signed_out_at
+        if user.is_authenticated:
+            logout(request)  # a session without a device (or a signed-out one) ends here
+        return _pairing_needed(request, signed_out_at)
+
+    return middleware
+
+
+def _opens_on_lan(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.url_name in OPEN_ON_LAN
+
+
+def _from_a_script(request: HttpRequest) -> bool:
+    """Asked for by a page's script (JSON, state.json, a piece of a page), not by a person."""
+    return (
+        "application/json" in request.headers.get("Accept", "")
+        or request.path_info.endswith(".json")
+        or PARTIAL_HEADER in request.headers
+    )
+
+
+def _pairing_needed(request: HttpRequest, signed_out_at) -> HttpResponse:
+    if signed_out_at is not None:
+        message = (
+            "This phone was signed out from your computer. Anything it has not sent is still on "
+            "this page to copy; pair it again to go on."
+        )
+    else:
+        message = "This phone is not paired with your computer yet."
+    if _from_a_script(request):
+        return JsonResponse({"signed_out": True, "error": message}, status=401)
+    context = {"message": message, "signed_out": signed_out_at is not None}
+    return render(request, "coffeechat/phone/pair_first.html", context, status=403)

@@ -26,8 +26,10 @@ from coffeechat.web.views import (
     outreach,
     outreach_timers,
     owed,
+    phone,
     preferences,
     prep,
+    pwa,
     reflection,
     scripts,
     search,
@@ -41,6 +43,12 @@ urlpatterns = [
     path("signin/", auth.sign_in, name="sign_in"),
     path("signin/<str:secret>/", auth.redeem, name="redeem"),
     path("signout/", auth.sign_out, name="sign_out"),
+    # Use on my phone: LAN access, the pairing link (opened by the phone) and paired phones.
+    path("phone/", phone.phone, name="phone"),
+    path("phone/on/", phone.phone_on, name="phone_on"),
+    path("phone/off/", phone.phone_off, name="phone_off"),
+    path("phone/devices/<uuid:code>/sign-out/", phone.device_sign_out, name="device_sign_out"),
+    path("pair/<str:secret>/", phone.pair_phone, name="pair"),
     path("contacts/", contacts.contact_list, name="contacts"),
     path("contacts/new/", contacts.contact_new, name="contact_new"),
     path("contacts/<uuid:code>/", contacts.contact_detail, name="contact"),
@@ -75,6 +83,8 @@ urlpatterns = [
     path("chats/<uuid:code>/live/felt/", live.live_felt, name="live_felt"),
     path("chats/<uuid:code>/live/notes/", live.live_note, name="live_note"),
     path("chats/<uuid:code>/live/capture/", live.live_capture, name="live_capture"),
+    # What the live page kept while offline, sent once the connection is back (live.js).
+    path("chats/<uuid:code>/live/sync/", live.live_sync, name="live_sync"),
     path("preferences/scripts/", scripts.scripts, name="scripts"),
     # Calendars: busy time in, free slots, chats out (.ics per chat and a private feed).
     path("calendar/", calendar.calendar_page, name="calendar"),
@@ -168,4 +178,9 @@ urlpatterns = [
     ),
     path("preferences/outreach/", outreach.outreach_settings, name="outreach_settings"),
     path("funnel/", funnel.funnel, name="funnel"),
+    # The installable app (server mode): manifest, service worker, and what it keeps offline.
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("offline/pages.json", pwa.offline_pages, name="offline_pages"),
 ]

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from coffeechat.core.qr import qr_svg
 from coffeechat.store.models import Chat
-from coffeechat.web.views.calendar import feed_address, phone_can_reach
+from coffeechat.web.views.calendar import feed_address, phone_base
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ register = template.Library()
 class PhoneCode:
     """What a page shows to get a calendar onto the phone."""
 
-    reachable: bool  # False on this computer's own address, which a phone cannot open
+    reachable: bool  # False on this computer's own address while LAN access is off
     url: str = ""  # what the code holds; "" while the private feed is off
     svg: SafeString = mark_safe("")
 
@@ -32,9 +32,10 @@ def _webcal(url: str) -> str:
 def phone_calendar(context, chat: Chat | None = None) -> PhoneCode:
     """The QR code for the private feed, or for one ``chat`` under the feed's secret."""
     request = context["request"]
-    if not phone_can_reach(request):
+    base = phone_base(request)
+    if not base:
         return PhoneCode(reachable=False)
-    url = feed_address(request, context["preferences"].calendar_token, chat)
+    url = feed_address(request, context["preferences"].calendar_token, chat, base=base)
     if not url:
         return PhoneCode(reachable=True)
     if chat is None:

@@ -12,16 +12,19 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from coffeechat.services.accounts import redeem_login_link
+from coffeechat.services.devices import sign_out_device
 from coffeechat.services.errors import LoginLinkRejected
 from coffeechat.services.preferences import identity_asked
 from coffeechat.web.forms import SignInForm
+from coffeechat.web.middleware import DEVICE_SESSION_KEY
 from coffeechat.web.shortcuts import INVALID, allow, go_back, next_path
 
-# The link proves who the user is, so there is no password for a backend to check.
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# A one-time link (to sign in, or to pair a phone) proves who the user is, so there is no
+# password for a backend to check.
+LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _onward(request) -> HttpResponseRedirect:
+def onward(request) -> HttpResponseRedirect:
     """Just signed in: where the user was going, by way of "who are you" the first time."""
     if identity_asked(request.user):
         return go_back(request, "web:home")
@@ -42,7 +45,7 @@ def sign_in(request):
         if form.is_bound:
             if form.is_valid():
                 login(request, form.get_user())
-                return _onward(request)
+                return onward(request)
             status = INVALID
     context = {
         "form": form,
@@ -60,13 +63,17 @@ def redeem(request, secret: str):
     except LoginLinkRejected as error:
         context = {"reason": error.message, "link_minutes": settings.COFFEECHAT_LOGIN_LINK_MINUTES}
         return render(request, "coffeechat/signin/rejected.html", context, status=403)
-    login(request, owner, backend=_BACKEND)
-    return _onward(request)
+    login(request, owner, backend=LINK_BACKEND)
+    return onward(request)
 
 
 @login_not_required
 @allow("POST")
 def sign_out(request):
+    device = request.session.get(DEVICE_SESSION_KEY)
+    if device and request.user.is_authenticated:
+        # A paired phone that signs itself out is no longer paired: it leaves the list too.
+        sign_out_device(request.user, device)
     logout(request)
     messages.info(request, "You are signed out.")
     return redirect("web:sign_in")

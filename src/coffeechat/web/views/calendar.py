@@ -34,6 +34,7 @@ from coffeechat.services.calendars import (
     revoke_feed_token,
 )
 from coffeechat.services.errors import DomainError
+from coffeechat.services.lan import lan_status
 from coffeechat.store.models import CalendarSource, Chat
 from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import (
@@ -72,21 +73,30 @@ class FeedForm(Form):
     name = forms.CharField(label="Name", max_length=200, required=False)
 
 
-def feed_address(request, token: str, chat: Chat | None = None) -> str:
+def feed_address(request, token: str, chat: Chat | None = None, *, base: str = "") -> str:
     """The feed's full address on this site, or one chat's under it; "" when the feed is off.
 
-    The secret opens both without signing in, which is what a phone's calendar needs.
+    The secret opens both without signing in, which is what a phone's calendar needs. ``base``
+    (``http://host:port``) puts it under another address of the site than the page's own.
     """
     if not token:
         return ""
     if chat is None:
-        return request.build_absolute_uri(reverse("web:calendar_feed", args=[token]))
-    return request.build_absolute_uri(reverse("web:calendar_feed_chat", args=[token, chat.code]))
+        path = reverse("web:calendar_feed", args=[token])
+    else:
+        path = reverse("web:calendar_feed_chat", args=[token, chat.code])
+    return base + path if base else request.build_absolute_uri(path)
 
 
-def phone_can_reach(request) -> bool:
-    """Whether a phone could open the address this page was opened at (not this computer's own)."""
-    return not is_loopback(request.get_host())
+def phone_base(request) -> str:
+    """Where a phone opens this site (``http://host:port``), or "" when it cannot.
+
+    The page's own address, unless that is this computer's (127.0.0.1, localhost), which a phone
+    cannot open: then the LAN address while "Use on my phone" has it on.
+    """
+    if not is_loopback(request.get_host()):
+        return request.build_absolute_uri("/").rstrip("/")
+    return lan_status().base_url
 
 
 def _day_asked(request) -> date:

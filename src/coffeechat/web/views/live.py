@@ -16,10 +16,12 @@ the server's clock decides when a cue comes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +38,7 @@ from coffeechat.services.live import (
     start_chat,
     wrap_up_now,
 )
+from coffeechat.services.sync import MOST_ACTIONS, ChatGone, apply_actions
 from coffeechat.store.models import Chat, Note
 from coffeechat.web.capture_forms import CaptureForm
 from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
@@ -48,6 +51,7 @@ from coffeechat.web.shortcuts import (
 )
 
 TEMPLATE = "coffeechat/live/page.html"
+TOO_LARGE = 413
 # A refusal because of the chat's state (started already, not started yet) is a conflict; a bad
 # value is a plain invalid request.
 CONFLICT = 409
@@ -106,6 +110,8 @@ def _context(request, chat: Chat, **extra) -> dict:
         "note_action": reverse("web:live_note", args=[chat.code]),
         "capture_form": capture_form,
         "capture": read_capture(request.user, chat) if capture_form is not None else None,
+        # While the chat is live, what End shows is on the page already, to type into offline.
+        "after_end_form": CaptureForm.of(chat) if state.status == Chat.Status.LIVE else None,
         **extra,
     }
 
@@ -245,4 +251,45 @@ def live_capture(request, code):
     piece = "#capture" if wants_partial(request, "capture") else ""
     return render(
         request, TEMPLATE + piece, _context(request, chat, capture_form=form), status=status
+    )
+
+
+@allow("POST")
+@stamped
+def live_sync(request, code):
+    """Take what the phone kept while offline; answer each action and give the fresh state.
+
+    A chat that is gone (deleted on another device, or never this user's) answers 404 in JSON,
+    so the phone can say so and keep its notes on screen to copy.
+    """
+    chat = Chat.objects.for_owner(request.user).select_related("contact").filter(code=code).first()
+    if chat is None:
+        return JsonResponse({"gone": True, "error": ChatGone().message}, status=404)
+    try:
+        sent = json.loads(request.body)
+    except RequestDataTooBig:
+        return JsonResponse(
+            {"error": f"That was too much to send at once; send at most {MOST_ACTIONS} actions."},
+            status=TOO_LARGE,
+        )
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse(
+            {"error": "This sync could not be read: send the actions as JSON."}, status=INVALID
+        )
+    if not isinstance(sent, dict) or "actions" not in sent:
+        return JsonResponse(
+            {"error": "This sync could not be read: send the actions as a list."}, status=INVALID
+        )
+    try:
+        answers = apply_actions(request.user, chat, sent["actions"])
+    except ChatGone as error:
+        return JsonResponse({"gone": True, "error": error.message}, status=404)
+    except DomainError as error:
+        return JsonResponse({"error": error.message}, status=INVALID)
+    chat = _chat(request, code)
+    return JsonResponse(
+        {
+            "answers": [answer.as_dict() for answer in answers],
+            "state": live_state(request.user, chat).as_dict(),
+        }
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from coffeechat.core.clock import local_today
+from coffeechat.services.devices import paired_devices
 from coffeechat.services.errors import DomainError
 from coffeechat.services.outreach_timers import upcoming_holidays
 from coffeechat.services.preferences import calendar_of, holiday_choices, update_preferences
@@ -37,6 +38,7 @@ def preferences(request):
     calendar = calendar_of(saved)
     context = {
         "form": form,
+        "devices": paired_devices(request.user),
         "holiday_choices": holiday_choices(),
         "holiday_calendar": calendar,
         "holiday_unknown": bool(saved.holiday_country) and not calendar.code,
