@@ -58,8 +58,11 @@ def test_on_this_computer_a_chat_page_says_how_the_phone_will_get_the_chat(
 ):
     upcoming_chat(page, coffeechat_server.base_url)
     part = page.locator("#phone-calendar")
-    expect(part).to_contain_text("once it is paired with this computer (coming soon)")
+    expect(part).to_contain_text("while it can reach coffeechat: use it on your phone")
     assert part.locator("svg").count() == 0
+    expect(part.get_by_role("link", name="use it on your phone")).to_have_attribute(
+        "href", "/phone/"
+    )
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         part.scroll_into_view_if_needed()
