@@ -5,7 +5,9 @@ capture are kept on the phone, marked "kept on this phone, not sent yet", while 
 carries on from absolute times. Back online, the queue goes, and a laptop (a second browser
 context) shows every note once, at the time it was taken. The same with the phone's clock 10
 minutes fast and 7 minutes slow. Then the conflicts: a chat deleted on the laptop meanwhile (the
-phone says so and keeps the note to copy), and End pressed on both.
+phone says so and keeps the note to copy), and End pressed on both. Last, the page opened at
+home and Start pressed at the café with no network: the page confirms the end itself, the same
+end the server records once the phone is back.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 import tzlocal
 from playwright.sync_api import BrowserContext, Page, expect
 
+from coffeechat.core.live import confirm_end
 from tests.browser.conftest import (
     PHONE,
     fresh_sign_in_link,
@@ -107,9 +110,10 @@ def test_offline_the_phone_keeps_everything_and_back_online_it_syncs_once(
     first_end = instant(state(page, base, code)["target_end"])
 
     phone.set_offline(True)
-    move_clocks_to(clocked_server, page, now + timedelta(minutes=3), skew)
+    # Half a minute past: the page's clock, measured over a busy loopback, may be a moment off.
+    move_clocks_to(clocked_server, page, now + timedelta(minutes=3, seconds=30), skew)
     take_note(page, f"First offline note ({case})")
-    move_clocks_to(clocked_server, page, now + timedelta(minutes=5), skew)
+    move_clocks_to(clocked_server, page, now + timedelta(minutes=5, seconds=30), skew)
     take_note(page, f"Second offline note ({case})")
     kept_notes = page.locator("[data-pending-notes] li")
     expect(kept_notes).to_have_count(2)
@@ -121,7 +125,9 @@ def test_offline_the_phone_keeps_everything_and_back_online_it_syncs_once(
     page.get_by_role("button", name="They want to continue (+5 min)").click()
     later_end = first_end + timedelta(minutes=5)
     expect(live).to_have_attribute("data-ends-at", re.compile(later_end.strftime("T%H:%M:%S")))
-    expect(countdown).to_have_text(re.compile(r"^(19:[0-5]\d|20:00)$"))  # 5 minutes into 25
+    expect(countdown).to_have_text(
+        re.compile(r"^(19:[0-5]\d|20:00)$")
+    )  # five and a half minutes into 25
     expect(live.locator(".live-clock__until")).to_have_text(
         f"Until {hhmm(later_end)} · started {hhmm(now)}"
     )
@@ -153,12 +159,8 @@ def test_offline_the_phone_keeps_everything_and_back_online_it_syncs_once(
     synced = state(page, base, code)
     assert synced["status"] == "held"
     assert synced["extension_minutes"] == 5
-    # When End was pressed, on the server's clock: the clocks run on while the test types.
-    assert (
-        timedelta(0)
-        <= instant(synced["actual_end"]) - (now + timedelta(minutes=8))
-        < timedelta(seconds=60)
-    )
+    # When End was pressed, on the server's clock as the page measured it (a moment either way).
+    assert abs(instant(synced["actual_end"]) - (now + timedelta(minutes=8))) < timedelta(seconds=60)
     # A reload sends nothing again.
     page.reload()
     expect(page.locator("[data-kept-on-phone]")).to_be_hidden()
@@ -266,7 +268,7 @@ def test_the_laptop_restarting_mid_chat_keeps_the_note_through_a_reload(
     page, code = go_live(phone, clocked_server, now, timedelta(0), "Contact while restarting")
     sync_url = f"{base}/chats/{code}/live/sync/"
     page.route(sync_url, lambda route: route.abort("connectionrefused"))
-    move_clocks_to(clocked_server, page, now + timedelta(minutes=4), timedelta(0))
+    move_clocks_to(clocked_server, page, now + timedelta(minutes=4, seconds=30), timedelta(0))
     take_note(page, "Taken while the laptop restarts")
     kept = page.locator("[data-pending-notes] li")
     expect(kept).to_contain_text(KEPT)
@@ -280,6 +282,126 @@ def test_the_laptop_restarting_mid_chat_keeps_the_note_through_a_reload(
     expect(notes).to_have_count(1)
     expect(notes.locator("time")).to_have_text(hhmm(now + timedelta(minutes=4)))
     end_for_the_next_test(page)
+
+
+def test_start_pressed_offline_runs_from_the_press_and_syncs_at_that_time(
+    phone, laptop, clocked_server, artifacts
+):
+    """Opened at home, started at the café with no network: the page confirms the end itself."""
+    base = clocked_server.base_url
+    now = CLOCK_START + timedelta(hours=12)
+    clocked_server.set_clock(now)
+    page = phone.new_page()
+    page.clock.install(time=now)
+    code = plan_chat_now(page, base, "Contact started offline", now)
+    # The next chat right after this one's buffer: a Start a few minutes late is capped by it.
+    following = now + timedelta(minutes=36)
+    plan_chat_now(page, base, "Contact after the café", following)
+    page.goto(f"{base}/chats/{code}/live/")
+    live = page.locator("[data-live-panel]")
+    expect(live).to_have_attribute("data-status", "planned")
+
+    phone.set_offline(True)
+    pressed = now + timedelta(minutes=3, seconds=30)
+    move_clocks_to(clocked_server, page, pressed)
+    page.get_by_role("button", name="Start").click()
+    expect(live).to_have_attribute("data-status", "live")
+    started = instant(live.get_attribute("data-started-at") or "")
+    # On the server's clock as the page measured it: within a moment of the press.
+    assert abs(started - pressed) < timedelta(seconds=60)
+    # The end the page shows is core.live.confirm_end's for that start.
+    end = confirm_end(started, 20, following, 15).ends_at
+    assert end < started + timedelta(minutes=20)
+    expect(live).to_have_attribute(
+        "data-ends-at", end.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+    expect(live.locator('[data-script="confirm"]')).to_have_text(
+        f"It's {hhmm(started)} now. I had us down until {hhmm(started + timedelta(minutes=20))}, "
+        f"but I need to stop at {hhmm(end)}. Is that all right with you?"
+    )
+    expect(live.locator(".live-clock__until")).to_have_text(
+        f"Until {hhmm(end)} · started {hhmm(started)}"
+    )
+    countdown = live.locator("[data-countdown]")
+    expect(countdown).to_have_text(re.compile(r"^(16:[0-5]\d|17:00)$"))
+    kept = page.locator("[data-kept-on-phone]")
+    expect(kept).to_contain_text(f"Start: {KEPT}.")
+    page.screenshot(path=str(artifacts / "live-start-offline-375.png"), full_page=True)
+
+    # The countdown runs from the start; a note; the wrap-up cue, then the check-in: no room.
+    noted = now + timedelta(minutes=6, seconds=30)
+    move_clocks_to(clocked_server, page, noted)
+    expect(countdown).to_have_text(re.compile(r"^(13:[0-5]\d|14:00)$"))
+    take_note(page, "Started at the café")
+    expect(page.locator("[data-pending-notes] li")).to_contain_text(KEPT)
+    move_clocks_to(clocked_server, page, end - timedelta(minutes=4))
+    expect(live.locator('[data-cue="wrap_up"]')).to_be_visible()
+    expect(live.locator('[data-cue="wrap_up"]')).to_contain_text("About 5 minutes to go")
+    move_clocks_to(clocked_server, page, end + timedelta(seconds=10))
+    check_in = live.locator('[data-cue="check_in"]')
+    expect(check_in).to_be_visible()
+    expect(check_in).to_have_attribute("data-check-in", "check_in_close")
+    shown_end = live.get_attribute("data-ends-at")
+
+    # Back online: started when Start was pressed, not when it was sent; the end the page showed.
+    phone.set_offline(False)
+    expect(kept).to_be_hidden()
+    expect(page.locator("[data-pending-notes]")).to_have_count(0)
+    synced = state(page, base, code)
+    assert synced["status"] == "live"
+    assert instant(synced["actual_start"]) == started
+    assert synced["target_end"] == shown_end
+    expect(check_in).to_have_attribute("data-check-in", "check_in_close")
+
+    desk = laptop.new_page()
+    desk.goto(f"{base}/chats/{code}/live/")
+    expect(desk.locator(".live-clock__until")).to_have_text(
+        f"Until {hhmm(end)} · started {hhmm(started)}"
+    )
+    note = desk.locator("#notes .note-list li").filter(has_text="Started at the café")
+    expect(note).to_have_count(1)
+    expect(note.locator("time")).to_have_text(hhmm(noted))
+    desk.close()
+    end_for_the_next_test(page)
+
+
+def test_start_and_end_pressed_offline_keep_the_capture_and_sync_in_order(phone, clocked_server):
+    base = clocked_server.base_url
+    now = CLOCK_START + timedelta(hours=14)
+    clocked_server.set_clock(now)
+    page = phone.new_page()
+    page.clock.install(time=now)
+    code = plan_chat_now(page, base, "Contact started and ended offline", now)
+    page.goto(f"{base}/chats/{code}/live/")
+    live = page.locator("[data-live-panel]")
+
+    phone.set_offline(True)
+    move_clocks_to(clocked_server, page, now + timedelta(minutes=1, seconds=30))
+    page.get_by_role("button", name="Start").click()
+    expect(live.locator("[data-countdown]")).to_have_text(re.compile(r"^(19:[0-5]\d|20:00)$"))
+    started = instant(live.get_attribute("data-started-at") or "")
+    move_clocks_to(clocked_server, page, now + timedelta(minutes=15, seconds=30))
+    page.get_by_role("button", name="End").click()
+    expect(page.get_by_label("How long did that feel?")).to_be_visible()
+    capture = page.locator("#capture")
+    capture.get_by_label("What stuck with you").fill("Started offline too")
+    expect(capture.locator("[data-capture-state]")).to_have_text("Kept on this phone, not sent yet")
+    kept = page.locator("[data-kept-on-phone]")
+    expect(kept).to_contain_text(f"Start: {KEPT}.")
+    expect(kept).to_contain_text(f"End: {KEPT}.")
+
+    phone.set_offline(False)
+    expect(kept).to_be_hidden()
+    expect(capture.locator("[data-capture-state]")).to_have_text("Saved")
+    synced = state(page, base, code)
+    assert synced["status"] == "held"
+    assert instant(synced["actual_start"]) == started
+    assert abs(instant(synced["actual_end"]) - (now + timedelta(minutes=15, seconds=30))) < (
+        timedelta(seconds=60)
+    )
+    page.reload()
+    expect(page.get_by_label("What stuck with you")).to_have_value("Started offline too")
+    page.close()
 
 
 # A phone signed out from the laptop, for real over the LAN: tests/browser/test_phone_over_lan.py.

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coffeechat.services.agenda import today
+from coffeechat.services.owed import owed
 from coffeechat.store.models import Contact
 from tests.cli.conftest import coffeechat
 
@@ -35,7 +36,8 @@ def test_demo_fills_the_home_and_says_what_it_made(owner, run, morning):
     assert Contact.objects.for_owner(owner).count() == counts["contacts"]
     agenda = today(owner)
     assert len(agenda.chats) == 3
-    assert agenda.overdue and agenda.due_today
+    due = owed(owner).today
+    assert due.overdue and due.due_within_a_day
 
 
 def test_demo_twice_refuses_clearly_and_changes_nothing(owner, run, morning):

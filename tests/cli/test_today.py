@@ -8,7 +8,8 @@ import pytest
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.followups import add_follow_up, add_next_step
-from coffeechat.services.owed import snooze
+from coffeechat.services.nextsteps import add_step
+from coffeechat.services.owed import snooze, snooze_reminders
 from tests.services.prefs import set_preferences
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -88,7 +89,7 @@ def test_the_demo_day_shows_its_three_chats(owner, run, morning):
     assert "left" in output
 
 
-def test_my_next_steps_due_by_tonight_follow_the_follow_ups(owner, run, morning, ada):
+def test_next_steps_mine_and_theirs_due_by_tonight_follow_the_follow_ups(owner, run, morning, ada):
     add_next_step(owner, ada, "Send Ada the rubric", due_on=date(2030, 1, 8))
     add_next_step(owner, ada, "Share my portfolio", due_on=date(2030, 1, 9))
     add_next_step(owner, ada, "Read the report", due_on=date(2030, 1, 10))
@@ -96,8 +97,9 @@ def test_my_next_steps_due_by_tonight_follow_the_follow_ups(owner, run, morning,
     lines = run("today").output.splitlines()
     steps = lines[lines.index("Next steps") + 1 :]
     assert steps == [
-        "  !  Send Ada the rubric  Ada Lovelace  8 h overdue",
-        "     Share my portfolio   Ada Lovelace  16 h left",
+        "  !  Send Ada the rubric             Ada Lovelace  8 h overdue",
+        "  !  Ada will introduce me (theirs)  Ada Lovelace  8 h overdue",
+        "     Share my portfolio              Ada Lovelace  16 h left",
     ]
 
 
@@ -126,3 +128,20 @@ def test_today_lists_the_requests_whose_timers_are_due(owner, run, morning):
     assert lines[lines.index("Requests waiting") + 1 :] == [
         "  !  Nudge once; find someone else at Initech (7 business da…  Cleo  1 h overdue",
     ]
+
+
+def test_reminders_of_someone_whose_reminders_are_snoozed_are_not_due_today(owner, run, morning):
+    ada = add_contact(owner, ContactDetails(name="Ada Lovelace", keep_in_touch_days=30))
+    add_follow_up(owner, ada, "add_value", MORNING - timedelta(hours=1))
+    snooze_reminders(owner, ada, MORNING + timedelta(days=1))
+    assert "Nothing on today" in run("today").output
+
+
+def test_a_promise_of_theirs_due_by_tonight_is_listed_with_the_nudge_to_send(owner, run, morning):
+    ada = add_contact(owner, ContactDetails(name="Ada Lovelace"))
+    add_step(owner, ada, "Ada will introduce me", side="them", due_on=date(2030, 1, 4))
+    lines = run("today").output.splitlines()
+    assert lines[lines.index("Next steps") + 1 :] == [
+        "  !  Ada will introduce me (theirs)  Ada Lovelace  23 h overdue: nudge them once",
+    ]
+    assert lines[lines.index("Follow-ups") + 1] == "  Nothing due today."

@@ -7,7 +7,6 @@ import pytest
 from coffeechat.services.agenda import chats_tomorrow, today
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
-from coffeechat.services.followups import add_follow_up, mark_sent
 from tests.services.prefs import set_preferences
 
 # 20:00 UTC on a Wednesday is 21:00 in Berlin: the local day still has three hours to go.
@@ -65,29 +64,13 @@ def test_todays_chats_come_in_order_without_the_cancelled_ones(berliner, ada):
     assert agenda.day_starts == datetime(2030, 1, 8, 23, 0, tzinfo=UTC)
 
 
-def test_it_hides_other_peoples_chats_and_follow_ups(berliner, bob, ada):
+def test_it_hides_other_peoples_chats(berliner, bob, ada):
     carl = add_contact(bob, ContactDetails(name="Carl"))
     plan(bob, carl, NOW - timedelta(hours=1))
-    add_follow_up(bob, carl, "thank_you", NOW - timedelta(hours=1))
-    agenda = today(berliner)
-    assert agenda.chats == []
-    assert agenda.follow_ups == []
-
-
-def test_follow_ups_due_by_tonight_come_overdue_first(berliner, ada):
-    later_tonight = add_follow_up(berliner, ada, "thank_you", NOW + timedelta(hours=2))
-    long_overdue = add_follow_up(berliner, ada, "add_value", NOW - timedelta(days=3))
-    just_overdue = add_follow_up(berliner, ada, "next_step", NOW - timedelta(minutes=5))
-    add_follow_up(berliner, ada, "keep_in_touch", NOW + timedelta(hours=3, minutes=1))  # tomorrow
-    sent = add_follow_up(berliner, ada, "thank_you", NOW - timedelta(days=1))
-    mark_sent(berliner, sent)
-    agenda = today(berliner)
-    assert agenda.follow_ups == [long_overdue, just_overdue, later_tonight]
-    assert agenda.overdue == [long_overdue, just_overdue]
-    assert agenda.due_today == [later_tonight]
+    assert today(berliner).chats == []
 
 
 def test_an_empty_day_is_empty(berliner):
     agenda = today(berliner)
-    assert (agenda.chats, agenda.follow_ups) == ([], [])
+    assert agenda.chats == []
     assert agenda.time_zone == "Europe/Berlin"

@@ -161,17 +161,17 @@ def test_follow_ups_are_due_and_overdue_whenever_the_demo_is_made(alice, time_ma
     time_machine.move_to(local_now, tick=False)
     set_preferences(alice, time_zone="Europe/Berlin")
     fill_demo(alice)
-    agenda = today(alice)
-    assert len(agenda.overdue) >= 2
-    assert any(item.kind == "thank_you" for item in agenda.due_today)
-    assert any(item.kind == "thank_you" for item in agenda.overdue)
+    agenda, due = today(alice), owed(alice).today
+    assert len(due.overdue) >= 2
+    assert any(item.kind == "thank_you" for item in due.due_within_a_day)
+    assert any(item.kind == "thank_you" for item in due.overdue)
     assert len(agenda.chats) == 3
     assert len([item for item in owed(alice).reminders if item.kind == "cadence"]) == 2
 
 
 def test_the_thank_you_due_today_is_24_hours_after_a_chat_that_ended_recently(berliner):
     fill_demo(berliner)
-    due = [item for item in today(berliner).due_today if item.kind == "thank_you"]
+    due = [item for item in owed(berliner).today.due_within_a_day if item.kind == "thank_you"]
     for item in due:
         assert item.due_at == item.chat.actual_end + timedelta(hours=24)
 

@@ -19,6 +19,7 @@ from coffeechat.services.followups import (
     mark_sent,
 )
 from coffeechat.services.network import add_referral
+from coffeechat.services.nextsteps import add_step
 from coffeechat.services.owed import owed, snooze, snooze_reminders
 from coffeechat.store.models import Contact, FollowUp
 from tests.services.prefs import set_preferences
@@ -267,3 +268,54 @@ def test_it_runs_as_many_queries_for_many_items_as_for_a_few(me):
     few = queries()
     add(15, 2)
     assert queries() == few
+
+
+def test_a_cadence_reminder_stays_out_of_sight_while_the_persons_reminders_are_snoozed(me):
+    ada = person(me, keep_in_touch_days=30)
+    held_chat(me, ada, NOW - timedelta(days=40))
+    snooze_reminders(me, ada, NOW + timedelta(days=1))
+    assert owed(me).reminders == []
+    later = owed(me, now=NOW + timedelta(days=1, seconds=1))
+    assert [item.due_at for item in later.reminders] == [NOW + timedelta(days=1)]
+
+
+def test_a_promise_of_theirs_waits_while_its_nudge_is_snoozed(me):
+    ada = person(me)
+    step = add_step(me, ada, "Ada will introduce me", side="them", due_on=date(2030, 1, 2))
+    nudge = FollowUp.objects.get(next_step=step)
+    assert [item.nudge for item in owed(me).intros] == [nudge]
+    snooze(me, nudge, NOW + timedelta(days=1))
+    assert owed(me).intros == []
+    later = owed(me, now=NOW + timedelta(days=1, seconds=1))
+    assert [item.step for item in later.intros] == [step]
+
+
+def test_my_step_stays_when_a_message_about_it_is_snoozed(me):
+    ada = person(me)
+    step = add_next_step(me, ada, "Send the rubric", due_on=date(2030, 1, 8))
+    message = add_follow_up(me, ada, "next_step", NOW + timedelta(hours=5))
+    FollowUp.objects.filter(pk=message.pk).update(next_step=step)
+    snooze(me, FollowUp.objects.get(pk=message.pk), NOW + timedelta(days=1))
+    assert [item.step for item in owed(me).next_steps] == [step]
+
+
+def test_today_keeps_what_is_due_by_the_end_of_the_local_day_overdue_first(me):
+    # 10:00 in Berlin: the day ends at 23:00 UTC, 14 hours from now.
+    ada = person(me)
+    tonight = add_follow_up(me, ada, "thank_you", NOW + timedelta(hours=13))
+    overdue = add_follow_up(me, ada, "add_value", NOW - timedelta(days=3))
+    add_follow_up(me, ada, "keep_in_touch", NOW + timedelta(hours=14, minutes=1))  # tomorrow
+    step = add_next_step(me, ada, "Send the rubric", due_on=date(2030, 1, 7))
+    add_next_step(me, ada, "Read the report", due_on=date(2030, 1, 8))
+    add_next_step(me, ada, "Undated")
+    add_referral(me, ada, person(me, "Bea"))
+    sent = add_follow_up(me, ada, "thank_you", NOW - timedelta(hours=1))
+    mark_sent(me, sent)
+    result = owed(me)
+    assert result.tonight == datetime(2030, 1, 7, 23, 0, tzinfo=UTC)
+    today = result.today
+    assert [item.follow_up for item in today.messages] == [overdue, tonight]
+    assert [item.step for item in today.next_steps] == [step]
+    assert today.intros == [] and today.done == []
+    assert [item.follow_up for item in today.overdue] == [overdue]
+    assert len(result.open_items) == 7

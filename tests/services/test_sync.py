@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coffeechat.core.live import confirm_end, latest_end
 from coffeechat.services.accounts import create_user
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.live import end_chat, start_chat
+from coffeechat.services.live import end_chat, next_commitment, start_chat
 from coffeechat.services.sync import (
     APPLIED,
     MOST_ACTIONS,
@@ -24,6 +25,7 @@ from coffeechat.services.sync import (
     ChatGone,
     apply_actions,
     happened_at,
+    start_steps,
 )
 from coffeechat.store.models import Chat, ChatEvent, Note, SyncedAction
 
@@ -273,9 +275,91 @@ def test_a_batch_that_is_not_a_list_is_refused(alice, live):
         apply_actions(alice, live, {"id": "x"}, now=LATER)
 
 
+# A Start kept on the phone.
+
+
+@pytest.fixture
+def planned(alice, ada):
+    plan = ChatPlan(ada, ONE, agreed_minutes=20, buffer_minutes=10)
+    return plan_chat(alice, plan, allow_overlap=True)
+
+
+def plan_next(owner, name: str, starts_at: datetime) -> Chat:
+    contact = add_contact(owner, ContactDetails(name=name))
+    return plan_chat(owner, ChatPlan(contact, starts_at, agreed_minutes=20), allow_overlap=True)
+
+
+def test_a_start_kept_on_the_phone_starts_the_chat_when_it_was_pressed(alice, planned):
+    answers = apply_actions(alice, planned, chained(action("start", 2), note(3)), now=LATER)
+    assert statuses(answers) == ["applied", "applied"]
+    assert answers[0].message == "Started."
+    planned.refresh_from_db()
+    assert planned.status == Chat.Status.LIVE
+    assert planned.actual_start == ONE + timedelta(minutes=2)
+    assert planned.target_end_at == ONE + timedelta(minutes=22)
+    assert events_of(planned) == [("started", ONE + timedelta(minutes=2), 20)]
+
+
+def test_a_start_kept_on_the_phone_confirms_the_end_the_next_commitment_allowed_then(
+    alice, planned
+):
+    plan_next(alice, "Grace Hopper", ONE + timedelta(minutes=30))
+    apply_actions(alice, planned, [action("start", 2.5)], now=LATER)
+    planned.refresh_from_db()
+    pressed = ONE + timedelta(minutes=2, seconds=30)
+    expected = confirm_end(pressed, 20, ONE + timedelta(minutes=30), 10)
+    assert planned.target_end_at == expected.ends_at == pressed + timedelta(minutes=17)
+
+
+def test_a_start_after_another_device_started_the_chat_is_answered_in_words(alice, planned):
+    start_chat(alice, planned, now=ONE + timedelta(minutes=1))
+    answers = apply_actions(alice, planned, chained(action("start", 2), note(3)), now=LATER)
+    assert statuses(answers) == ["refused", "applied"]
+    assert answers[0].message == "This chat was started on another device at 13:01."
+    planned.refresh_from_db()
+    assert planned.actual_start == ONE + timedelta(minutes=1)
+
+
+def test_a_start_for_a_chat_ended_meanwhile_is_answered_in_words(alice, planned):
+    start_chat(alice, planned, now=ONE + timedelta(minutes=1))
+    end_chat(alice, planned, now=ONE + timedelta(minutes=21))
+    answers = apply_actions(alice, planned, [action("start", 2)], now=LATER)
+    assert answers[0].message == (
+        "This chat was ended on another device at 13:21, so the start was not recorded."
+    )
+
+
+def test_a_start_outside_the_window_is_refused_with_the_live_page_s_words(alice, planned):
+    answers = apply_actions(alice, planned, [action("start", -90)], now=LATER)
+    assert answers[0].status == "refused"
+    assert answers[0].message.startswith("This chat is planned for")
+    planned.refresh_from_db()
+    assert planned.status == Chat.Status.PLANNED
+
+
+@pytest.mark.parametrize("minutes", [-30, 0, 29.5, 30, 31, 119, 120, 150, 180])
+def test_the_step_for_any_moment_start_may_be_pressed_gives_the_latest_end_start_uses(
+    alice, planned, minutes
+):
+    plan_next(alice, "Grace Hopper", ONE + timedelta(minutes=30))
+    plan_next(alice, "Linus Pauling", ONE + timedelta(minutes=120))
+    steps = start_steps(alice, planned, ONE - timedelta(minutes=30))
+    assert [step.since - ONE for step in steps] == [
+        timedelta(minutes=-30),
+        timedelta(minutes=30),
+        timedelta(minutes=120),
+    ]
+    pressed = ONE + timedelta(minutes=minutes)
+    step = [step for step in steps if step.since <= pressed][-1]
+    following = next_commitment(alice, pressed, excluding=planned)
+    assert step.latest_end == latest_end(following.starts_at if following else None, 10)
+    assert step.following == following
+
+
 # Any order, any duplicates: the same result as once, in order.
 
 STEP = st.one_of(
+    st.tuples(st.just("start"), st.none()),
     st.tuples(st.just("note"), st.sampled_from(["Clinic app", "Ask about Tom", "Q1 plans"])),
     st.tuples(st.just("extend"), st.sampled_from([5, 10])),
     st.tuples(st.just("wrap"), st.none()),
@@ -302,6 +386,7 @@ def _stored(owner) -> tuple:
     chat = Chat.objects.get(owner=owner)
     return (
         chat.status,
+        chat.actual_start,
         chat.actual_end,
         chat.target_end_at,
         chat.extension_minutes,
@@ -313,11 +398,11 @@ def _stored(owner) -> tuple:
     )
 
 
-def _fresh_chat(name: str) -> tuple:
+def _fresh_chat(name: str, *, started: bool = True) -> tuple:
     owner = create_user(name, email=f"{name}@example.com")
     contact = add_contact(owner, ContactDetails(name="Ada Lovelace"))
     chat = plan_chat(owner, ChatPlan(contact, ONE, agreed_minutes=20), allow_overlap=True)
-    return owner, start_chat(owner, chat, now=ONE)
+    return owner, start_chat(owner, chat, now=ONE) if started else chat
 
 
 def _batches(actions: list[dict], size: int) -> list[list[dict]]:
@@ -337,13 +422,14 @@ def test_batches_duplicated_and_shuffled_store_what_one_send_in_order_stores(
     db, steps, cuts, copies, seed
 ):
     tag = uuid.uuid4().hex[:8]
-    actions = _actions(steps)
+    # The chat is started from the phone's queue, as at the café; a second Start is refused.
+    actions = _actions([("start", None), *steps])
 
-    once, once_chat = _fresh_chat(f"once{tag}")
+    once, once_chat = _fresh_chat(f"once{tag}", started=False)
     for batch in _batches(actions, MOST_ACTIONS):
         apply_actions(once, once_chat, batch, now=LATER)
 
-    mixed, mixed_chat = _fresh_chat(f"mixed{tag}")
+    mixed, mixed_chat = _fresh_chat(f"mixed{tag}", started=False)
     edges = sorted({0, len(actions), *(cut for cut in cuts if cut < len(actions))})
     batches = [actions[start:end] for start, end in itertools.pairwise(edges)]
     sent = [batch for batch, times in zip(batches, copies, strict=False) for _ in range(times)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -408,13 +410,64 @@ def test_after_end_the_page_offers_the_capture_and_the_thank_you(held, alice_cli
 
 
 def test_before_end_the_page_has_no_capture(chat, alice, alice_client):
-    assert "What stuck with you" not in text_of(alice_client.get(url(chat)))
+    # Planned: only inside the inert live panel live.js shows when Start is pressed offline.
+    before, inert = text_of(alice_client.get(url(chat))).split("<template data-after-start", 1)
+    assert "What stuck with you" not in before
+    assert "What stuck with you" not in inert.rsplit("</template>", 1)[1]
     start_chat(alice, chat)
     page = text_of(alice_client.get(url(chat)))
     # Only inside the inert template live.js shows when End is pressed with no network.
     before, inert = page.split("<template data-after-end>", 1)
     assert "What stuck with you" in inert.split("</template>", 1)[0]
     assert "What stuck with you" not in before + inert.split("</template>", 1)[1]
+
+
+# Start with no network: what the page needs is on it already.
+
+
+def after_start(page: str) -> tuple[dict[str, str], str]:
+    """The attributes and the inert content of the planned page's <template data-after-start>."""
+    found = re.search(r"<template data-after-start([^>]*)>(.*)</template>\s*</div>", page, re.S)
+    assert found, "no <template data-after-start> on the page"
+    attributes = {
+        name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', found[1])
+    }
+    return attributes, found[2]
+
+
+def test_a_planned_chat_carries_the_live_panel_start_shows_with_no_network(
+    alice, ada, chat, alice_client
+):
+    make_chat(alice, make_contact(alice, "Grace Hopper"), NOW + timedelta(minutes=40))
+    attributes, inert = after_start(text_of(alice_client.get(url(chat))))
+    assert attributes["data-agreed-minutes"] == "20"
+    assert attributes["data-extend-minutes"] == "5"
+    # For a start from now on: the latest end the next chat allows, less this chat's buffer.
+    steps = json.loads(attributes["data-start-steps"])
+    assert steps[0] == {
+        "since": "2026-03-02T09:00:00.000Z",
+        "latest_end": "2026-03-02T09:25:00.000Z",
+        "next": {"label": "your chat with Grace Hopper", "starts_at": "2026-03-02T09:40:00.000Z"},
+    }
+    assert steps[1]["since"] == "2026-03-02T09:40:00.000Z" and steps[1]["latest_end"] is None
+    # The scripts with the times left for the page to fill in; both confirm lines, both check-ins.
+    assert '<span data-fill="now"></span>' in inert
+    assert 'data-confirm="agreed"' in inert and 'data-confirm="capped"' in inert
+    assert 'data-check-in="check_in_room"' in inert and 'data-check-in="check_in_close"' in inert
+    assert "They want to continue (+5 min)" in inert
+    assert "<template data-after-end>" in inert
+
+
+def test_a_chat_that_cannot_start_now_has_no_start_to_keep(alice, ada, alice_client):
+    far = make_chat(alice, ada, NOW + timedelta(days=3))
+    assert "data-after-start" not in text_of(alice_client.get(url(far)))
+
+
+def test_a_live_chat_shows_its_scripts_filled_in_by_the_server(alice, chat, alice_client):
+    start_chat(alice, chat)
+    page = text_of(alice_client.get(url(chat)))
+    assert "data-after-start" not in page and "data-fill" not in page
+    assert "It&#x27;s 09:00 now. We said 20 minutes, so until 09:20." in page
 
 
 def test_the_capture_is_saved_and_a_reload_shows_it(held, alice_client):

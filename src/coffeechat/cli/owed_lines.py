@@ -6,7 +6,7 @@ due time in the user's zone. Columns line up within a section.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from coffeechat.core.clock import format_clock, format_day, zone
@@ -86,21 +86,15 @@ def table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-def _soonest(items: Iterable) -> list:
-    return sorted(items, key=lambda item: (item.due_at is None, item.due_at or datetime.max))
-
-
 def owed_lines(owing, clock_format: str) -> list[str]:
     """The sections of ``coffeechat followups``, each after a blank line and its title."""
     tz = zone(owing.time_zone)
     now = owing.now
-    requests = [item for item in owing.nudges if item.kind == "outreach"]
-    nudges = [item for item in owing.nudges if item.kind != "outreach"]
     sections = [
-        ("Messages", _soonest([*owing.thank_yous, *owing.reminders, *nudges])),
+        ("Messages", owing.messages),
         ("My next steps", owing.next_steps),
         ("Intros promised to me", owing.intros),
-        ("Requests waiting", requests),
+        ("Requests waiting", owing.requests),
     ]
     lines: list[str] = []
     for title, items in sections:

@@ -1,4 +1,4 @@
-"""``coffeechat today``: the chats on today and the follow-ups owed by tonight."""
+"""``coffeechat today``: the chats on today and what is owed by tonight."""
 
 from __future__ import annotations
 
@@ -8,24 +8,34 @@ from coffeechat.cli.common import friendly_errors, local_owner
 
 
 @click.command()
-def today() -> None:
-    """Show today's chats, the follow-ups due or overdue, and your next steps due.
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
+def today(as_json: bool) -> None:
+    """Show today's chats and everything owed by tonight, overdue first.
 
     "Today" is your own calendar day in the time zone from your preferences, and times use your
-    12- or 24-hour clock. Follow-ups (thank-yous, nudges, keep-in-touch reminders) list the
-    overdue ones first; next steps you promised follow, when they are due by tonight, then
-    requests for a chat whose 3-and-7 business-day timers are due (write to someone else at
-    the organisation, or nudge once). For everything owed later, run `coffeechat followups`.
+    12- or 24-hour clock. Follow-ups (thank-yous, nudges, keep-in-touch and add-value reminders)
+    list the overdue ones first; next steps follow (yours, and promises made to you, "(theirs)"),
+    then requests for a chat whose 3-and-7 business-day timers are due (write to someone else at
+    the organisation, or nudge once). It lists the part of `coffeechat followups` (and of the
+    home page) that is due by tonight: the same rule decides both, so a snoozed item, or a nudge
+    for a request that was answered, shows in neither.
+
+    With --json it prints one JSON object instead (docs/owed.md describes every key):
+    "version", "now", "day", "time_zone", "chats" (code, starts_at, minutes, status, contact,
+    organisation, time_zone) and "owed", the items due by tonight in the order above, each with
+    section, kind, label, text, contact, due_at, urgency ("overdue", "soon", "later"),
+    seconds_left and the codes of the follow-up, step, chat, request or referral behind it.
+    Moments are in UTC.
 
     \b
     Example:
       coffeechat today
       coffeechat --home /tmp/coffeechat-demo today
+      coffeechat today --json | jq '.owed[] | select(.urgency == "overdue") | .contact.name'
     """
     owner = local_owner()
     from coffeechat.cli.owed_lines import item_row, table
-    from coffeechat.core.clock import day_bounds, format_clock, zone
-    from coffeechat.core.followups import describe_left
+    from coffeechat.core.clock import format_clock, zone
     from coffeechat.services.accounts import ensure_preferences
     from coffeechat.services.agenda import today as agenda_for
     from coffeechat.services.owed import owed
@@ -33,30 +43,18 @@ def today() -> None:
     with friendly_errors():
         preferences = ensure_preferences(owner)
         agenda = agenda_for(owner)
-        owing = owed(owner, agenda.now)
+        due = owed(owner, agenda.now).today
     tz = zone(agenda.time_zone)
     local = agenda.day_starts.astimezone(tz)
-    _, tonight = day_bounds(local.date(), tz)
-    # Rows of the follow-ups list: (kind, name, due); reminders from a contact's cadence have no
-    # row of their own in the database, so they join the follow-ups here.
-    follow_ups = [
-        (item.get_kind_display(), item.contact.name, item.due_at) for item in agenda.follow_ups
-    ]
-    follow_ups += [
-        (item.label, item.contact.name, item.due_at)
-        for item in owing.reminders
-        if item.kind == "cadence" and item.due_at is not None and item.due_at < tonight
-    ]
-    follow_ups.sort(key=lambda row: row[2])
-    steps = [
-        item
-        for item in owing.next_steps
-        if item.kind == "step" and item.due_at is not None and item.due_at <= tonight
-    ]
-    # Due 3-and-7 timers: each is something to do now (write to someone else, or nudge once).
-    requests = [item for item in owing.nudges if item.kind == "outreach"]
+    if as_json:
+        from coffeechat.cli.owed_json import dumps, today_document
+
+        click.echo(dumps(today_document(agenda, due)))
+        return
+    messages = due.messages
+    steps = sorted([*due.next_steps, *due.intros], key=lambda item: item.due_at)
     click.echo(f"Today, {local:%A} {local.day} {local:%B %Y} ({agenda.time_zone})")
-    if not agenda.chats and not follow_ups and not steps and not requests:
+    if not agenda.chats and not due.open_items:
         click.echo(
             "Nothing on today: no chats and no follow-ups due. "
             "Plan your next chat with `coffeechat serve`."
@@ -84,26 +82,23 @@ def today() -> None:
 
     click.echo("")
     click.echo("Follow-ups")
-    if not follow_ups:
+    if not messages:
         click.echo("  Nothing due today.")
-    for line in table(
-        [
-            (kind, name, describe_left(int((due_at - agenda.now).total_seconds())))
-            for kind, name, due_at in follow_ups
-        ]
-    ):
+    # Messages need neither mark nor date: what, for whom, and the time left.
+    rows = [item_row(item, due.now, tz, preferences.clock_format) for item in messages]
+    for line in table([row[1:4] for row in rows]):
         click.echo(line)
     if steps:
         click.echo("")
         click.echo("Next steps")
-        rows = [item_row(item, agenda.now, tz, preferences.clock_format) for item in steps]
+        rows = [item_row(item, due.now, tz, preferences.clock_format) for item in steps]
         # Today's steps need no date: the mark, the step, the person and the time left.
         for line in table([row[:4] for row in rows]):
             click.echo(line)
-    if requests:
+    if due.requests:
         click.echo("")
         click.echo("Requests waiting")
-        rows = [item_row(item, agenda.now, tz, preferences.clock_format) for item in requests]
+        rows = [item_row(item, due.now, tz, preferences.clock_format) for item in due.requests]
         # What to do and for whom; the time left says how long it has been due.
         for line in table([row[:4] for row in rows]):
             click.echo(line)

@@ -1,4 +1,4 @@
-"""What the user has on today: chats and the follow-ups they owe."""
+"""What the user has on today and tomorrow: their chats."""
 
 from __future__ import annotations
 
@@ -9,26 +9,17 @@ from django.utils import timezone
 
 from coffeechat.core.clock import day_bounds, local_today, zone
 from coffeechat.services.accounts import ensure_preferences
-from coffeechat.store.models import Chat, FollowUp
+from coffeechat.store.models import Chat
 
 
 @dataclass(frozen=True)
 class Agenda:
-    """Today's chats and the follow-ups due by the end of today (overdue ones first)."""
+    """Today's chats. What is owed today comes from ``services.owed`` (``owed().today``)."""
 
     now: datetime
     day_starts: datetime
     chats: list[Chat]
-    follow_ups: list[FollowUp]
     time_zone: str
-
-    @property
-    def overdue(self) -> list[FollowUp]:
-        return [item for item in self.follow_ups if item.due_at < self.now]
-
-    @property
-    def due_today(self) -> list[FollowUp]:
-        return [item for item in self.follow_ups if item.due_at >= self.now]
 
 
 def _chats_between(owner, start: datetime, end: datetime) -> list[Chat]:
@@ -41,20 +32,12 @@ def _chats_between(owner, start: datetime, end: datetime) -> list[Chat]:
 
 
 def today(owner, now: datetime | None = None) -> Agenda:
-    """The owner's agenda for their local today."""
+    """The owner's chats on their local today."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     tz = zone(preferences.time_zone)
     start, end = day_bounds(local_today(now, tz), tz)
-    chats = _chats_between(owner, start, end)
-    follow_ups = list(
-        FollowUp.objects.for_owner(owner)
-        .due_by(end)
-        # A snoozed follow-up stays out of sight until its snooze ends, as on the home page.
-        .exclude(snoozed_until__gt=now)
-        .select_related("contact", "chat")
-    )
-    return Agenda(now, start, chats, follow_ups, preferences.time_zone)
+    return Agenda(now, start, _chats_between(owner, start, end), preferences.time_zone)
 
 
 def chats_tomorrow(owner, now: datetime | None = None) -> list[Chat]:

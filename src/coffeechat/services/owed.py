@@ -1,21 +1,26 @@
 """Who do I owe: every message, promise and reminder still open, and what was done lately.
 
-One read for the home page, ``coffeechat followups`` and ``coffeechat today``. It runs the same
-handful of queries however many contacts, chats and follow-ups there are.
+The one rule for what is owed now: ``owed()`` decides what is due, for whom and by when, and
+every list of debts reads it and nothing else: the home page, ``coffeechat followups`` (all of
+it) and ``coffeechat today`` (``Owed.today``: what is due by the end of the user's day). A
+snooze at any level (the follow-up, the person's reminders, the nudge of a promise) keeps what
+it covers out of every list until it ends; a request answered or closed is owed no more. It
+runs the same handful of queries however many contacts, chats and follow-ups there are.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from coffeechat.core.clock import day_bounds, zone
+from coffeechat.core.clock import day_bounds, local_today, zone
 from coffeechat.core.followups import REMINDER_WINDOW, next_reminder
+from coffeechat.core.followups import urgency as urgency_at
 from coffeechat.core.text import counted
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
@@ -65,6 +70,10 @@ class Item:
     def is_overdue(self, now: datetime) -> bool:
         return self.due_at is not None and self.due_at < now
 
+    def urgency(self, now: datetime) -> str:
+        """How it stands at ``now``: "overdue", "soon" (a few hours left), "later" or "undated"."""
+        return "undated" if self.due_at is None else urgency_at(self.due_at, now).state
+
 
 @dataclass(frozen=True)
 class Owed:
@@ -72,6 +81,8 @@ class Owed:
 
     now: datetime
     time_zone: str
+    # The end of the owner's calendar day, where they live: what is due by then is due today.
+    tonight: datetime
     thank_yous: list[Item] = field(default_factory=list)
     next_steps: list[Item] = field(default_factory=list)
     intros: list[Item] = field(default_factory=list)
@@ -83,6 +94,17 @@ class Owed:
     @property
     def open_items(self) -> list[Item]:
         return [*self.thank_yous, *self.next_steps, *self.intros, *self.reminders, *self.nudges]
+
+    @property
+    def messages(self) -> list[Item]:
+        """The messages to write: thank-yous, reminders and nudges other than due requests."""
+        nudges = [item for item in self.nudges if item.kind != "outreach"]
+        return _soonest_first([*self.thank_yous, *self.reminders, *nudges])
+
+    @property
+    def requests(self) -> list[Item]:
+        """Requests for a chat whose 3-and-7 timers are due."""
+        return [item for item in self.nudges if item.kind == "outreach"]
 
     @property
     def overdue(self) -> list[Item]:
@@ -100,6 +122,25 @@ class Owed:
     @property
     def is_empty(self) -> bool:
         return not self.open_items and not self.done
+
+    @property
+    def today(self) -> Owed:
+        """The same sections cut to what is due by tonight; undated items and the done wait."""
+
+        def due(items: list[Item]) -> list[Item]:
+            return [
+                item for item in items if item.due_at is not None and item.due_at <= self.tonight
+            ]
+
+        return replace(
+            self,
+            thank_yous=due(self.thank_yous),
+            next_steps=due(self.next_steps),
+            intros=due(self.intros),
+            reminders=due(self.reminders),
+            nudges=due(self.nudges),
+            done=[],
+        )
 
 
 def _soonest_first(items: list[Item]) -> list[Item]:
@@ -121,7 +162,8 @@ def owed(owner, now: datetime | None = None) -> Owed:
     preferences = ensure_preferences(owner)
     tz = zone(preferences.time_zone)
     horizon = now + HORIZON
-    result = Owed(now=now, time_zone=preferences.time_zone)
+    tonight = day_bounds(local_today(now, tz), tz)[1]
+    result = Owed(now=now, time_zone=preferences.time_zone, tonight=tonight)
     # Requests whose wait is over are closed here, on a read: there is no background job, and
     # every list that shows requests goes through this function first, so a closed request is
     # never shown as due. The write is idempotent and touches only rows whose moment passed.
@@ -181,9 +223,12 @@ def owed(owner, now: datetime | None = None) -> Owed:
         else:
             result.next_steps.append(item)
 
+    # A promise of theirs waits with its nudge: snoozing the nudge puts the promise off too.
+    nudge_snoozed = FollowUp.objects.open().filter(next_step=OuterRef("pk"), snoozed_until__gt=now)
     steps = (
         NextStep.objects.for_owner(owner)
         .filter(done_at__isnull=True)
+        .exclude(Exists(nudge_snoozed), side=NextStep.Side.THEM)
         .select_related("contact", "chat")
     )
     for step in steps:
@@ -305,6 +350,8 @@ def _cadence_reminders(owner, now: datetime, horizon: datetime) -> list[Item]:
         Contact.objects.for_owner(owner)
         .active()
         .filter(keep_in_touch_days__gt=0)
+        # Snoozed reminders stay out of sight until the snooze ends, like the reminder rows.
+        .exclude(reminders_snoozed_until__gt=now)
         # A contact with a reminder row open already shows through that row.
         .exclude(Exists(open_reminder))
         .annotate(

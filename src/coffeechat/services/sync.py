@@ -1,9 +1,9 @@
 """What a phone kept while offline, applied once each, in order, at the time it happened.
 
-The live page keeps every note, outcome, extension, End, felt length and capture in a queue on
-the phone and sends it when it can. Each action carries an id made by the phone, the id of the
-action queued before it for the same chat (``after``) and when it happened (``at``, on the
-server's clock as the page measured it). Each is applied with the live page's own services, in
+The live page keeps every Start, note, outcome, extension, End, felt length and capture in a
+queue on the phone and sends it when it can. Each action carries an id made by the phone, the id
+of the action queued before it for the same chat (``after``) and when it happened (``at``, on
+the server's clock as the page measured it). Each is applied with the live page's own services, in
 its own transaction together with its SyncedAction row, so:
 
 - an action sent again gets the answer it got the first time and changes nothing (the database
@@ -27,11 +27,22 @@ from django.utils import timezone
 
 from coffeechat.core.clock import format_clock, zone
 from coffeechat.core.fields import moment_in_range
+from coffeechat.core.live import latest_end
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.capture import save_capture
 from coffeechat.services.chats import add_note
 from coffeechat.services.errors import DomainError, InvalidInput, NotFound
-from coffeechat.services.live import end_chat, extend, record_felt, wrap_up_now
+from coffeechat.services.live import (
+    START_LATE,
+    Commitment,
+    _iso,
+    end_chat,
+    extend,
+    next_commitment,
+    record_felt,
+    start_chat,
+    wrap_up_now,
+)
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, SyncedAction
 
@@ -39,7 +50,9 @@ from coffeechat.store.models import Chat, SyncedAction
 MOST_ACTIONS = 20
 # A phone's clock, even corrected, may be a little ahead of ours: up to this is taken as now.
 CLOCK_ALLOWANCE = timedelta(minutes=2)
-KINDS = ("note", "extend", "wrap", "end", "felt", "capture")
+KINDS = ("start", "note", "extend", "wrap", "end", "felt", "capture")
+# Commitments that may come between the live page loading and the last moment Start may be pressed.
+MOST_STEPS = 12
 # The answers kept (SyncedAction.Status), and the one that is not: waiting is sent again.
 APPLIED = "applied"
 REFUSED = "refused"
@@ -49,6 +62,7 @@ _MOMENT = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})", re.ASCII
 )
 DONE = {
+    "start": "Started.",
     "note": "Note added.",
     "extend": "Extension recorded.",
     "wrap": "Wrapping up now.",
@@ -120,7 +134,7 @@ def _ended_meanwhile(owner, chat: Chat, kind: str) -> str:
     at = _clock(owner, chat.actual_end)
     if kind == "end":
         return f"This chat was ended on another device at {at}."
-    what = {"extend": "the extension", "wrap": "wrapping up"}[kind]
+    what = {"start": "the start", "extend": "the extension", "wrap": "wrapping up"}[kind]
     return f"This chat was ended on another device at {at}, so {what} was not recorded."
 
 
@@ -152,9 +166,15 @@ def _newer_capture(owner, chat: Chat, at: datetime) -> SyncedAction | None:
 
 def _apply(owner, chat: Chat, kind: str, action: dict, at: datetime) -> str:
     """Apply one action with the live page's services; the message for the phone."""
-    if kind in ("extend", "wrap", "end") and chat.status == Chat.Status.HELD:
+    if kind in ("start", "extend", "wrap", "end") and chat.status == Chat.Status.HELD:
         raise InvalidInput(_ended_meanwhile(owner, chat, kind))
-    if kind == "note":
+    if kind == "start":
+        if chat.status == Chat.Status.LIVE:
+            started = _clock(owner, chat.actual_start)
+            raise InvalidInput(f"This chat was started on another device at {started}.")
+        # Any other refusal (held, cancelled, outside its window) in the live page's own words.
+        start_chat(owner, chat, now=at)
+    elif kind == "note":
         add_note(
             owner,
             chat.contact,
@@ -187,6 +207,46 @@ def _apply(owner, chat: Chat, kind: str, action: dict, at: datetime) -> str:
             now=at,
         )
     return DONE[kind]
+
+
+@dataclass(frozen=True)
+class StartStep:
+    """For a Start pressed from ``since`` on: the latest end the next commitment allows then."""
+
+    since: datetime
+    latest_end: datetime | None  # None when nothing follows
+    following: Commitment | None
+
+    def as_dict(self) -> dict[str, Any]:
+        following = self.following
+        return {
+            "since": _iso(self.since),
+            "latest_end": None if self.latest_end is None else _iso(self.latest_end),
+            "next": None
+            if following is None
+            else {"label": following.label, "starts_at": _iso(following.starts_at)},
+        }
+
+
+def start_steps(owner, chat: Chat, now: datetime) -> list[StartStep]:
+    """What a phone needs to confirm the end of a Start it keeps offline, from ``now`` on.
+
+    The end is core.live.confirm_end's: the agreed minutes, capped by the latest end the next
+    commitment allows. Which commitment is next depends on when Start is pressed, so this gives
+    one step from ``now`` and one from each commitment starting before the chat's last possible
+    start; the page then needs only a min and a floor.
+    """
+    last_start = chat.starts_at + START_LATE
+    steps: list[StartStep] = []
+    since = now
+    while len(steps) < MOST_STEPS:
+        following = next_commitment(owner, since, excluding=chat)
+        latest = latest_end(following.starts_at if following else None, chat.buffer_minutes)
+        steps.append(StartStep(since, latest, following))
+        if following is None or following.starts_at > last_start:
+            break
+        since = following.starts_at
+    return steps
 
 
 def _recorded(owner, action: uuid.UUID) -> SyncedAction | None:

@@ -9,6 +9,10 @@ JavaScript. live.js posts the same forms with the partial header and swaps in th
 gets back; a client asking for JSON gets the state as JSON instead. state.json is what live.js
 polls so that two open tabs stay in step.
 
+While the chat is planned, the page carries the live panel Start would show, inert in a
+<template data-after-start>, with what live.js needs to confirm the end of a Start pressed with
+no network (services.sync.start_steps); the scripts leave only the times to fill in.
+
 Every answer carries the server's clock (the X-Coffeechat-Now header; the page itself in
 data-server-now), so live.js can measure how far the device's clock is off and correct for it:
 the server's clock decides when a cue comes.
@@ -26,10 +30,21 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from coffeechat.core.live import (
+    CHECK_IN_CLOSE,
+    CHECK_IN_ROOM,
+    CONFIRM,
+    CONFIRM_CAPPED,
+    NON_VERBAL,
+    WRAP_UP,
+    render_script,
+)
+from coffeechat.core.text import first_name
 from coffeechat.services.capture import NothingToCapture, read_capture, save_capture
 from coffeechat.services.errors import DomainError
 from coffeechat.services.live import (
     LiveRefused,
+    LiveState,
     end_chat,
     extend,
     live_state,
@@ -38,7 +53,8 @@ from coffeechat.services.live import (
     start_chat,
     wrap_up_now,
 )
-from coffeechat.services.sync import MOST_ACTIONS, ChatGone, apply_actions
+from coffeechat.services.scripts import scripts_of
+from coffeechat.services.sync import MOST_ACTIONS, ChatGone, apply_actions, start_steps
 from coffeechat.store.models import Chat, Note
 from coffeechat.web.capture_forms import CaptureForm
 from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
@@ -57,6 +73,9 @@ TOO_LARGE = 413
 CONFLICT = 409
 RECENT_NOTES = 5
 NOW_HEADER = "X-Coffeechat-Now"
+# What live.js fills in for a Start pressed offline: the times, and the minutes they decide.
+FILLED_BY_THE_PAGE = ("now", "end", "earlier_end", "minutes")
+_MARK = "\x00"  # never in a script: Django's forms refuse the null character
 
 
 def stamped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -87,8 +106,51 @@ def countdown(seconds: float) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def _pieces(script: str, **known: str) -> list[tuple[str, str]]:
+    """A script as (text, placeholder) pairs: ``known`` filled in, the rest left to live.js."""
+    marked = {name: f"{_MARK}{name}{_MARK}" for name in FILLED_BY_THE_PAGE}
+    parts = render_script(script, {**marked, **known}).split(_MARK)
+    return [
+        (parts[at], parts[at + 1] if at + 1 < len(parts) else "") for at in range(0, len(parts), 2)
+    ]
+
+
+def _running(state: LiveState) -> dict:
+    """The scripts of a live chat, filled in by the server."""
+    return {
+        "confirms": [("", [(state.confirm_line, "")])],
+        "wrap_up": [(state.wrap_up_line, "")],
+        "check_ins": [(state.check_in, [(state.check_in_line, "")], [(state.non_verbal_line, "")])],
+    }
+
+
+def _running_offline(owner, chat: Chat, state: LiveState) -> dict:
+    """The scripts a Start pressed offline shows: both confirm lines and both check-ins."""
+    scripts = scripts_of(owner)
+    name = first_name(chat.contact.name)
+    offer = str(state.extend_minutes)
+    hint = _pieces(scripts[NON_VERBAL], name=name, minutes=offer)
+    return {
+        "confirms": [
+            ("agreed", _pieces(scripts[CONFIRM], name=name)),
+            ("capped", _pieces(scripts[CONFIRM_CAPPED], name=name)),
+        ],
+        "wrap_up": _pieces(scripts[WRAP_UP], name=name),
+        "check_ins": [
+            (kind, _pieces(scripts[kind], name=name, minutes=offer), hint)
+            for kind in (CHECK_IN_ROOM, CHECK_IN_CLOSE)
+        ],
+    }
+
+
 def _context(request, chat: Chat, **extra) -> dict:
     state = live_state(request.user, chat)
+    running, steps = None, ""
+    if state.status == Chat.Status.LIVE:
+        running = _running(state)
+    elif state.phase == "ready" and not state.start_problem:
+        running = _running_offline(request.user, chat, state)
+        steps = json.dumps([step.as_dict() for step in start_steps(request.user, chat, state.now)])
     left = (state.target_end - state.now).total_seconds() if state.target_end else 0
     notes = (Note.objects.for_owner(request.user).filter(chat=chat).order_by("-taken_at", "-pk"))[
         :RECENT_NOTES
@@ -110,8 +172,10 @@ def _context(request, chat: Chat, **extra) -> dict:
         "note_action": reverse("web:live_note", args=[chat.code]),
         "capture_form": capture_form,
         "capture": read_capture(request.user, chat) if capture_form is not None else None,
-        # While the chat is live, what End shows is on the page already, to type into offline.
-        "after_end_form": CaptureForm.of(chat) if state.status == Chat.Status.LIVE else None,
+        "running": running,
+        "start_steps": steps,
+        # Until End, what End shows is on the page already (inert), to type into offline.
+        "after_end_form": CaptureForm.of(chat) if running is not None else None,
         **extra,
     }
 

@@ -7,7 +7,9 @@
 //   against the server's clock when the page loads (data-server-now) and again on every answer
 //   (the X-Coffeechat-Now header, against the middle of the round trip); above a minute the page
 //   says so;
-// - Start posts in the background and swaps in the fresh live panel;
+// - Start posts in the background and swaps in the fresh live panel; with no network it joins
+//   the queue below (stamped when it was pressed) and the live panel comes from the inert
+//   <template data-after-start>, its end confirmed from the steps the server rendered;
 // - state.json is polled every few seconds and when the tab comes back, so two tabs agree;
 // - i, m, n, r and q pick the kind of a quick note and focus its box; Enter saves it;
 // - at each cue the whole screen changes for a few seconds (a class on <body>) and, when the
@@ -216,7 +218,7 @@ async function fetchPiece(name) {
 const SYNC_EVERY_MS = 10_000;
 const MOST_ACTIONS = 20; // services/sync.py MOST_ACTIONS
 const KEPT = "kept on this phone, not sent yet";
-const OUTCOMES = ["extend", "wrap", "end", "felt"];
+const OUTCOMES = ["start", "extend", "wrap", "end", "felt"];
 const code = panel()?.dataset.code ?? "";
 const syncUrl = panel()?.dataset.syncUrl ?? "";
 
@@ -264,13 +266,13 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function enqueue(kind, fields, label) {
+function enqueue(kind, fields, label, at = serverNow()) {
   reload();
   const action = {
     id: newId(),
     after: stored("tail", null),
     kind,
-    at: new Date(serverNow()).toISOString(),
+    at: new Date(at).toISOString(),
     ...fields,
     label,
   };
@@ -460,9 +462,72 @@ function endHere(p) {
   updateWakeLock();
 }
 
+// Start pressed with no network: the live panel comes from <template data-after-start>. The end
+// is core.live.confirm_end's: for each moment Start may be pressed the server rendered the latest
+// end the next commitment allows (data-start-steps), so what is left here is a min and a floor.
+function startHere(p, action) {
+  const made = p.querySelector("template[data-after-start]");
+  if (!made || p.dataset.status !== "planned") return;
+  const start = Date.parse(action.at);
+  const agreed = Number(made.dataset.agreedMinutes);
+  let steps = [];
+  try {
+    steps = JSON.parse(made.dataset.startSteps || "[]");
+  } catch {
+    // Not readable: the agreed length, until the server answers with the end it confirmed.
+  }
+  const step = steps.filter((one) => Date.parse(one.since) <= start).pop() ?? steps[0] ?? {};
+  const latest = step.latest_end ? Date.parse(step.latest_end) : null;
+  const minutes = latest === null ? agreed : Math.min(agreed, Math.max(0, Math.floor((latest - start) / 60_000)));
+  const end = start + minutes * 60_000;
+  const wrapAt = Math.max(start, end - Number(p.dataset.wrapupMinutes || 0) * 60_000);
+  const room = latest === null || latest - end >= Number(made.dataset.extendMinutes) * 60_000;
+
+  const running = made.content.cloneNode(true);
+  const confirm = running.querySelector(`[data-confirm="${minutes < agreed ? "capped" : "agreed"}"]`);
+  const checkIn = running.querySelector(`[data-check-in="${room ? "check_in_room" : "check_in_close"}"]`);
+  for (const other of running.querySelectorAll("[data-confirm], [data-check-in]")) {
+    if (other !== confirm && other !== checkIn) other.remove();
+  }
+  if (confirm) fillIn(confirm, { now: start, end: start + agreed * 60_000, earlier_end: end, minutes: String(minutes) });
+  fillIn(running, { now: start, end, earlier_end: end, minutes: String(Math.round((end - wrapAt) / 60_000)) });
+  const next = running.querySelector("[data-room]");
+  if (next) {
+    next.textContent = step.next
+      ? `Next: ${step.next.label} at ${shownTime(step.next.starts_at)}.`
+      : "Nothing else planned after this chat.";
+  }
+
+  p.querySelector("[data-ready]")?.remove();
+  p.querySelector(".live-status")?.replaceChildren();
+  p.querySelector("[data-clock-offset]")?.after(running);
+  p.dataset.status = "live";
+  p.dataset.startedAt = iso(start);
+  p.dataset.endsAt = iso(end);
+  p.dataset.wrapupAt = iso(wrapAt);
+  p.classList.remove("live-panel--ready");
+  const badge = p.querySelector(".live-title .badge");
+  if (badge) {
+    badge.className = "badge badge--live";
+    badge.textContent = "Live";
+  }
+  shownPhase = null;
+  focusAfter(p, "start");
+  updateWakeLock();
+}
+
+// Each placeholder the server left in a script: a time (ms) as the page shows it, or a number.
+function fillIn(container, values) {
+  for (const slot of container.querySelectorAll("[data-fill]")) {
+    const value = values[slot.dataset.fill];
+    slot.replaceWith(typeof value === "number" ? shownTime(iso(value)) : String(value ?? ""));
+  }
+}
+
 function actHere(action) {
   const p = panel();
   if (!p) return;
+  if (action.kind === "start") startHere(p, action);
   if (action.kind === "felt") {
     const form = p.querySelector(".live-felt");
     if (!form) return;
@@ -819,14 +884,21 @@ async function sendAction(form) {
 
 // Post a form and get back the piece of the page named `partial`, or null when the server
 // sent the browser on (a redirect is followed). 400 and 409 carry the reason in the piece;
-// anything else throws, so the caller can fall back to a real post.
+// anything else throws (Offline when no answer came), so the caller can fall back.
+class Offline extends Error {}
+
 async function postForPiece(form, partial) {
-  const response = await fetchTimed(form.action, {
-    method: "POST",
-    body: new FormData(form),
-    headers: { [PARTIAL_HEADER]: partial },
-    credentials: "same-origin",
-  });
+  let response;
+  try {
+    response = await fetchTimed(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { [PARTIAL_HEADER]: partial },
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new Offline("no answer");
+  }
   if (response.redirected) {
     window.location.assign(response.url);
     return null;
@@ -835,6 +907,26 @@ async function postForPiece(form, partial) {
     throw new Error(`HTTP ${response.status}`);
   }
   return response.text();
+}
+
+// Start goes at once when it can; with no network it is kept, at the moment it was pressed.
+async function startOrKeep(form) {
+  const pressed = serverNow();
+  const keep = () => {
+    actHere(enqueue(form.dataset.queueOffline, {}, "Start", pressed));
+    showKept();
+    sync();
+  };
+  if (navigator.onLine === false) {
+    keep();
+    return;
+  }
+  try {
+    await sendAction(form);
+  } catch (error) {
+    if (error instanceof Offline) keep();
+    else form.submit();
+  }
 }
 
 function queueNote(form) {
@@ -894,6 +986,11 @@ document.addEventListener("submit", (event) => {
     queueOutcome(form);
     return;
   }
+  if (form.dataset.queueOffline) {
+    event.preventDefault();
+    startOrKeep(form);
+    return;
+  }
   if (!form.hasAttribute("data-live-action")) return;
   event.preventDefault();
   sendAction(form).catch(() => form.submit());
@@ -936,7 +1033,12 @@ document.addEventListener("visibilitychange", () => {
   updateWakeLock();
 });
 
-window.addEventListener("online", () => sync());
+// The browser may say it is online a moment before a request gets through: try again shortly.
+const RETRY_ONLINE_MS = 1000;
+window.addEventListener("online", () => {
+  sync();
+  setTimeout(sync, RETRY_ONLINE_MS);
+});
 // Another tab of this chat changed the queue: show what it holds.
 window.addEventListener("storage", (event) => {
   if (event.key?.endsWith(`:${code}`)) {
