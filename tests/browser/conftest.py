@@ -83,12 +83,20 @@ def chromium_executable() -> str:
     return path
 
 
+# How long an expect() waits for the page to come right: as long as an action may take. Every
+# check waits for a state, never for a time, so a generous bound costs nothing when the machine
+# is quick and keeps a busy machine (a CI runner, two suites at once) from failing a test whose
+# answer was merely late.
+EXPECT_TIMEOUT_MS = 15_000
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_executable):
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         unavailable("Browser tests need Playwright: pip install -e '.[dev]'")
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=chromium_executable, args=CHROMIUM_ARGS

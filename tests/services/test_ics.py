@@ -205,10 +205,10 @@ def odd(alice, chat):
 def test_the_feed_and_the_export_leave_out_a_chat_at_the_end_of_time(alice, chat, odd, moment):
     stored_at(odd, moment)
     calendar = vobject.readOne(feed_calendar(alice, now=NOW).decode())
+    # A planned chat's thank-you joins the feed once it is owed (docs/calendar.md).
     assert {str(event.uid.value) for event in calendar.vevent_list} == {
         f"{chat.code}@coffeechat",
         f"{chat.code}-buffer@coffeechat",
-        f"{chat.code}-thanks@coffeechat",
     }
     out = io.StringIO()
     assert write_ics(alice, out, now=NOW) == {"chats": 1, "skipped": 1}
@@ -228,6 +228,13 @@ def test_a_thank_you_due_at_the_end_of_time_leaves_its_chat_out(alice, chat):
     FollowUp.objects.filter(pk=thanks.pk).update(due_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
     out = io.StringIO()
     assert write_ics(alice, out, now=NOW) == {"chats": 0, "skipped": 1}
+
+
+def test_a_thank_you_owed_at_the_end_of_time_is_left_out_of_the_feed(alice, chat):
+    thanks = add_follow_up(alice, chat.contact, "thank_you", START + timedelta(days=1), chat=chat)
+    FollowUp.objects.filter(pk=thanks.pk).update(due_at=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    data = feed_calendar(alice, now=NOW).decode()
+    assert "-thanks@coffeechat" not in data
 
 
 def test_only_a_web_address_becomes_the_events_url(alice, chat):

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import icalendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from coffeechat.core.ics import MAX_BYTES
 from coffeechat.services.calendars import import_file, renew_feed_token
+from coffeechat.services.followups import add_next_step
 from coffeechat.store.models import BusyBlock, CalendarSource
 from tests.core.test_ics_read import repeating
 from tests.services.prefs import set_preferences
 from tests.services.test_calendars import small_calendar
-from tests.web.conftest import NOW, make_chat, make_contact, text_of
+from tests.web.conftest import NOW, count_queries, make_chat, make_contact, text_of
 
 
 def upload(client, data: bytes, name: str = "work.ics"):
@@ -223,3 +225,35 @@ def test_downloading_a_chat_at_the_end_of_time_explains_instead_of_failing(alice
     response = alice_client.get(f"/chats/{odd.code}/calendar.ics", follow=True)
     assert response.status_code == 200
     assert "outside the days coffeechat keeps" in text_of(response)
+
+
+def test_the_feed_links_each_deadline_to_its_page_on_the_feeds_own_host(alice):
+    ada = make_contact(alice)
+    chat = make_chat(alice, ada, NOW - timedelta(days=1))
+    step = add_next_step(alice, ada, "Share my portfolio draft", due_on=date(2026, 3, 4), chat=chat)
+    token = renew_feed_token(alice)
+    # Where coffeechat serve listens in local mode.
+    response = Client().get(f"/calendar/feed/{token}.ics", HTTP_HOST="127.0.0.1:8000")
+    assert response.status_code == 200
+    events = {
+        str(event["UID"]): event
+        for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    event = events[f"step-{step.code}@coffeechat"]
+    assert str(event["SUMMARY"]) == "Your step for Ada Lovelace: Share my portfolio draft"
+    assert str(event["URL"]) == f"http://127.0.0.1:8000/chats/{chat.code}/"
+
+
+def test_the_feed_runs_as_many_queries_for_many_deadlines_as_for_a_few(alice):
+    token = renew_feed_token(alice)
+
+    def add(count: int, start: int) -> None:
+        for number in range(start, start + count):
+            contact = make_contact(alice, f"Person {number}")
+            make_chat(alice, contact, NOW + timedelta(days=1, hours=number))
+            add_next_step(alice, contact, "Send the article", due_on=date(2026, 3, 4))
+
+    add(2, 0)
+    few = count_queries(Client(), f"/calendar/feed/{token}.ics")
+    add(10, 2)
+    assert count_queries(Client(), f"/calendar/feed/{token}.ics") == few

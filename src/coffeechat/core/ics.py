@@ -15,6 +15,7 @@ stumble the same way; a UTC instant is read alike everywhere.
 
 from __future__ import annotations
 
+import itertools
 import math
 from calendar import monthrange
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,6 +47,9 @@ PRODUCT = "-//coffeechat//coffeechat//EN"
 THANK_YOU_SLOT = timedelta(minutes=15)
 # The thank-you reminder rings this long before the deadline, leaving time to write.
 THANK_YOU_WARNING = timedelta(hours=3)
+# At most this many deadlines of what is owed go into the feed, soonest first: the same order
+# of size as the busy events we read, so a feed stays a few megabytes at most.
+MAX_DUE_EVENTS = 1000
 
 
 class CalendarUnreadable(ValueError):
@@ -490,7 +494,9 @@ def _event(
     return event
 
 
-def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
+def _chat_events(
+    entry: ChatEntry, *, now: datetime, with_thanks: bool = True
+) -> list[icalendar.Event]:
     name = entry.contact_name
     cancelled = entry.status == "cancelled"
     chat = _event(
@@ -543,7 +549,7 @@ def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
         )
         buffer.add("transp", "OPAQUE")  # busy: nothing else should be booked here
         events.append(buffer)
-    if entry.status != "no_show":
+    if with_thanks and entry.status != "no_show":
         # A short event ending at the deadline, not a VTODO: many calendar apps (Google's,
         # Outlook's) drop tasks from a subscribed feed, but every one shows an event.
         due = entry.thank_you_due
@@ -556,16 +562,12 @@ def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
             now=now,
         )
         thanks.add("transp", "TRANSPARENT")  # a deadline, not time taken
-        thanks.add(
-            "description",
-            "Send a short thank-you within 24 hours of the chat: something specific they said "
-            "and the next steps you agreed.",
-        )
+        thanks.add("description", THANK_YOU_ADVICE)
         if not cancelled:
             thanks.add_component(
                 _alarm(
                     _uid(entry, "thanks-alarm"),
-                    f"Thank-you to {name} is due in 3 hours.",
+                    _thank_you_warning(name),
                     -THANK_YOU_WARNING,
                     RELATED="END",
                 )
@@ -574,8 +576,90 @@ def _chat_events(entry: ChatEntry, *, now: datetime) -> list[icalendar.Event]:
     return events
 
 
-def write_calendar(entries: Iterable[ChatEntry], *, now: datetime, name: str = "") -> bytes:
-    """The chats as one iCalendar document, every time in UTC; an entry not writable is left out."""
+THANK_YOU_ADVICE = (
+    "Send a short thank-you within 24 hours of the chat: something specific they said "
+    "and the next steps you agreed."
+)
+
+
+def _thank_you_warning(name: str) -> str:
+    return f"Thank-you to {name} is due in {counted(THANK_YOU_WARNING.seconds // 3600, 'hour')}."
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """One deadline of what is owed: a short event ending at ``due_at``, with an alarm.
+
+    ``key`` names the item for good (``<chat code>-thanks``, ``step-<code>``), so a calendar
+    app updates the event on refresh instead of adding it again. The alarm rings ``warning``
+    before the deadline (at the deadline itself by default) and says ``alarm``, else the summary.
+    """
+
+    key: str
+    summary: str
+    due_at: datetime
+    description: str = ""
+    url: str = ""
+    warning: timedelta = timedelta(0)
+    alarm: str = ""
+
+
+def thank_you_deadline(chat_code: str, name: str, due_at: datetime, url: str = "") -> DueEntry:
+    """A thank-you owed for a chat, as the same event (and UID) the chat's own download has."""
+    return DueEntry(
+        key=f"{chat_code}-thanks",
+        summary=f"Thank-you to {name} due",
+        due_at=due_at,
+        description=THANK_YOU_ADVICE,
+        url=url,
+        warning=THANK_YOU_WARNING,
+        alarm=_thank_you_warning(name),
+    )
+
+
+def _due_event(entry: DueEntry, *, now: datetime) -> icalendar.Event:
+    # A short event ending at the deadline, not a VTODO: many calendar apps (Google's, Outlook's)
+    # drop tasks from a subscribed feed, but every one shows an event.
+    event = icalendar.Event()
+    event.add("uid", f"{entry.key}@coffeechat")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("summary", entry.summary)
+    event.add("dtstart", (entry.due_at - THANK_YOU_SLOT).astimezone(UTC))
+    event.add("dtend", entry.due_at.astimezone(UTC))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # a deadline, not time taken
+    if entry.description:
+        event.add("description", entry.description)
+    url = linkable(entry.url)
+    if url:
+        event.add("url", url)
+    event.add_component(
+        _alarm(
+            f"{entry.key}-alarm@coffeechat",
+            entry.alarm or entry.summary,
+            -entry.warning,
+            RELATED="END",
+        )
+    )
+    return event
+
+
+def _due_writable(entry: DueEntry) -> bool:
+    return moment_in_range(entry.due_at) and moment_in_range(entry.due_at - THANK_YOU_SLOT)
+
+
+def write_calendar(
+    entries: Iterable[ChatEntry],
+    *,
+    now: datetime,
+    name: str = "",
+    due: Iterable[DueEntry] | None = None,
+) -> bytes:
+    """The chats as one iCalendar document, every time in UTC; an entry not writable is left out.
+
+    With ``due`` (what is owed, soonest first), those deadlines are written instead of each
+    chat's own thank-you event, at most ``MAX_DUE_EVENTS`` of them.
+    """
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -589,8 +673,11 @@ def write_calendar(entries: Iterable[ChatEntry], *, now: datetime, name: str = "
     for entry in entries:
         if not writable(entry):
             continue  # one odd row must not cost the user the whole calendar
-        for event in _chat_events(entry, now=now):
+        for event in _chat_events(entry, now=now, with_thanks=due is None):
             calendar.add_component(event)
+    kept = (deadline for deadline in due or () if _due_writable(deadline))
+    for deadline in itertools.islice(kept, MAX_DUE_EVENTS):
+        calendar.add_component(_due_event(deadline, now=now))
     data: bytes = calendar.to_ical()
     return data
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
 from django.db import transaction
@@ -35,15 +35,20 @@ from coffeechat.core.ics import (
     MAX_BYTES,
     CalendarUnreadable,
     ChatEntry,
+    DueEntry,
     read_busy,
+    thank_you_deadline,
     too_big,
     write_calendar,
 )
 from coffeechat.core.sizes import too_large
-from coffeechat.core.text import clean_line
+from coffeechat.core.text import clean_line, counted
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, Preferences
+
+if TYPE_CHECKING:
+    from coffeechat.services.owed import Item, Owed
 
 # Busy blocks are kept for this stretch around the day of the import.
 WINDOW_BEFORE = timedelta(days=30)
@@ -51,6 +56,10 @@ WINDOW_AFTER = timedelta(days=180)
 FETCH_TIMEOUT = 10.0  # seconds a whole fetch may take: connecting, the answer, the calendar
 _SCHEMES = {"http", "https"}
 THANK_YOU_AFTER = timedelta(hours=24)
+# A step's text in an event's summary is cut to this many characters; the description has it all.
+STEP_IN_SUMMARY = 80
+# A draft can be long; the event describes what it is about, and its page holds the rest.
+DESCRIPTION_LIMIT = 300
 
 
 def import_window(now: datetime) -> Span:
@@ -536,12 +545,91 @@ def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
     return write_calendar(entries, now=now or timezone.now())
 
 
-def feed_calendar(owner, *, now: datetime | None = None) -> bytes:
-    """The subscription feed: every chat of the owner, past ones included."""
+def _cut(text: str, limit: int) -> str:
+    line = clean_line(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _summary(item: Item) -> str:
+    """What the event says at a glance: whom, what, and for a request how long it waited."""
+    name = item.contact.name
+    if item.kind == "outreach" and item.request is not None:
+        waited = counted(item.request.timers.waited, "business day")
+        if item.request.nudge_due:
+            return f"Nudge {name} (no reply in {waited})"
+        where = item.request.organisation
+        someone = f"someone else at {where.name}" if where is not None else "a second person"
+        return f"Write to {someone} (no reply from {name} in {waited})"
+    if item.kind == "step":
+        return f"Your step for {name}: {_cut(item.text, STEP_IN_SUMMARY)}"
+    if item.kind == "promise":
+        return f"Nudge {name}: {_cut(item.text, STEP_IN_SUMMARY)}"
+    if item.kind == FollowUp.Kind.OUTREACH_NUDGE:
+        return f"Nudge {name}"
+    if item.kind == FollowUp.Kind.NEXT_STEP:
+        return f"Message {name} about a next step"
+    return f"{item.label} to {name} due"
+
+
+def _due(item: Item) -> datetime:
+    assert item.due_at is not None  # undated items were left out: no date to put in a calendar
+    return item.due_at
+
+
+def _key(item: Item) -> str | None:
+    """The item's lasting name in the feed, or None when it has no row of its own to name it."""
+    if item.request is not None:
+        return f"request-{item.request.outreach.code}"
+    if item.kind == "step" and item.step is not None:
+        return f"step-{item.step.code}"
+    if item.follow_up is not None:
+        return f"followup-{item.follow_up.code}"
+    return None
+
+
+def deadlines(owing: Owed, link: Callable[[Item], str] | None = None) -> list[DueEntry]:
+    """What is owed with a date, as calendar deadlines, soonest first.
+
+    Thank-yous, my next steps and messages about them, the nudges to promises of theirs, and
+    requests waiting (their 3-and-7 timers, and nudges begun). Keep-in-touch reminders and
+    names given to me stay on the home page. ``link`` gives each item's web address.
+    """
+    promises = [item for item in owing.intros if item.kind == "promise" and item.nudge is not None]
+    items = [*owing.thank_yous, *owing.next_steps, *promises, *owing.nudges]
+    entries = []
+    dated = sorted((item for item in items if item.due_at is not None), key=_due)
+    for item in dated:
+        url = link(item) if link is not None else ""
+        if item.kind == FollowUp.Kind.THANK_YOU and item.chat is not None:
+            entries.append(
+                thank_you_deadline(str(item.chat.code), item.contact.name, _due(item), url)
+            )
+            continue
+        key = _key(item)
+        if key is None:
+            continue
+        text = "" if item.kind == "outreach" else _cut(item.text, DESCRIPTION_LIMIT)
+        entries.append(DueEntry(key, _summary(item), _due(item), description=text, url=url))
+    return entries
+
+
+def feed_calendar(
+    owner, *, now: datetime | None = None, link: Callable[[Item], str] | None = None
+) -> bytes:
+    """The subscription feed: every chat of the owner, past ones included, and what is owed.
+
+    The deadlines come from ``owed()``, the one rule for what is owed: a thank-you sent or
+    snoozed leaves the feed, and one appears once the chat is held. ``link`` gives each
+    deadline's web address on the feed's own host.
+    """
+    # Imported here: owed() reads the outreach timers, whose services plan chats through this one.
+    from coffeechat.services.owed import owed
+
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     entries, _skipped = _entries(owner, _chats(owner), preferences)
-    return write_calendar(entries, now=now, name="coffeechat: my chats")
+    due = deadlines(owed(owner, now=now), link)
+    return write_calendar(entries, now=now, name="coffeechat: my chats", due=due)
 
 
 def write_ics(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
