@@ -364,6 +364,12 @@ def owner(browser, coffeechat_server):
 
 
 PHONE = {"width": 375, "height": 812}
+# Another address of this computer (all of 127/8 is), standing in for its address on a home
+# network when a phone pairs over the LAN: no traffic leaves the machine.
+LAN = "127.0.0.2"
+PAIRING_LINK = re.compile(r"(http://127\.0\.0\.2:\d+/pair/\S+/)")
+# The last line `coffeechat serve` prints before it answers (for serving(..., until=READY)).
+READY = "Press Ctrl+C to stop."
 
 
 def phone_signed_in(browser, server):

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     COFFEECHAT,
+    LAN,
     PHONE,
     child_environment,
     free_port,
@@ -21,7 +22,6 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-LAN = "127.0.0.2"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE_AGENT = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "

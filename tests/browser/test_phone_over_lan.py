@@ -9,26 +9,31 @@ the moment the test runs, whatever the hour.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import COFFEECHAT, PHONE, child_environment, free_port, serving
+from tests.browser.conftest import (
+    COFFEECHAT,
+    LAN,
+    PAIRING_LINK,
+    PHONE,
+    READY,
+    child_environment,
+    free_port,
+    serving,
+)
 from tests.browser.test_live_clock import plan_chat_now
 from tests.browser.test_live_offline import KEPT, take_note
 
 pytestmark = pytest.mark.browser
 
-LAN = "127.0.0.2"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE_AGENT = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
     "Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-PAIRING_LINK = re.compile(r"(http://127\.0\.0\.2:\d+/pair/\S+/)")
-READY = "Press Ctrl+C to stop."
 
 
 def test_a_paired_phone_carries_on_through_a_restart_and_is_told_when_signed_out(

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import http.client
-import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,10 +15,15 @@ import pytest
 
 from coffeechat.cli.lan import LanListener
 from coffeechat.services.lan import LAN_MARK
-from tests.browser.conftest import COFFEECHAT, child_environment, free_port, serving
-
-LAN = "127.0.0.2"
-PAIRING_LINK = re.compile(r"(http://127\.0\.0\.2:\d+/pair/\S+/)")
+from tests.browser.conftest import (
+    COFFEECHAT,
+    LAN,
+    PAIRING_LINK,
+    READY,
+    child_environment,
+    free_port,
+    serving,
+)
 
 
 def get(url_host: str, port: int, path: str, *, host: str | None = None, cookie: str = ""):
@@ -69,10 +73,6 @@ def test_a_closed_listener_answers_nothing_and_can_open_again():
             get(LAN, port, "/")
         listener.open(LAN)
         assert get(LAN, port, "/")[0] == 200
-
-
-# The last line `coffeechat serve` prints before it answers.
-READY = "Press Ctrl+C to stop."
 
 
 def serve_lan(home, port: int, *extra: str) -> list[str]:

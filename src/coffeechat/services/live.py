@@ -111,7 +111,7 @@ class LiveState:
         """The state as JSON-ready values (instants as ISO 8601 in UTC)."""
 
         def instant(moment: datetime | None) -> str | None:
-            return None if moment is None else _iso(moment)
+            return None if moment is None else page_instant(moment)
 
         following = self.next_commitment
         return {
@@ -156,14 +156,15 @@ class LiveState:
         }
 
 
-def _iso(moment: datetime) -> str:
+def page_instant(moment: datetime) -> str:
+    """A moment as the live page's script reads it: UTC, milliseconds, ``Z``."""
     # Milliseconds, as JavaScript's Date.parse reads them everywhere.
     return clockwork.utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def server_now() -> str:
     """The server's clock as the live page reads it: the page measures its own clock against it."""
-    return _iso(timezone.now())
+    return page_instant(timezone.now())
 
 
 def _when(moment: datetime, preferences: Preferences) -> str:

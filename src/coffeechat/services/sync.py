@@ -35,10 +35,10 @@ from coffeechat.services.errors import DomainError, InvalidInput, NotFound
 from coffeechat.services.live import (
     START_LATE,
     Commitment,
-    _iso,
     end_chat,
     extend,
     next_commitment,
+    page_instant,
     record_felt,
     start_chat,
     wrap_up_now,
@@ -220,11 +220,11 @@ class StartStep:
     def as_dict(self) -> dict[str, Any]:
         following = self.following
         return {
-            "since": _iso(self.since),
-            "latest_end": None if self.latest_end is None else _iso(self.latest_end),
+            "since": page_instant(self.since),
+            "latest_end": None if self.latest_end is None else page_instant(self.latest_end),
             "next": None
             if following is None
-            else {"label": following.label, "starts_at": _iso(following.starts_at)},
+            else {"label": following.label, "starts_at": page_instant(following.starts_at)},
         }
 
 

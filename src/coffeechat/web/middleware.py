@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from coffeechat.services.devices import DeviceCheck, check_device
 from coffeechat.services.lan import LAN_MARK
-from coffeechat.web.shortcuts import PARTIAL_HEADER
+from coffeechat.web.shortcuts import PARTIAL_HEADER, wants_json
 
 
 def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -79,7 +79,7 @@ def _opens_on_lan(request: HttpRequest) -> bool:
 def _from_a_script(request: HttpRequest) -> bool:
     """Asked for by a page's script (JSON, state.json, a piece of a page), not by a person."""
     return (
-        "application/json" in request.headers.get("Accept", "")
+        wants_json(request)
         or request.path_info.endswith(".json")
         or PARTIAL_HEADER in request.headers
     )

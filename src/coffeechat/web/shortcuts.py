@@ -34,6 +34,11 @@ INVALID = 400
 LONGEST_NEXT = 2000
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """Whether a page's script asked for JSON (the live page's queue and buttons do)."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def allow(*methods: str) -> Callable:
     """Like require_http_methods, but the refusal is a readable page instead of an empty body."""
 

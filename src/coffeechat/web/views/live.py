@@ -63,6 +63,7 @@ from coffeechat.web.shortcuts import (
     allow,
     save_note,
     show_domain_error,
+    wants_json,
     wants_partial,
 )
 
@@ -180,10 +181,6 @@ def _context(request, chat: Chat, **extra) -> dict:
     }
 
 
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 @allow("GET")
 @stamped
 def live_page(request, code):
@@ -219,7 +216,7 @@ def _act(request, code, action: Callable[[Chat], object], done: str, *, form=Non
             status = CONFLICT if isinstance(error, LiveRefused) else INVALID
     chat = _chat(request, code)
     back = reverse("web:live", args=[chat.code])
-    if _wants_json(request):
+    if wants_json(request):
         body = {"ok": not problem, "state": live_state(request.user, chat).as_dict()}
         if problem:
             body["error"] = problem
