@@ -447,12 +447,11 @@ def test_the_answers_kept_are_the_model_s_own():
     assert {APPLIED, REFUSED} == set(SyncedAction.Status.values)
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_the_same_action_sent_twice_at_once_is_stored_once():
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip("two connections writing at once need a database server")
     owner, chat = _fresh_chat("racing")
     sent = note(5)
     start = threading.Barrier(2)
