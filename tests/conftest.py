@@ -72,3 +72,19 @@ def listener():
     lan.install(installed)
     yield installed
     lan.install(None)
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A mail server on loopback (aiosmtpd) that keeps what it is sent, set up as coffeechat's."""
+    from aiosmtpd.controller import Controller
+
+    from tests.services.test_thanks import Inbox, free_port, smtp_on
+
+    kept = Inbox()
+    port = free_port()
+    controller = Controller(kept, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.COFFEECHAT_SMTP = smtp_on(port)
+    yield kept
+    controller.stop()

@@ -22,7 +22,7 @@ from coffeechat.services.network import add_referral
 from coffeechat.services.nextsteps import add_step
 from coffeechat.services.outreach import log_outreach, record_reply
 from coffeechat.services.outreach_timers import start_nudge
-from coffeechat.services.owed import snooze, snooze_reminders
+from coffeechat.services.owed import snooze, snooze_item, snooze_reminders
 from coffeechat.store.models import FollowUp
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,6 +53,10 @@ NOWHERE = {
     "Rex Resting",  # an add-value message for someone whose reminders are snoozed
     "Ray Resting",  # a cadence reminder for someone whose reminders are snoozed
     "Pia Promise",  # their promise whose nudge is snoozed
+    "Saul Shelved",  # my step due today, snoozed from a reminder
+    "Pam Paused",  # their promise (no nudge drafted), snoozed from a reminder
+    "Oz Onhold",  # a request whose 7-day nudge came due, snoozed from a reminder
+    "Nat Nudging",  # the same, with its nudge begun after the snooze
     "Ann Answered",  # a request answered after its nudge was begun
     "Cleo Closed",  # a request whose wait is over
     "Dan Done",  # a thank-you sent three days ago
@@ -111,6 +115,19 @@ def build_every_kind(owner) -> None:
         owner, people["Pia Promise"], "Pia will write", side="them", due_on=date(2030, 1, 4)
     )
     snooze(owner, FollowUp.objects.get(next_step=promise), MORNING + day)
+    shelved = add_next_step(
+        owner, people["Saul Shelved"], "Send Saul the deck", due_on=MORNING.date()
+    )
+    snooze_item(owner, f"step-{shelved.code}", MORNING + day)
+    paused = add_next_step(
+        owner, people["Pam Paused"], "Pam will write", side="them", due_on=date(2030, 1, 8)
+    )
+    snooze_item(owner, f"step-{paused.code}", MORNING + day)
+    on_hold = log_outreach(owner, people["Oz Onhold"], "Hello?", sent_at=SEVEN_DAYS_AGO)
+    snooze_item(owner, f"request-{on_hold.code}", MORNING + day)
+    nudging = log_outreach(owner, people["Nat Nudging"], "Hello?", sent_at=SEVEN_DAYS_AGO)
+    snooze_item(owner, f"request-{nudging.code}", MORNING + day)
+    start_nudge(owner, nudging)  # begun from the request's page: the request still waits
     answered = log_outreach(owner, people["Ann Answered"], "Hello?", sent_at=SEVEN_DAYS_AGO)
     start_nudge(owner, answered)
     record_reply(owner, answered)

@@ -15,9 +15,10 @@ from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
-from coffeechat.services.outreach import log_outreach
+from coffeechat.services.outreach import log_outreach, record_reply
+from coffeechat.services.outreach_timers import timers_for
 from coffeechat.services.owed import owed, snooze
-from coffeechat.store.models import Contact, FollowUp
+from coffeechat.store.models import Contact, FollowUp, Outreach
 from tests.services.prefs import set_preferences
 
 # A Monday at 10:00 in Berlin.
@@ -197,3 +198,29 @@ def test_a_request_whose_second_person_is_due_says_where_to_look(me):
     event = events_of(feed_calendar(me, now=NOW))[f"request-{request.code}@coffeechat"]
     summary = str(event["SUMMARY"])
     assert summary.startswith("Write to someone else at Acme (no reply from Pedro Mwangi in ")
+
+
+def test_a_request_waiting_shows_its_next_timer_before_it_fires(me):
+    pedro = person(me, "Pedro Mwangi")
+    request = log_outreach(me, pedro, "Would you have 20 minutes?", sent_at=NOW - timedelta(days=1))
+    event = events_of(feed_calendar(me, now=NOW))[f"request-{request.code}@coffeechat"]
+    assert str(event["SUMMARY"]) == "No reply from Pedro Mwangi yet? Write to a second person"
+    second = timers_for(me, request, NOW).second_contact_at
+    assert event.end == second
+    # Once the 3-day suggestion is acted on, the same event moves on to the 7-day nudge.
+    later = events_of(feed_calendar(me, now=second + timedelta(hours=1)))
+    summary = str(later[f"request-{request.code}@coffeechat"]["SUMMARY"])
+    assert summary.startswith("Write to a second person (no reply from Pedro Mwangi")
+    Outreach.objects.filter(pk=request.pk).update(
+        status=Outreach.Status.MOVED_ON, moved_on_at=second + timedelta(hours=1)
+    )
+    moved = events_of(feed_calendar(me, now=second + timedelta(hours=2)))
+    event = moved[f"request-{request.code}@coffeechat"]
+    assert str(event["SUMMARY"]) == "No reply from Pedro Mwangi yet? Nudge them once"
+    assert event.end == timers_for(me, request, NOW).nudge_at
+
+
+def test_an_answered_request_has_no_coming_timer(me):
+    request = log_outreach(me, person(me, "Pedro Mwangi"), "Hi?", sent_at=NOW - timedelta(days=1))
+    record_reply(me, request)
+    assert f"request-{request.code}@coffeechat" not in events_of(feed_calendar(me, now=NOW))

@@ -75,8 +75,11 @@ NOT_LINKED = {
     "live_capture",  # the capture form's target on the live page
     "phone_on",
     "phone_off",
+    "reminders_test",  # the Reminders page's "Send a test" buttons post to it
     "device_sign_out",
     "pair",  # the one-time pairing link, opened by the phone: checked below, signed out
+    "snooze_link",  # a reminder's signed one-time link, opened from a mail or a push: see
+    # tests/web/test_snooze_link.py
     "identity",  # asked once after the first sign-in (the demo was asked): checked below
     "follow_up_eml",  # the .eml of a message already sent (the composer posts): checked below
     "service_worker",  # registered by pwa.js in server mode: tests/web/test_pwa.py

@@ -20,6 +20,7 @@ from coffeechat.cli.followups import followups
 from coffeechat.cli.imports import import_group
 from coffeechat.cli.network import network
 from coffeechat.cli.outreach import outreach
+from coffeechat.cli.remind import remind
 from coffeechat.cli.restore import restore
 from coffeechat.cli.search import search
 from coffeechat.cli.serve import serve
@@ -61,6 +62,7 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(import_group)
 cli.add_command(search)
+cli.add_command(remind)
 
 
 def main() -> None:

@@ -41,17 +41,27 @@ def _wrapped(text: str, indent: int) -> str:
     show_default=True,
     help="How many of the longest chains to print.",
 )
-def network(most_names: int, most_chains: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
+def network(most_names: int, most_chains: int, as_json: bool) -> None:
     """Show your network: contacts per degree, referrals per chat and the longest chains.
 
     People you reached yourself are 1st degree; someone they referred you to is 2nd, and so
     on, along the shortest chain. Merged contacts count once, as the contact they were merged
     into. The web app's Network page shows the same with a picture.
 
+    With --json it prints one JSON object instead (docs/network.md describes every key):
+    "version", "total" (contacts), "deepest" (degree), "degrees" (degree, count and every
+    contact at it, with code and name: --names shortens the text only), "yield" (held_chats,
+    referrals, per_chat), "chats" (every held chat or chat that led to a referral, most
+    referrals first: code, starts_at, status, contact, referrals), "chains" (the --chains
+    longest: length, contacts) and "opportunities" (code, kind, title, arose_on, contact and
+    the chain it is credited along). Moments are in UTC.
+
     \b
     Example:
       coffeechat network
       coffeechat network --names 20 --chains 10
+      coffeechat network --json | jq '.degrees | map({degree, count})'
     """
     owner = local_owner()
     from coffeechat.core.clock import zone
@@ -62,6 +72,12 @@ def network(most_names: int, most_chains: int) -> None:
     with friendly_errors():
         preferences = ensure_preferences(owner)
         view = network_of(owner)
+    if as_json:
+        from coffeechat.cli.network_json import network_document
+        from coffeechat.cli.owed_json import dumps
+
+        click.echo(dumps(network_document(view, most_chains)))
+        return
     tz = zone(preferences.time_zone)
     total = len(view.network.nodes)
     if not total:

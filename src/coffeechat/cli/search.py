@@ -39,7 +39,8 @@ def _where(hit) -> str:
     show_default=True,
     help="How many matches to print, best first.",
 )
-def search(text: tuple[str, ...], limit: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object for scripts.")
+def search(text: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Search contacts, organisations and notes for TEXT, best match first.
 
     Every word must match, in any order; the last one may be just its start ("lov" finds
@@ -48,10 +49,18 @@ def search(text: tuple[str, ...], limit: int) -> None:
     is and its code (a chat's code works with `coffeechat brief`). Nothing found is not an
     error: it prints "No matches" and exits 0.
 
+    With --json it prints one JSON object instead (docs/search.md describes every key):
+    "version", "query" (as used, after cleaning), "words", "limit", "count", "more" (whether
+    more matches follow) and "hits", best first, each with kind ("contact", "organisation",
+    "note"), code (the contact's, or the organisation's), chat (a note's chat code, or null),
+    title, context and snippet as plain text, and "matched" (the stretches that matched). No
+    match gives an empty "hits" and exits 0.
+
     \b
     Example:
       coffeechat search ada
       coffeechat search data analyst --limit 5
+      coffeechat search ada --json | jq -r '.hits[] | select(.kind == "contact") | .code'
     """
     owner = local_owner()
     from coffeechat.core.search import marked_plain
@@ -59,6 +68,12 @@ def search(text: tuple[str, ...], limit: int) -> None:
 
     with friendly_errors():
         results = run_search(owner, " ".join(text), limit=limit)
+    if as_json:
+        from coffeechat.cli.owed_json import dumps
+        from coffeechat.cli.search_json import search_document
+
+        click.echo(dumps(search_document(results)))
+        return
     query = results.query  # cleaned: single spaces, no control characters
     if not results.hits:
         click.echo(f"No matches for “{query}”.")

@@ -114,6 +114,7 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
             lan_address,
             minutes=config.login_link_minutes,
         )
+        start_reminders(owner, f"{base}/")
         if not no_browser:
             open_in_browser(link)
     else:
@@ -125,6 +126,44 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
         click.echo("\nStopped.")
     finally:
         lan.install(None)
+
+
+# How often a running app sends the reminders that came due (coffeechat remind does the same).
+REMIND_EVERY_SECONDS = 300
+
+
+def start_reminders(owner, base: str) -> None:
+    """Send due reminders now and every few minutes while the app runs, in a daemon thread.
+
+    Links point at this app (unless the user set another address). What went out, or failed,
+    is printed here too; the record is in Preferences, Reminders.
+    """
+    import logging
+    import threading
+
+    from django.db import close_old_connections
+
+    from coffeechat.cli.remind import outcome_line
+    from coffeechat.services.reminders import remind
+
+    # Nothing sets it: waiting on it is a pause the interpreter can end at exit.
+    pause = threading.Event()
+
+    def loop() -> None:
+        while True:
+            try:
+                report = remind(owner=owner, link_address=base)
+                for outcome in report.outcomes:
+                    if outcome.status != "skipped":
+                        click.echo(outcome_line(outcome))
+            except Exception:  # the app keeps serving; the next round tries again
+                logging.getLogger(__name__).exception("Sending reminders failed")
+            finally:
+                close_old_connections()
+            if pause.wait(REMIND_EVERY_SECONDS):
+                return
+
+    threading.Thread(target=loop, name="coffeechat-reminders", daemon=True).start()
 
 
 def start_lan(owner, listener, asked: str | None, *, minutes: int) -> None:

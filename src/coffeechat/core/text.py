@@ -14,6 +14,12 @@ def clean_line(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at the end with "…" when longer."""
+    line = clean_line(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def fold(value: str) -> str:
     """A comparison key: case, accents and spacing ignored (``José  Núñez`` ~ ``jose nunez``)."""
     if value.isascii():

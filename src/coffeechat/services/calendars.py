@@ -42,7 +42,7 @@ from coffeechat.core.ics import (
     write_calendar,
 )
 from coffeechat.core.sizes import too_large
-from coffeechat.core.text import clean_line, counted
+from coffeechat.core.text import clean_line, shorten
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, Preferences
@@ -56,8 +56,6 @@ WINDOW_AFTER = timedelta(days=180)
 FETCH_TIMEOUT = 10.0  # seconds a whole fetch may take: connecting, the answer, the calendar
 _SCHEMES = {"http", "https"}
 THANK_YOU_AFTER = timedelta(hours=24)
-# A step's text in an event's summary is cut to this many characters; the description has it all.
-STEP_IN_SUMMARY = 80
 # A draft can be long; the event describes what it is about, and its page holds the rest.
 DESCRIPTION_LIMIT = 300
 
@@ -545,46 +543,9 @@ def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
     return write_calendar(entries, now=now or timezone.now())
 
 
-def _cut(text: str, limit: int) -> str:
-    line = clean_line(text)
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def _summary(item: Item) -> str:
-    """What the event says at a glance: whom, what, and for a request how long it waited."""
-    name = item.contact.name
-    if item.kind == "outreach" and item.request is not None:
-        waited = counted(item.request.timers.waited, "business day")
-        if item.request.nudge_due:
-            return f"Nudge {name} (no reply in {waited})"
-        where = item.request.organisation
-        someone = f"someone else at {where.name}" if where is not None else "a second person"
-        return f"Write to {someone} (no reply from {name} in {waited})"
-    if item.kind == "step":
-        return f"Your step for {name}: {_cut(item.text, STEP_IN_SUMMARY)}"
-    if item.kind == "promise":
-        return f"Nudge {name}: {_cut(item.text, STEP_IN_SUMMARY)}"
-    if item.kind == FollowUp.Kind.OUTREACH_NUDGE:
-        return f"Nudge {name}"
-    if item.kind == FollowUp.Kind.NEXT_STEP:
-        return f"Message {name} about a next step"
-    return f"{item.label} to {name} due"
-
-
 def _due(item: Item) -> datetime:
     assert item.due_at is not None  # undated items were left out: no date to put in a calendar
     return item.due_at
-
-
-def _key(item: Item) -> str | None:
-    """The item's lasting name in the feed, or None when it has no row of its own to name it."""
-    if item.request is not None:
-        return f"request-{item.request.outreach.code}"
-    if item.kind == "step" and item.step is not None:
-        return f"step-{item.step.code}"
-    if item.follow_up is not None:
-        return f"followup-{item.follow_up.code}"
-    return None
 
 
 def deadlines(owing: Owed, link: Callable[[Item], str] | None = None) -> list[DueEntry]:
@@ -605,11 +566,43 @@ def deadlines(owing: Owed, link: Callable[[Item], str] | None = None) -> list[Du
                 thank_you_deadline(str(item.chat.code), item.contact.name, _due(item), url)
             )
             continue
-        key = _key(item)
+        # Imported here for the reason feed_calendar gives.
+        from coffeechat.services.owed import item_key, item_summary
+
+        key = item_key(item)
         if key is None:
             continue
-        text = "" if item.kind == "outreach" else _cut(item.text, DESCRIPTION_LIMIT)
-        entries.append(DueEntry(key, _summary(item), _due(item), description=text, url=url))
+        text = "" if item.kind == "outreach" else shorten(item.text, DESCRIPTION_LIMIT)
+        entries.append(DueEntry(key, item_summary(item), _due(item), description=text, url=url))
+    return entries
+
+
+def coming_deadlines(
+    owner, now: datetime, preferences: Preferences, link: Callable[[Item], str] | None = None
+) -> list[DueEntry]:
+    """The 3-and-7 timers of requests waiting for a reply, as events at the moment each fires.
+
+    Each keeps the UID the request has once its timer is due (``request-<code>``), so the event
+    a calendar app shows moves on from "coming" to "due" to the next timer, never doubled.
+    """
+    from coffeechat.services.outreach_timers import coming_timers
+    from coffeechat.services.owed import Item
+
+    entries = []
+    for coming in coming_timers(owner, now, preferences=preferences):
+        request = coming.request.outreach
+        name = request.contact.name
+        if coming.is_nudge:
+            summary = f"No reply from {name} yet? Nudge them once"
+        else:
+            where = coming.request.organisation
+            someone = f"someone else at {where.name}" if where is not None else "a second person"
+            summary = f"No reply from {name} yet? Write to {someone}"
+        item = Item(
+            "outreach", "Request waiting", request.contact, coming.at, request=coming.request
+        )
+        url = link(item) if link is not None else ""
+        entries.append(DueEntry(f"request-{request.code}", summary, coming.at, url=url))
     return entries
 
 
@@ -628,7 +621,8 @@ def feed_calendar(
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     entries, _skipped = _entries(owner, _chats(owner), preferences)
-    due = deadlines(owed(owner, now=now), link)
+    due = deadlines(owed(owner, now=now), link) + coming_deadlines(owner, now, preferences, link)
+    due.sort(key=lambda entry: entry.due_at)  # soonest first: the cap keeps the nearest
     return write_calendar(entries, now=now, name="coffeechat: my chats", due=due)
 
 

@@ -69,6 +69,13 @@ PREFERENCE_FIELDS = (
     "your_email",
     "signature",
     "identity_asked_at",
+    "email_digest",
+    "email_due_soon",
+    "digest_hour",
+    "quiet_from",
+    "quiet_until",
+    "link_address",
+    # Not push_url: anyone who knows a topic's address can read what is pushed to it.
     # Not calendar_token: an export may be shared, and the token opens the private feed.
 )
 _STAMPS = ("code", "created_at", "updated_at")
@@ -138,6 +145,7 @@ SECTIONS: tuple[Section, ...] = (
             "moved_on_at",
             "replied_at",
             "nudged_at",
+            "snoozed_until",
             "closed_at",
         ),
         ("contact",),
@@ -184,7 +192,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "next_steps",
         NextStep,
-        ("side", "text", "due_on", "due_text", "from_capture", "done_at"),
+        ("side", "text", "due_on", "due_text", "from_capture", "done_at", "snoozed_until"),
         ("contact", "chat"),
     ),
     Section(

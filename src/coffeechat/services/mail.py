@@ -207,39 +207,42 @@ def deliver(config: SmtpConfig, to_addr: str, payload: bytes) -> None:
         client.sendmail(from_addr, [to_addr], payload)
 
 
-def explain(error: Exception, config: SmtpConfig) -> str:
-    """What went wrong while sending, in words that say which setting to look at."""
+def explain(error: Exception, config: SmtpConfig, after: str = KEPT) -> str:
+    """What went wrong while sending, in words that say which setting to look at.
+
+    ``after`` ends each explanation: for a draft, that it is saved and how else to send it.
+    """
     where = f"{config.host}:{config.port}"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return (
             f"The mail server at {where} did not accept the user name and password "
-            "(COFFEECHAT_SMTP_USER, COFFEECHAT_SMTP_PASSWORD)." + KEPT
+            "(COFFEECHAT_SMTP_USER, COFFEECHAT_SMTP_PASSWORD)." + after
         )
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = "; ".join(
             f"{code} {reply.decode(errors='replace')}" for code, reply in error.recipients.values()
         )
-        return f"The mail server at {where} refused the recipient: {codes}." + KEPT
+        return f"The mail server at {where} refused the recipient: {codes}." + after
     if isinstance(error, smtplib.SMTPResponseException):
         reply = error.smtp_error
         text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-        return f"The mail server at {where} refused the message: {error.smtp_code} {text}." + KEPT
+        return f"The mail server at {where} refused the message: {error.smtp_code} {text}." + after
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return (
             f"The mail server at {where} does not offer what COFFEECHAT_SMTP_SECURITY asks "
-            f"({config.security}); check that setting." + KEPT
+            f"({config.security}); check that setting." + after
         )
     if isinstance(error, ssl.SSLError):
         return (
             f"A secure connection to {where} failed ({error.reason or error}); check "
-            "COFFEECHAT_SMTP_SECURITY and COFFEECHAT_SMTP_PORT." + KEPT
+            "COFFEECHAT_SMTP_SECURITY and COFFEECHAT_SMTP_PORT." + after
         )
     if isinstance(error, smtplib.SMTPException):
-        return f"Sending through {where} failed: {error}." + KEPT
+        return f"Sending through {where} failed: {error}." + after
     reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
     return (
         f"Could not reach the mail server at {where} ({reason}). Check COFFEECHAT_SMTP_HOST "
-        "and COFFEECHAT_SMTP_PORT, and that you are online." + KEPT
+        "and COFFEECHAT_SMTP_PORT, and that you are online." + after
     )
 
 

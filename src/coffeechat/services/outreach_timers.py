@@ -87,6 +87,41 @@ def upcoming_holidays(
     return found
 
 
+@dataclass(frozen=True)
+class ComingTimer:
+    """A request waiting for a reply, and its next timer still to come (3-day or 7-day)."""
+
+    request: DueOutreach  # nothing due yet: both flags are False
+    at: datetime
+    is_nudge: bool  # the 7-day nudge; else the 3-day suggestion of a second person
+
+
+def coming_timers(owner, now: datetime, *, preferences=None) -> list[ComingTimer]:
+    """Requests waiting for a reply whose next timer is still to come, for the calendar feed.
+
+    A request with a timer due already is owed (see ``due_outreach``) and is not listed here;
+    nor one whose only moment left is its quiet close.
+    """
+    preferences = preferences or ensure_preferences(owner)
+    requests = (
+        Outreach.objects.for_owner(owner)
+        .filter(status__in=AWAITING, sent_at__isnull=False)
+        .select_related("contact", "contact__organisation")
+        .order_by("sent_at", "pk")
+    )
+    coming = []
+    for request in requests:
+        timers = timers_of(request, now, preferences)
+        at = timers.next_at
+        if timers.is_due or at is None or at <= now:
+            continue
+        if at not in (timers.second_contact_at, timers.nudge_at):
+            continue
+        waiting = DueOutreach(request, timers, second_contact_due=False, nudge_due=False)
+        coming.append(ComingTimer(waiting, at, is_nudge=at == timers.nudge_at))
+    return coming
+
+
 def timers_for(
     owner, outreach: Outreach, now: datetime | None = None, *, preferences=None
 ) -> Timers:
@@ -154,7 +189,8 @@ def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> lis
     """Every waiting request whose 3-day suggestion or 7-day nudge is due, oldest first.
 
     Runs at most three queries (the requests, the nudges begun, the people to suggest) however
-    many requests and contacts there are. A nudge the user dismissed or snoozed is not due.
+    many requests and contacts there are. A nudge the user dismissed or snoozed is not due, nor
+    anything of a request that is snoozed itself.
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
@@ -162,7 +198,12 @@ def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> lis
 
 
 def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[DueOutreach]:
-    due = [(request, timers) for request, timers in requests if timers.is_due]
+    # A request snoozed from a reminder ("snooze a day") waits, suggestion and nudge alike.
+    due = [
+        (request, timers)
+        for request, timers in requests
+        if timers.is_due and not (request.snoozed_until is not None and request.snoozed_until > now)
+    ]
     if not due:
         return []
     nudges = _nudges(owner, [request.pk for request, timers in due if timers.nudge_due])

@@ -3,27 +3,30 @@
 The one rule for what is owed now: ``owed()`` decides what is due, for whom and by when, and
 every list of debts reads it and nothing else: the home page, ``coffeechat followups`` (all of
 it) and ``coffeechat today`` (``Owed.today``: what is due by the end of the user's day). A
-snooze at any level (the follow-up, the person's reminders, the nudge of a promise) keeps what
-it covers out of every list until it ends; a request answered or closed is owed no more. It
-runs the same handful of queries however many contacts, chats and follow-ups there are.
+snooze at any level (the follow-up, the person's reminders, the nudge of a promise, a step or a
+request put off from a reminder) keeps what it covers out of every list until it ends; a request
+answered or closed is owed no more. It runs the same handful of queries however many contacts,
+chats and follow-ups there are.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from coffeechat.core.clock import day_bounds, local_today, zone
 from coffeechat.core.followups import REMINDER_WINDOW, next_reminder
 from coffeechat.core.followups import urgency as urgency_at
-from coffeechat.core.text import counted
+from coffeechat.core.text import counted, shorten
 from coffeechat.services.accounts import ensure_preferences
-from coffeechat.services.errors import InvalidInput
+from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.services.outreach_timers import DueOutreach, settle
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
@@ -143,6 +146,70 @@ class Owed:
         )
 
 
+def item_key(item: Item) -> str | None:
+    """The item's lasting name: its calendar event's UID, a reminder's key, a snooze link's aim.
+
+    None for a name I was given (nothing dated to remind of, no row of its own to put off).
+    """
+    if item.request is not None:
+        return f"request-{item.request.outreach.code}"
+    if item.kind == "step" and item.step is not None:
+        return f"step-{item.step.code}"
+    if item.follow_up is not None:
+        return f"followup-{item.follow_up.code}"
+    if item.step is not None:  # a promise of theirs with no nudge drafted
+        return f"step-{item.step.code}"
+    if item.kind == "cadence":
+        return f"cadence-{item.contact.code}"
+    return None
+
+
+def _is_snoozed(row, now: datetime) -> bool:
+    return row is not None and row.snoozed_until is not None and row.snoozed_until > now
+
+
+def item_path(item: Item) -> str:
+    """Where an owed item is dealt with: its request, its follow-up, its step's chat or person."""
+    if item.request is not None:
+        return reverse("web:outreach_detail", args=[item.request.outreach.code])
+    if item.follow_up is not None:
+        return reverse("web:follow_up", args=[item.follow_up.code])
+    if item.chat is not None:
+        return reverse("web:chat", args=[item.chat.code])
+    return reverse("web:contact", args=[item.contact.code])
+
+
+# A step's text in a one-line summary (a calendar event, a push) is cut to this many characters.
+STEP_IN_SUMMARY = 80
+
+
+def item_summary(item: Item) -> str:
+    """What the item asks at a glance: whom, what, and for a request how long it waited."""
+    name = item.contact.name
+    if item.kind == "outreach" and item.request is not None:
+        waited = counted(item.request.timers.waited, "business day")
+        if item.request.nudge_due:
+            return f"Nudge {name} (no reply in {waited})"
+        where = item.request.organisation
+        someone = f"someone else at {where.name}" if where is not None else "a second person"
+        return f"Write to {someone} (no reply from {name} in {waited})"
+    if item.kind == "step":
+        return f"Your step for {name}: {shorten(item.text, STEP_IN_SUMMARY)}"
+    if item.kind == "promise":
+        return f"Nudge {name}: {shorten(item.text, STEP_IN_SUMMARY)}"
+    if item.kind == FollowUp.Kind.OUTREACH_NUDGE:
+        return f"Nudge {name}"
+    if item.kind == FollowUp.Kind.NEXT_STEP:
+        return f"Message {name} about a next step"
+    if item.kind == FollowUp.Kind.THANK_YOU:
+        return f"Thank-you to {name}"
+    if item.kind in ("cadence", FollowUp.Kind.KEEP_IN_TOUCH):
+        return f"Keep in touch with {name}"
+    if item.kind == FollowUp.Kind.ADD_VALUE:
+        return f"Share something useful with {name}"
+    return f"{item.label}: {name}"
+
+
 def _soonest_first(items: list[Item]) -> list[Item]:
     # Undated promises go last: they are real but nothing presses.
     return sorted(
@@ -184,6 +251,8 @@ def owed(owner, now: datetime | None = None) -> Owed:
             kind__in=REMINDER_KINDS,
             contact__reminders_snoozed_until__gt=now,
         )
+        # A nudge about a snoozed request waits with it (see outreach_timers._due).
+        .exclude(kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__snoozed_until__gt=now)
         # A nudge about a request that was answered (or closed) meanwhile is owed no more.
         .exclude(
             kind=FollowUp.Kind.OUTREACH_NUDGE,
@@ -228,6 +297,8 @@ def owed(owner, now: datetime | None = None) -> Owed:
     steps = (
         NextStep.objects.for_owner(owner)
         .filter(done_at__isnull=True)
+        # A step snoozed from a reminder ("snooze a day") waits, mine and theirs alike.
+        .exclude(snoozed_until__gt=now)
         .exclude(Exists(nudge_snoozed), side=NextStep.Side.THEM)
         .select_related("contact", "chat")
     )
@@ -254,8 +325,11 @@ def owed(owner, now: datetime | None = None) -> Owed:
                     follow_up=nudge,
                 )
             )
-    # A nudge whose promise was kept already still is a message owed; list it with mine.
+    # A nudge whose promise was kept already still is a message owed; list it with mine. One
+    # whose promise is snoozed waits with the promise instead.
     for nudge in nudges_by_step.values():
+        if _is_snoozed(nudge.next_step, now):
+            continue
         result.next_steps.append(
             Item(
                 nudge.kind,
@@ -476,6 +550,126 @@ def snooze_reminders(owner, contact: Contact, until: datetime) -> Contact:
     contact.reminders_snoozed_until = _snooze_until(until, timezone.now())
     contact.save(update_fields=["reminders_snoozed_until", "updated_at"])
     return contact
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The row an item key names, and the words that name it to the user."""
+
+    kind: str  # the key's first part: "followup", "step", "request" or "cadence"
+    row: FollowUp | NextStep | Outreach | Contact
+    what: str  # "the thank-you to Ana Lima"
+    settled: str = ""  # why it is owed no more (sent, done, answered); "" while it is owed
+
+
+def _parse_key(key: str) -> tuple[str, uuid.UUID]:
+    kind, _, code = key.partition("-")
+    if kind not in ("followup", "step", "request", "cadence"):
+        raise InvalidInput("This is not the name of anything coffeechat reminds you of.")
+    try:
+        return kind, uuid.UUID(code)
+    except ValueError:
+        raise InvalidInput("This is not the name of anything coffeechat reminds you of.") from None
+
+
+_FOLLOW_UP_WORDS = {
+    FollowUp.Kind.THANK_YOU: "the thank-you to {}",
+    FollowUp.Kind.NEXT_STEP: "the next-step message to {}",
+    FollowUp.Kind.ADD_VALUE: "the add-value message to {}",
+    FollowUp.Kind.KEEP_IN_TOUCH: "the keep-in-touch message to {}",
+    FollowUp.Kind.OUTREACH_NUDGE: "the nudge to {}",
+}
+
+
+def _target(owner, key: str) -> _Target:
+    """The owner's row behind ``key``; another user's row is not found."""
+    kind, code = _parse_key(key)
+    gone = NotFound("There is no such item in coffeechat: it may have been deleted.")
+    if kind == "followup":
+        follow_up = (
+            FollowUp.objects.for_owner(owner).select_related("contact").filter(code=code).first()
+        )
+        if follow_up is None:
+            raise gone
+        what = _FOLLOW_UP_WORDS[FollowUp.Kind(follow_up.kind)].format(follow_up.contact.name)
+        settled = ""
+        if follow_up.sent_at is not None:
+            settled = f"Nothing to snooze: {what} was sent already."
+        elif follow_up.dismissed_at is not None:
+            settled = f"Nothing to snooze: {what} was put aside."
+        return _Target(kind, follow_up, what, settled)
+    if kind == "step":
+        step = NextStep.objects.for_owner(owner).select_related("contact").filter(code=code).first()
+        if step is None:
+            raise gone
+        text = shorten(step.text, STEP_IN_SUMMARY)
+        if step.side == NextStep.Side.ME:
+            what = f"your next step for {step.contact.name} ({text})"
+        else:
+            what = f"{step.contact.name}'s promise ({text})"
+        settled = f"Nothing to snooze: {what} is done already." if step.done_at else ""
+        return _Target(kind, step, what, settled)
+    if kind == "request":
+        request = (
+            Outreach.objects.for_owner(owner).select_related("contact").filter(code=code).first()
+        )
+        if request is None:
+            raise gone
+        name = request.contact.name
+        what = f"your request for a chat with {name}"
+        settled = ""
+        if request.status in (Outreach.Status.REPLIED, Outreach.Status.DECLINED):
+            settled = f"Nothing to snooze: {name} answered your request already."
+        elif request.status == Outreach.Status.CLOSED:
+            settled = f"Nothing to snooze: {what} was closed."
+        elif request.status == Outreach.Status.DRAFT:
+            settled = f"Nothing to snooze: {what} has not been sent yet."
+        return _Target(kind, request, what, settled)
+    contact = Contact.objects.for_owner(owner).active().filter(code=code).first()
+    if contact is None:
+        raise gone
+    return _Target(kind, contact, f"the keep-in-touch reminders for {contact.name}")
+
+
+def describe_item(owner, key: str, *, settled_too: bool = False) -> str:
+    """The words for the item ``key`` names ("the thank-you to Ana Lima").
+
+    NotFound when the owner has no such row, InvalidInput for a malformed key, and for an item
+    owed no more (sent, done, answered) unless ``settled_too``.
+    """
+    target = _target(owner, key)
+    if target.settled and not settled_too:
+        raise InvalidInput(target.settled)
+    return target.what
+
+
+@transaction.atomic
+def snooze_item(owner, key: str, until: datetime) -> str:
+    """Put off exactly the item ``key`` names (see item_key) until ``until``; say what it was.
+
+    Errors as for describe_item, and as for snooze when ``until`` is not a moment to come.
+    """
+    target = _target(owner, key)
+    if target.settled:
+        raise InvalidInput(target.settled)
+    row = target.row
+    if isinstance(row, FollowUp):
+        snooze(owner, row, until)
+    elif isinstance(row, Contact):
+        snooze_reminders(owner, row, until)
+    else:
+        until = _snooze_until(until, timezone.now())
+        row.snoozed_until = until
+        row.save(update_fields=["snoozed_until", "updated_at"])
+        # What is shown with the step or the request waits with it: the nudge of their promise,
+        # the nudge of the request being written.
+        nudges = FollowUp.objects.for_owner(owner).open()
+        if isinstance(row, NextStep):
+            nudges = nudges.filter(next_step=row, next_step__side=NextStep.Side.THEM)
+        else:
+            nudges = nudges.filter(outreach=row, kind=FollowUp.Kind.OUTREACH_NUDGE)
+        nudges.update(snoozed_until=until, updated_at=timezone.now())
+    return target.what
 
 
 @transaction.atomic

@@ -69,8 +69,36 @@ class Preferences(models.Model):
     # "Use on my phone" (local mode): the address on this computer's network where paired phones
     # reach the app; empty while LAN access is off. `coffeechat serve` listens there again on start.
     lan_address = models.CharField(max_length=45, blank=True)
+    # Reminders that reach the user (services.reminders), each channel opt-in. Email: a digest
+    # each day at ``digest_hour`` where they live, and a message a few hours before a thank-you
+    # deadline. Push: to an ntfy-compatible topic URL (empty: off). Quiet hours (from and until,
+    # local hours; both empty: none) hold back everything but the digest.
+    email_digest = models.BooleanField(default=False)
+    email_due_soon = models.BooleanField(default=False)
+    digest_hour = models.PositiveSmallIntegerField(default=8)
+    push_url = models.CharField(max_length=500, blank=True)
+    quiet_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    quiet_until = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where links in reminders point: this app's address as the user reaches it ("https://…/").
+    link_address = models.CharField(max_length=300, blank=True)
+    # A reminder run works for this user until then; runs on other app servers pass them by.
+    reminders_busy_until = models.DateTimeField(null=True, blank=True)
 
     objects = OwnedManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="preferences_digest_hour_0_to_23"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(quiet_from__isnull=True, quiet_until__isnull=True)
+                    | models.Q(quiet_from__lte=23, quiet_until__lte=23)
+                ),
+                name="preferences_quiet_hours_both_or_neither",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Preferences of {self.owner}"
@@ -204,6 +232,8 @@ class Outreach(Owned):
     replied_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Its timers are put off until then (a reminder's "snooze a day").
+    snoozed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-created_at"]
@@ -494,6 +524,8 @@ class NextStep(Owned):
     # Made from the chat's capture, and kept in step with it while the user edits the capture.
     from_capture = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Out of the lists of what is owed until then (a reminder's "snooze a day").
+    snoozed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "created_at"]
@@ -713,6 +745,78 @@ class Device(Owned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Reminder(Owned):
+    """One reminder on one channel: claimed by the run that sends it, then sent or failed.
+
+    The row is the claim: a run inserts it before sending (the unique key refuses a second), so
+    two runs at once, or one run repeated, never send the same reminder twice. ``key`` names the
+    reminder: the item and the moment it came due ("followup-<code>@2026-12-02T14:00"), or the
+    day of a digest ("digest-2026-12-02"). A failure waits until ``next_try_at``; a claim whose
+    run died is taken again once ``claimed_at`` is old. Kept on this install only: not exported.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        PUSH = "push", "Push"
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Daily digest"
+        DUE_SOON = "due_soon", "Due soon"
+        DUE = "due", "Due"
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Nothing to send"
+
+    key = models.CharField(max_length=200)
+    channel = models.CharField(max_length=8, choices=Channel)
+    kind = models.CharField(max_length=16, choices=Kind)
+    status = models.CharField(max_length=8, choices=Status, default=Status.CLAIMED)
+    subject = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_try_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint("owner", "key", "channel", name="reminder_once_per_channel"),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["email", "push"]), name="reminder_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["claimed", "sent", "failed", "skipped"]),
+                name="reminder_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "status", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} by {self.channel}: {self.status}"
+
+
+class SnoozeLink(Owned):
+    """A "snooze a day" link in a reminder: works without signing in, once, for one item.
+
+    The link carries this row's id, signed; the row names the item (an owed item's key, see
+    services.owed.item_key), when the link stops working, and when it was used.
+    """
+
+    item_key = models.CharField(max_length=200)
+    reminder = models.ForeignKey(
+        Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="snooze_links"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Snooze {self.item_key}"
 
 
 class ContactKey(models.Model):

@@ -35,9 +35,11 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
-# On the LAN listener these open without a device session: the pairing link itself, and the
-# calendar feed, whose secret in the address is what lets the phone's calendar app in.
-OPEN_ON_LAN = frozenset({"pair", "calendar_feed", "calendar_feed_chat"})
+# On the LAN listener these open without a device session: the pairing link itself, the
+# calendar feed, whose secret in the address is what lets the phone's calendar app in, and a
+# reminder's snooze link, whose signed one-time token is its own proof (a phone that follows it
+# from a mail or a push has no session either).
+OPEN_ON_LAN = frozenset({"pair", "calendar_feed", "calendar_feed_chat", "snooze_link"})
 # The session key that makes a session a paired phone's (services.devices).
 DEVICE_SESSION_KEY = "coffeechat_device"
 

@@ -31,8 +31,10 @@ from coffeechat.web.views import (
     prep,
     pwa,
     reflection,
+    reminders,
     scripts,
     search,
+    snooze,
     targets,
     trainer,
 )
@@ -71,6 +73,9 @@ urlpatterns = [
     path("chats/<uuid:code>/cancel/", chats.chat_cancel, name="chat_cancel"),
     path("chats/<uuid:code>/notes/", chats.chat_note, name="chat_note"),
     path("preferences/", preferences.preferences, name="preferences"),
+    # Reminders by email and push, a test of each, and the record of what was sent.
+    path("preferences/reminders/", reminders.reminders, name="reminders"),
+    path("preferences/reminders/test/", reminders.reminders_test, name="reminders_test"),
     # Who the user is, asked once after the first sign-in (see views.auth).
     path("you/", identity.identity, name="identity"),
     # The live chat page: actions are plain form posts; state.json is polled by live.js.
@@ -137,6 +142,8 @@ urlpatterns = [
         owed.contact_keep_in_touch,
         name="contact_keep_in_touch",
     ),
+    # A reminder's one-click "snooze a day": opens without signing in (views.snooze).
+    path("r/snooze/<str:token>/", snooze.snooze_link, name="snooze_link"),
     # After the chat: its debrief, and the next steps promised in it.
     path("chats/<uuid:code>/debrief/", debrief.debrief, name="debrief"),
     path("next-steps/", nextsteps.next_steps, name="next_steps"),

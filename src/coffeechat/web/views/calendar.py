@@ -35,7 +35,7 @@ from coffeechat.services.calendars import (
 )
 from coffeechat.services.errors import DomainError
 from coffeechat.services.lan import lan_status
-from coffeechat.services.owed import Item
+from coffeechat.services.owed import item_path
 from coffeechat.store.models import CalendarSource, Chat
 from coffeechat.web.forms import Form
 from coffeechat.web.shortcuts import (
@@ -282,24 +282,13 @@ def _inline_ics(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _item_path(item: Item) -> str:
-    """Where an owed item is dealt with: its request, its follow-up, or its step's chat."""
-    if item.request is not None:
-        return reverse("web:outreach_detail", args=[item.request.outreach.code])
-    if item.follow_up is not None:
-        return reverse("web:follow_up", args=[item.follow_up.code])
-    if item.chat is not None:
-        return reverse("web:chat", args=[item.chat.code])
-    return reverse("web:contact", args=[item.contact.code])
-
-
 # The calendar app that subscribes has no session: the secret in the address is the key.
 @login_not_required
 @allow("GET")
 def calendar_feed(request, token):
     owner = _feed_owner(token)
     # Each deadline links to its page on the host the calendar app reached the feed on.
-    data = feed_calendar(owner, link=lambda item: request.build_absolute_uri(_item_path(item)))
+    data = feed_calendar(owner, link=lambda item: request.build_absolute_uri(item_path(item)))
     return _inline_ics(data, "coffeechat.ics")
 
 
