@@ -83,6 +83,10 @@ class Preferences(models.Model):
     link_address = models.CharField(max_length=300, blank=True)
     # A reminder run works for this user until then; runs on other app servers pass them by.
     reminders_busy_until = models.DateTimeField(null=True, blank=True)
+    # Server mode: a coach (invited as one) may be granted access to students' aggregates.
+    is_coach = models.BooleanField(default=False)
+    # "Sign out everywhere": every session signed in before this moment is signed out.
+    signed_out_at = models.DateTimeField(null=True, blank=True)
 
     objects = OwnedManager()
 
@@ -817,6 +821,74 @@ class SnoozeLink(Owned):
 
     def __str__(self) -> str:
         return f"Snooze {self.item_key}"
+
+
+class Invitation(models.Model):
+    """An invitation to an account on a coffeechat server: a link that works once, for a while.
+
+    Only a hash of the link's secret is kept. At most one invitation per address is open (not
+    used, not revoked) at a time; inviting again replaces it.
+    """
+
+    email = models.CharField(max_length=320)
+    as_coach = models.BooleanField(default=False)
+    as_admin = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+
+class LoginFailure(models.Model):
+    """One wrong password, kept for a while to slow down guessing (services.throttle)."""
+
+    username = models.CharField(max_length=150)  # casefolded, as typed
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Failed sign-in for {self.username} from {self.address}"
+
+
+class RateEvent(models.Model):
+    """One costly action by a user (an import, an export, a search, a message sent), counted in a
+    window to keep one account from starving the others (services.rate_limits)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=16)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at}"
 
 
 class ContactKey(models.Model):
