@@ -891,6 +891,71 @@ class RateEvent(models.Model):
         return f"{self.action} at {self.at}"
 
 
+class CoachGrant(models.Model):
+    """A student's consent for a coach to see their aggregates, until revoked.
+
+    Only aggregates: the notes of a chat reach the coach only when the student shares that chat
+    (SharedChat). A revoked grant stays as a record; a new grant is a new row.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "student",
+                "coach",
+                condition=models.Q(revoked_at__isnull=True),
+                name="coach_grant_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(student=models.F("coach")), name="coach_grant_not_to_oneself"
+            ),
+        ]
+        indexes = [models.Index(fields=["coach", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} lets {self.coach} see their progress"
+
+
+class SharedChat(models.Model):
+    """A chat whose notes the student shares with the coaches they granted access to."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    chat = models.OneToOneField(Chat, on_delete=models.CASCADE, related_name="shared")
+    shared_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Shared: {self.chat}"
+
+
+class CoachView(models.Model):
+    """One look a coach took at a student's data, for the student to read."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    coach_name = models.CharField(max_length=200)  # kept when the coach's account is gone
+    what = models.CharField(max_length=300)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["student", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.coach_name} viewed {self.what}"
+
+
 class ContactKey(models.Model):
     """One way to recognise a contact (LinkedIn profile, email, folded name), indexed for imports.
 
