@@ -152,6 +152,48 @@ def test_a_trusted_proxy_in_local_mode_is_an_error(tmp_path):
         config.load(environ=local_env(tmp_path, COFFEECHAT_TRUSTED_PROXY="127.0.0.1"))
 
 
+@pytest.mark.parametrize(
+    "hosts", ["*", "coffeechat.example.edu, *", "*.example.edu", "a*b", ".", ".edu"]
+)
+def test_server_mode_refuses_allowed_hosts_that_would_let_any_host_through(hosts):
+    with pytest.raises(ConfigError, match="^COFFEECHAT_ALLOWED_HOSTS") as refused:
+        config.load(environ=server_env(COFFEECHAT_ALLOWED_HOSTS=hosts))
+    assert "\n" not in str(refused.value)
+
+
+def test_a_star_before_a_domain_is_answered_with_the_leading_dot_that_means_it():
+    with pytest.raises(ConfigError, match="write '.example.edu' to answer to example.edu"):
+        config.load(environ=server_env(COFFEECHAT_ALLOWED_HOSTS="*.example.edu"))
+
+
+def test_server_mode_accepts_a_domain_and_everything_under_it():
+    hosts = ".example.edu, coffeechat.example.edu, 127.0.0.1, [::1]"
+    loaded = config.load(environ=server_env(COFFEECHAT_ALLOWED_HOSTS=hosts))
+    assert loaded.allowed_hosts == [".example.edu", "coffeechat.example.edu", "127.0.0.1", "[::1]"]
+
+
+def test_hsts_covers_subdomains_only_when_the_operator_opts_in(tmp_path):
+    assert config.load(environ=server_env()).hsts_include_subdomains is False
+    opted_in = server_env(COFFEECHAT_HSTS_INCLUDE_SUBDOMAINS="true")
+    assert config.load(environ=opted_in).hsts_include_subdomains is True
+    with pytest.raises(ConfigError, match="server mode only"):
+        config.load(environ=local_env(tmp_path, COFFEECHAT_HSTS_INCLUDE_SUBDOMAINS="true"))
+
+
+def test_serve_with_any_host_allowed_stops_with_one_line_not_a_traceback(tmp_path):
+    result = subprocess.run(
+        [COFFEECHAT, "serve", "--no-browser"],
+        env=clean_subprocess_env(**server_env(COFFEECHAT_ALLOWED_HOSTS="*")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "COFFEECHAT_ALLOWED_HOSTS='*' would answer to any host name" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_serve_in_server_mode_without_settings_exits_with_a_message_not_a_traceback(tmp_path):
     result = subprocess.run(
         [COFFEECHAT, "serve", "--no-browser"],

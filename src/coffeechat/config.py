@@ -111,6 +111,40 @@ def env_ip(name: str, environ: Mapping[str, str] | None = None) -> str | None:
         raise ConfigError(f"{name}={raw!r} is not an IP address such as 127.0.0.1.") from None
 
 
+def check_allowed_hosts(hosts: list[str]) -> list[str]:
+    """Refuse host patterns that would let any Host header through (server mode).
+
+    Django checks the Host header so that links in password-reset and invitation emails, built
+    from it, cannot be made to point at an attacker's site; "*" switches that off.
+    """
+    name = "COFFEECHAT_ALLOWED_HOSTS"
+    example = "such as coffeechat.example.edu"
+    for host in hosts:
+        if host == "*":
+            raise ConfigError(
+                f"{name}='*' would answer to any host name; list the names the site is reached "
+                f"at, {example}."
+            )
+        suffix = host[2:]
+        if host.startswith("*.") and suffix and "*" not in suffix:
+            raise ConfigError(
+                f"{name} has {host!r}; write '.{suffix}' to answer to {suffix} and every name "
+                "under it, or list the names one by one."
+            )
+        if "*" in host:
+            raise ConfigError(
+                f"{name} has {host!r}, but a host name has no star in it; list the names the "
+                f"site is reached at, {example}."
+            )
+        # ".example.edu" is a name and everything under it; ".edu" or "." is far too much.
+        if host.startswith(".") and "." not in host[1:].strip("."):
+            raise ConfigError(
+                f"{name} has {host!r}, which is too wide: a leading dot answers to every name "
+                f"under what follows it. List the names the site is reached at, {example}."
+            )
+    return hosts
+
+
 SMTP_SECURITY = ("starttls", "ssl", "none")
 SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SMTP_VARIABLES = (
@@ -208,6 +242,11 @@ class Config:
     database_url: str | None
     login_link_minutes: int
     trusted_proxy: str | None = None
+    # Server mode: whether HSTS also covers every subdomain of the site's name (an opt-in).
+    hsts_include_subdomains: bool = False
+    # Server mode: whether coffeechat itself sends plain-http requests on to https (on unless
+    # the proxy in front does it, or a test serves plain http on loopback).
+    https_redirect: bool = True
     smtp: SmtpConfig | None = None
     # Django's settings for DATABASE_URL, checked; None means SQLite in the home.
     database: dict[str, Any] | None = None
@@ -428,10 +467,12 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             debug=debug,
             home=None,
             secret_key=secret_key,
-            allowed_hosts=env_list("COFFEECHAT_ALLOWED_HOSTS", environ),
+            allowed_hosts=check_allowed_hosts(env_list("COFFEECHAT_ALLOWED_HOSTS", environ)),
             database_url=database_url,
             login_link_minutes=login_link_minutes,
             trusted_proxy=trusted_proxy,
+            hsts_include_subdomains=env_bool("COFFEECHAT_HSTS_INCLUDE_SUBDOMAINS", False, environ),
+            https_redirect=env_bool("COFFEECHAT_HTTPS_REDIRECT", True, environ),
             smtp=load_smtp(environ),
             database=database,
         )
@@ -439,6 +480,16 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
         raise ConfigError(
             "COFFEECHAT_TRUSTED_PROXY applies to server mode only; in local mode nothing sits "
             "between your browser and coffeechat."
+        )
+    if environ.get("COFFEECHAT_HTTPS_REDIRECT", "").strip():
+        raise ConfigError(
+            "COFFEECHAT_HTTPS_REDIRECT applies to server mode only; in local mode coffeechat is "
+            "plain http on this computer."
+        )
+    if environ.get("COFFEECHAT_HSTS_INCLUDE_SUBDOMAINS", "").strip():
+        raise ConfigError(
+            "COFFEECHAT_HSTS_INCLUDE_SUBDOMAINS applies to server mode only; in local mode "
+            "coffeechat is plain http on this computer and sends no HSTS."
         )
     home = prepare_home(resolve_home(environ))
     secret_key = environ.get("COFFEECHAT_SECRET_KEY", "").strip() or local_secret_key(home)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from coffeechat import config
+from coffeechat import config, server_config
 from coffeechat.core.hosts import AllowedHosts
 
 CONFIG = config.load()
@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # "Sign out everywhere" (server mode): ends sessions that signed in before it was pressed.
+    "coffeechat.web.middleware.signed_out_everywhere",
     # Over the LAN (a paired phone): a device session or the "how to pair" page, before the
     # sign-in redirect below could send a phone to a page it cannot use.
     "coffeechat.web.middleware.paired_devices_only",
@@ -129,15 +131,30 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = None
-# Files are served straight from the package; no collectstatic step for a local user.
-WHITENOISE_USE_FINDERS = True
+# Server mode with COFFEECHAT_STATIC_ROOT: `coffeechat collectstatic` copies the files there
+# under names that carry a hash of their content (app.3f9c1b2e7a4d.css) and compresses them;
+# WhiteNoise answers them with a cache time of ten years, since a changed file gets a new
+# name. Otherwise (always in local mode) the files are served straight from the package, with
+# no collectstatic step for a local user.
+STATIC_ROOT = server_config.static_root(CONFIG.mode)
+if STATIC_ROOT is not None:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = False
+else:
+    WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links out (a contact's LinkedIn page) carry no address of a coffeechat page, which may hold a
+# chat's code or a feed's secret token; within the site the full address is kept. Django's
+# default, named so that nobody loosens it unawares.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): the pages load scripts, styles and pictures from this
 # site only, and the templates hold no inline script, style attribute or event handler, so none
@@ -167,9 +184,38 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Server mode is reached over HTTPS through a TLS proxy (docs/deploying.md, Security). Local mode is
+# plain http on this computer and keeps none of this: browsers would drop Secure cookies there,
+# and HSTS or a redirect to https would lock its owner out.
 if CONFIG.mode == "server":
+    # A __Host- name makes the browser refuse the cookie unless it is Secure, has Path=/ and no
+    # Domain, so another site under the same domain cannot set or replace it for this one.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # No script reads the CSRF cookie: live.js takes the token from the form on the page.
+    CSRF_COOKIE_HTTPONLY = True
+    # The operator may leave the redirect to the proxy (COFFEECHAT_HTTPS_REDIRECT=false).
+    SECURE_SSL_REDIRECT = CONFIG.https_redirect
+    # A load balancer probes these over plain http inside the network; a redirect reads as down.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    # Subdomains only when the operator opts in: names under the site's name may still be plain
+    # http (at a domain's apex that is every host of the domain, seldom a career centre's to
+    # decide), and a browser keeps the rule for a year. Not preloaded either: the preload list
+    # is all but impossible to leave, so applying is the domain owner's decision.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.hsts_include_subdomains
+    SECURE_HSTS_PRELOAD = False
+    # check --deploy warns about both choices above; they are made on purpose.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    if not CONFIG.hsts_include_subdomains:
+        SILENCED_SYSTEM_CHECKS.append("security.W005")
+    if CONFIG.trusted_proxy:
+        # The proxy sets X-Forwarded-Proto on every request. The header is believed only when
+        # the proxy's own address is configured: `coffeechat serve` (waitress) drops it from
+        # anyone else, and gunicorn must listen where only the proxy reaches it.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -177,3 +223,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+if CONFIG.mode == "server":
+    # One JSON object a line on standard error, with the request's id, for journald or a log
+    # shipper; secrets in paths are cut out (coffeechat.logs). Local mode keeps plain lines.
+    LOGGING["formatters"] = {"json": {"()": "coffeechat.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

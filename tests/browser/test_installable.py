@@ -121,6 +121,8 @@ def installable(tmp_path_factory, chromium_executable) -> Iterator[InstallableSe
             COFFEECHAT_MODE="server",
             COFFEECHAT_SECRET_KEY=secrets.token_urlsafe(40),
             COFFEECHAT_ALLOWED_HOSTS="127.0.0.1",
+            # Plain http on loopback stands in for the TLS proxy of a real server.
+            COFFEECHAT_HTTPS_REDIRECT="false",
         )
         made = subprocess.run(
             [sys.executable, "-c", SETUP, CLOCK_START.isoformat(), PASSWORD],
@@ -170,7 +172,7 @@ def phone(browser, chromium_executable, installable, tmp_path_factory):
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(installable.base_url + "/signin/")
-    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Email address").fill("sam")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()

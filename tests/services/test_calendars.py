@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from coffeechat.core.ics import MAX_BYTES
+from coffeechat.services import outbound
 from coffeechat.services.calendars import (
     add_feed,
     busy_collisions,
@@ -307,6 +310,11 @@ class CalendarServer(BaseHTTPRequestHandler):
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
             self.end_headers()
+        elif self.path.startswith("/go?to="):
+            # A redirect to wherever the test says (the rest of the path, percent-encoded).
+            self.send_response(302)
+            self.send_header("Location", unquote(self.path.removeprefix("/go?to=")))
+            self.end_headers()
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "ftp://127.0.0.1/calendar.ics")
@@ -430,6 +438,125 @@ def test_a_shared_server_refuses_feeds_on_its_own_network(alice, server, setting
     settings.COFFEECHAT_MODE = "server"
     with pytest.raises(InvalidInput, match="not a public address"):
         download(f"{server}/calendar.ics", timeout=1)
+
+
+# DNS rebinding: a name that answers a public address to the check and an inside one next.
+
+PUBLIC = "93.184.215.14"  # global addresses; no test ever connects to them
+OTHER_PUBLIC = "93.184.215.15"
+
+
+class Lookups:
+    """socket.getaddrinfo answering from a script: each call takes the next answer."""
+
+    def __init__(self, *answers: str) -> None:
+        self.answers = list(answers)
+        self.asked: list[str] = []
+
+    def __call__(self, host, port, family=0, type=0, proto=0, flags=0):
+        self.asked.append(host)
+        answer = self.answers[min(len(self.asked), len(self.answers)) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (answer, port))]
+
+
+@pytest.fixture
+def internet(monkeypatch) -> list:
+    """Public addresses that all lead to the test's server: the addresses connected to, in order.
+
+    Any other address is refused before a packet leaves, so a test sees every connection tried.
+    """
+    tried: list = []
+
+    def connect(addresses, deadline):
+        tried.extend(sockaddr for *_, sockaddr in addresses)
+        for *_, (ip, port) in addresses:
+            if ip in (PUBLIC, OTHER_PUBLIC):
+                # A plain connect to a numeric address: no look-up the scripted answers would see.
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.settimeout(deadline.left())
+                sock.connect(("127.0.0.1", port))
+                return sock
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(outbound, "connect", connect)
+    return tried
+
+
+def port_of(server: str) -> int:
+    return urlsplit(server).port or 80
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data",  # a cloud's metadata service
+        "http://0.0.0.0/calendar.ics",
+        "http://[::1]/calendar.ics",
+        "http://[::ffff:127.0.0.1]/calendar.ics",
+        "http://[fe80::1%25lo]/calendar.ics",
+        "https://10.0.0.5/calendar.ics",
+    ],
+)
+def test_a_shared_server_never_connects_to_an_inside_address(alice, settings, internet, url):
+    settings.COFFEECHAT_MODE = "server"
+    with pytest.raises(InvalidInput, match="is not a public address"):
+        download(url, timeout=2)
+    assert internet == []
+
+
+def test_a_feed_fetch_connects_to_the_address_it_checked_not_a_second_answer(
+    alice, settings, monkeypatch, internet
+):
+    settings.COFFEECHAT_MODE = "server"
+    lookups = Lookups(PUBLIC, "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", lookups)
+    with pytest.raises(InvalidInput, match="^Could not reach feed.example"):
+        download("http://feed.example:2586/calendar.ics", timeout=2)
+    assert lookups.asked == ["feed.example"]
+    assert internet == [(PUBLIC, 2586)]
+
+
+def test_a_redirect_to_a_name_that_now_answers_an_inside_address_is_refused(
+    alice, server, settings, monkeypatch, internet
+):
+    settings.COFFEECHAT_MODE = "server"
+    port = port_of(server)
+    lookups = Lookups(PUBLIC, "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", lookups)
+    target = quote(f"http://feed.example:{port}/calendar.ics", safe="")
+    with pytest.raises(InvalidInput, match="^feed.example is not a public address"):
+        download(f"http://feed.example:{port}/go?to={target}", timeout=2)
+    # Looked up once per hop, and only the first hop's checked address was connected to.
+    assert lookups.asked == ["feed.example", "feed.example"]
+    assert internet == [(PUBLIC, port)]
+
+
+def test_a_redirect_to_a_public_address_is_followed_and_looked_up_once(
+    alice, server, settings, monkeypatch, internet
+):
+    settings.COFFEECHAT_MODE = "server"
+    port = port_of(server)
+    lookups = Lookups(PUBLIC, OTHER_PUBLIC, "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", lookups)
+    target = quote(f"http://cdn.example:{port}/calendar.ics", safe="")
+    data = download(f"http://feed.example:{port}/go?to={target}", timeout=2)
+    assert b"SUMMARY:From the feed" in data
+    assert lookups.asked == ["feed.example", "cdn.example"]
+    assert internet == [(PUBLIC, port), (OTHER_PUBLIC, port)]
+
+
+def test_a_shared_server_refuses_a_redirect_into_its_own_network(
+    alice, server, settings, monkeypatch, internet
+):
+    settings.COFFEECHAT_MODE = "server"
+    port = port_of(server)
+    lookups = Lookups(PUBLIC, "10.0.0.5")
+    monkeypatch.setattr(socket, "getaddrinfo", lookups)
+    target = quote(f"http://db.internal:{port}/calendar.ics", safe="")
+    with pytest.raises(InvalidInput, match="^db.internal is not a public address"):
+        download(f"http://feed.example:{port}/go?to={target}", timeout=2)
+    assert lookups.asked == ["feed.example", "db.internal"]
+    assert internet == [(PUBLIC, port)]
 
 
 def test_a_feed_that_is_too_large_is_refused(alice, server):

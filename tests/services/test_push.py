@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from coffeechat.services import push as push_module
+from coffeechat.services import outbound
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.push import Push, PushFailed, check_push_url, send_push
 from tests.receivers import PushReceiver, receiver_fixture
@@ -86,7 +86,7 @@ def nowhere(monkeypatch) -> list:
         tried.extend(sockaddr for *_, sockaddr in addresses)
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(push_module, "_connect", connect)
+    monkeypatch.setattr(outbound, "connect", connect)
     return tried
 
 

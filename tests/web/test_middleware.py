@@ -85,9 +85,30 @@ NOT_LINKED = {
     "service_worker",  # registered by pwa.js in server mode: tests/web/test_pwa.py
     "offline_pages",  # fetched by the service worker: tests/web/test_pwa.py
     "offline",  # kept by the service worker for when a page was not: tests/web/test_pwa.py
+    "healthz",  # asked by the proxy and monitors, never by a person: tests/web/test_health.py
+    "readyz",  # the same, for a load balancer: tests/web/test_health.py
+    "coach_revoke",  # the Coaches page's "Take access back" buttons post to it
+    "chat_share",  # the share toggle of a chat's page posts to it (shown to students with a coach)
+    # A coach's pages: the demo's user is no coach, so no link leads there (test_coaching.py).
+    "students",
+    "student",
+    "student_chat",
 }
-# The manifest is linked from every page in server mode only (the installable app).
-NOT_LINKED_LOCALLY = {"manifest"}
+# Accounts on a server (404 in local mode): tests/web/test_join.py, test_account.py,
+# test_password_reset.py and test_admin_invitations.py.
+NOT_LINKED |= {
+    "join",  # the invitation's secret link, opened from a mail: checked below, signed out
+    "account_password",  # the Account page's forms post to these
+    "account_sign_out_everywhere",
+    "password_forgot",  # on the sign-in page, which sends a signed-in user on: checked below
+    "password_reset_confirm",  # the secret link of a reset mail: checked below, signed out
+    "invitations",  # for administrators and coaches; the demo's user is neither
+    "invitation_resend",
+    "invitation_revoke",
+}
+# The manifest is linked from every page in server mode only (the installable app); coaches:
+# server mode only, from Preferences; the Account page and its delete page: server mode only.
+NOT_LINKED_LOCALLY = {"manifest", "coaches", "account", "account_delete"}
 LINK = re.compile(r'href="([^"]+)"')
 # A search box or a filter is a form sent with GET: its target is a page too.
 GET_FORM = re.compile(r'<form[^>]*method="get"[^>]*action="([^"]+)"')
@@ -180,6 +201,9 @@ def test_pages_for_visitors_have_the_policy_and_are_never_cached(demo, client, s
     chat = Chat.objects.for_owner(demo).first()
     for url in (
         "/signin/",
+        "/join/not-a-real-secret/",
+        "/password-reset/",
+        "/password-reset/MQ/not-a-token/",
         "/signin/not-a-real-secret/",
         f"/signin/{issue_login_link(demo)}/",
         "/pair/not-a-real-secret/",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from coffeechat.cli.common import friendly_errors, local_owner
+from coffeechat.cli.common import friendly_errors, owner_for, user_option
 
 FORMATS = ["json", "csv", "vcard", "ics"]
 LABELS = {
@@ -32,7 +32,8 @@ LABELS = {
     help="Write to this file instead of standard output. The file appears complete or not at "
     "all, and only you can read it.",
 )
-def export(fmt: str, output: Path | None) -> None:
+@user_option
+def export(fmt: str, output: Path | None, user_email: str | None) -> None:
     """Export the home as FORMAT: json (everything), csv or vcard (contacts), ics (chats).
 
     json writes a complete, versioned document of every contact, organisation, chat, note,
@@ -56,8 +57,9 @@ def export(fmt: str, output: Path | None) -> None:
       coffeechat export csv -o contacts.csv
       coffeechat export vcard -o contacts.vcf
       coffeechat export ics -o chats.ics
+      coffeechat export json --user sam@example.edu -o sam.json    (server mode)
     """
-    owner = local_owner()
+    owner = owner_for(user_email)
     if fmt == "ics":
         from coffeechat.services.calendars import write_ics as write
     elif fmt == "csv":

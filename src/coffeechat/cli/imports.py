@@ -8,7 +8,7 @@ from uuid import UUID
 
 import click
 
-from coffeechat.cli.common import friendly_errors, local_owner
+from coffeechat.cli.common import friendly_errors, owner_for, user_option
 from coffeechat.core.text import counted
 
 # Skips and changes listed one per line; a longer list ends with "and N more".
@@ -33,6 +33,7 @@ def import_group() -> None:
       coffeechat import linkedin ~/Downloads/Basic_LinkedInDataExport.zip --dry-run
       coffeechat import google contacts.csv
       coffeechat import vcard phone.vcf
+      coffeechat import vcard phone.vcf --user sam@example.edu    (server mode)
     """
 
 
@@ -52,14 +53,15 @@ def _source_command(source: str, what: str, example: str) -> click.Command:
     )
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
-    def command(file: Path, dry_run: bool) -> None:
-        _run(source, file, dry_run)
+    @user_option
+    def command(file: Path, dry_run: bool, user_email: str | None) -> None:
+        _run(source, file, dry_run, user_email)
 
     return command
 
 
-def _run(source: str, file: Path, dry_run: bool) -> None:
-    owner = local_owner()
+def _run(source: str, file: Path, dry_run: bool, user_email: str | None) -> None:
+    owner = owner_for(user_email)
     from coffeechat.services.imports import import_file
 
     size = file.stat().st_size
@@ -116,7 +118,8 @@ def _print(report) -> None:
 
 @click.command()
 @click.argument("code")
-def undo(code: str) -> None:
+@user_option
+def undo(code: str, user_email: str | None) -> None:
     """Undo the import CODE: remove the contacts it created, put back what it changed.
 
     A created contact that has gained a chat, note, next step, referral, follow-up,
@@ -131,7 +134,7 @@ def undo(code: str) -> None:
         batch_code = UUID(code)
     except ValueError:
         raise click.ClickException(f"{code!r} is not an import code.") from None
-    owner = local_owner()
+    owner = owner_for(user_email)
     from django.core.exceptions import ObjectDoesNotExist
 
     from coffeechat.services.imports import undo_batch

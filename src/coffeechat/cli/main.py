@@ -18,12 +18,15 @@ from coffeechat.cli.demo import demo
 from coffeechat.cli.export import export
 from coffeechat.cli.followups import followups
 from coffeechat.cli.imports import import_group
+from coffeechat.cli.invite import invite
+from coffeechat.cli.migrate import migrate
 from coffeechat.cli.network import network
 from coffeechat.cli.outreach import outreach
 from coffeechat.cli.remind import remind
 from coffeechat.cli.restore import restore
 from coffeechat.cli.search import search
 from coffeechat.cli.serve import serve
+from coffeechat.cli.static import collectstatic
 from coffeechat.cli.today import today
 
 
@@ -63,6 +66,9 @@ cli.add_command(restore)
 cli.add_command(import_group)
 cli.add_command(search)
 cli.add_command(remind)
+cli.add_command(invite)
+cli.add_command(migrate)
+cli.add_command(collectstatic)
 
 
 def main() -> None:

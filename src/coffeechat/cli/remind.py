@@ -5,12 +5,18 @@ from __future__ import annotations
 import click
 
 from coffeechat.cli.bootstrap import ready, use_database
-from coffeechat.cli.common import friendly_errors
+from coffeechat.cli.common import friendly_errors, owner_in
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="List what would go out; send nothing.")
-def remind(dry_run: bool) -> None:
+@click.option(
+    "--user",
+    "user_email",
+    metavar="EMAIL",
+    help="Server mode: serve this account only, by its email address (default: everyone).",
+)
+def remind(dry_run: bool, user_email: str | None) -> None:
     """Send the reminders that are due now, each once, and exit.
 
     Reminders go on the channels you turned on in Preferences, Reminders: a digest by email
@@ -22,13 +28,15 @@ def remind(dry_run: bool) -> None:
     it runs. A reminder that fails is tried again by later runs, waiting longer each time;
     Preferences, Reminders shows what was sent and what failed, and why.
 
-    In server mode one run serves every user who turned a channel on.
+    In server mode one run serves every user who turned a channel on; --user EMAIL serves
+    that one account only.
 
     Exit status: 0 when everything due went out (or nothing was due), 1 when something failed.
 
     \b
     Examples:
       coffeechat remind --dry-run
+      coffeechat remind --user sam@example.edu --dry-run    (server mode)
       */5 * * * * coffeechat remind     (a crontab line: every five minutes)
     """
     config = ready()
@@ -37,11 +45,9 @@ def remind(dry_run: bool) -> None:
     from coffeechat.services.reminders import remind as run
 
     owner = None
-    if config.is_local:
-        from coffeechat.services.accounts import ensure_owner
-
-        with friendly_errors():
-            owner = ensure_owner()
+    if config.is_local or user_email is not None:
+        # The local owner, or the one account --user names (refused in local mode).
+        owner = owner_in(config, user_email)
     with friendly_errors():
         report = run(dry_run=dry_run, owner=owner)
     shown = [outcome for outcome in report.outcomes if outcome.status != "skipped"]

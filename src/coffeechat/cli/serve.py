@@ -31,7 +31,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     "address found), and print a pairing code.",
 )
 def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> None:
-    """Migrate if needed, start the web app and print a one-time sign-in link.
+    """Start the web app (migrating first in local mode) and print a one-time sign-in link.
 
     In local mode the app listens on this computer only and signs you in through a link that
     works once, for a few minutes. With --lan it also listens on one address of your network,
@@ -59,7 +59,11 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
             "coffeechat on your own computer.",
             param_hint="--lan",
         )
-    use_database()
+    # A server's schema changes in a step of its own (coffeechat migrate), run once for every
+    # app server sharing the database; a laptop migrates as it starts.
+    use_database(migrate=config.is_local)
+    if not config.is_local:
+        refuse_unapplied_migrations()
 
     import waitress
 
@@ -126,6 +130,22 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
         click.echo("\nStopped.")
     finally:
         lan.install(None)
+
+
+def refuse_unapplied_migrations() -> None:
+    """Stop a server whose database lacks this version's migrations, naming the step to run."""
+    from coffeechat.services.setup import DatabaseUnusable, pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except DatabaseUnusable as error:
+        raise click.ClickException(error.message) from None
+    if pending:
+        raise click.ClickException(
+            f"The database lacks {counted(len(pending), 'migration')} of this version of "
+            "coffeechat. Run `coffeechat migrate` once (from one server, with the same settings), "
+            "then start the server again."
+        )
 
 
 # How often a running app sends the reminders that came due (coffeechat remind does the same).

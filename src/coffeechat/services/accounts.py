@@ -1,18 +1,21 @@
-"""The local owner account and its one-time sign-in links."""
+"""Accounts: the local owner and its one-time sign-in links; in server mode, passwords, signing
+out everywhere and deleting an account with everything in it."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coffeechat.services.errors import LoginLinkRejected
-from coffeechat.store.models import LoginLink, Preferences
+from coffeechat.services.errors import InvalidInput, LoginLinkRejected
+from coffeechat.store.models import Invitation, LoginFailure, LoginLink, Preferences
 
 OWNER_USERNAME = "owner"
 
@@ -91,3 +94,47 @@ def redeem_login_link(secret: str, purpose=LoginLink.Purpose.SIGN_IN):
         raise LoginLinkRejected(used)
     LoginLink.objects.filter(owner=link.owner, expires_at__lt=now).delete()
     return link.owner
+
+
+def sign_out_everywhere(owner, now: datetime | None = None) -> datetime:
+    """End every session of ``owner`` that signed in before now (web.middleware refuses them)."""
+    now = now or timezone.now()
+    Preferences.objects.filter(pk=ensure_preferences(owner).pk).update(signed_out_at=now)
+    return now
+
+
+def change_password(owner, current: str, new: str) -> None:
+    """Replace ``owner``'s password once the current one is given; sessions elsewhere end."""
+    if not owner.check_password(current):
+        raise InvalidInput("That is not your current password.", field="old_password")
+    try:
+        validate_password(new, owner)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="new_password1") from None
+    owner.set_password(new)
+    owner.save(update_fields=["password"])
+
+
+@transaction.atomic
+def delete_account(owner) -> None:
+    """Remove ``owner`` and every row that is theirs: their data, sessions and invitations.
+
+    Rows of theirs are deleted with the account (every owned table cascades). What names them
+    without a key goes too: their sessions, wrong-password records under their name, the
+    invitation they joined with, and invitations they made that nobody has used. An invitation
+    someone else joined with stays, as that person's record, without the inviter.
+    """
+    from django.contrib.sessions.models import Session
+
+    address = (owner.email or "").strip()
+    names = {name for name in (owner.username, address) if name}
+    Invitation.objects.filter(user=owner).delete()
+    if address:
+        Invitation.objects.filter(email__iexact=address).delete()
+    Invitation.objects.filter(invited_by=owner, used_at__isnull=True).delete()
+    LoginFailure.objects.filter(username__in={name.casefold() for name in names}).delete()
+    theirs = str(owner.pk)
+    for session in Session.objects.all().iterator():
+        if session.get_decoded().get(SESSION_KEY) == theirs:
+            session.delete()
+    owner.delete()

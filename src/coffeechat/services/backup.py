@@ -74,21 +74,7 @@ def backup_to(target: Path | str, *, source: Path | None = None, now: datetime |
         raise BackupFailed(
             f"{target} is the live database itself; choose another file for the backup."
         )
-    directory = target.parent
-    if not directory.is_dir():
-        raise BackupFailed(
-            f"The folder {directory} does not exist; create it or choose another file."
-        )
-    try:
-        descriptor, name = tempfile.mkstemp(
-            dir=directory, prefix=f".{target.name}.", suffix=".part"
-        )
-    except OSError as error:
-        raise BackupFailed(
-            f"Cannot write in {directory} ({error.strerror}); choose another folder."
-        ) from None
-    os.close(descriptor)
-    part = Path(name)
+    part = part_file_beside(target)
     try:
         _copy(source, part)
         _check(part)
@@ -96,7 +82,7 @@ def backup_to(target: Path | str, *, source: Path | None = None, now: datetime |
         # mkstemp already made it 0600; say so anyway, as the backup holds a whole network.
         part.chmod(0o600)
         part.replace(target)
-        _flush_folder(directory)
+        _flush_folder(target.parent)
     except BaseException as error:
         for leftover in (part, *(Path(f"{part}{tail}") for tail in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
@@ -169,3 +155,23 @@ def _flush_folder(directory: Path) -> None:
     # The rename is durable only once the folder itself is on disk; not every system allows it.
     with contextlib.suppress(OSError):
         _flush(directory)
+
+
+def part_file_beside(target: Path) -> Path:
+    """An empty file next to ``target`` to write the backup into, renamed over it once complete,
+    so a backup cut short never stands where a good one is expected."""
+    directory = target.parent
+    if not directory.is_dir():
+        raise BackupFailed(
+            f"The folder {directory} does not exist; create it or choose another file."
+        )
+    try:
+        descriptor, name = tempfile.mkstemp(
+            dir=directory, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise BackupFailed(
+            f"Cannot write in {directory} ({error.strerror}); choose another folder."
+        ) from None
+    os.close(descriptor)
+    return Path(name)

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.client
-import io
-import ipaddress
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -22,9 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,6 +41,15 @@ from coffeechat.core.sizes import too_large
 from coffeechat.core.text import clean_line, shorten
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
+from coffeechat.services.outbound import (
+    Deadline,
+    PinnedHTTPConnection,
+    PinnedHTTPSConnection,
+    all_public,
+    on_a_shared_server,
+    resolve,
+    seconds,
+)
 from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, Preferences
 
 if TYPE_CHECKING:
@@ -127,151 +132,64 @@ def _normal_url(url: str) -> str:
         raise InvalidInput(str(error), field="url") from None
 
 
-def _refuse_private(host: str) -> None:
-    """On a shared server, refuse addresses inside its own network (a feed must be public)."""
-    if settings.COFFEECHAT_MODE == "local":
-        return  # the user's own computer: a calendar on the local network is theirs
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return  # unknown host: the fetch reports it as unreachable
-    for address in addresses:
-        ip = ipaddress.ip_address(str(address).split("%")[0])
-        if not ip.is_global:
-            raise InvalidInput(
-                f"{host} is not a public address; give the calendar's public iCal address.",
-                field="url",
-            )
+def _not_public(host: str) -> InvalidInput:
+    return InvalidInput(
+        f"{host} is not a public address; give the calendar's public iCal address.", field="url"
+    )
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects only to http and https addresses that pass the same checks."""
+    """Follow redirects only to http and https addresses; _PinnedHandler checks where they lead."""
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         parts = urllib.parse.urlsplit(newurl)
         if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
             raise InvalidInput("The calendar address redirects somewhere that is not a web page.")
-        _refuse_private(parts.hostname)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-class _Deadline:
-    """When a whole fetch must be over, and whether the server has sent anything yet.
+class _PinnedHandler:
+    """Opens each http and https connection to the addresses checked for that very request.
 
-    A socket timeout counts from the last byte received, so a server sending one byte every few
-    seconds would hold a fetch for ever; every wait here gets only the time left instead.
+    urllib calls ``do_open`` for the first request and again for every redirect it follows, so
+    each hop's host is looked up once, checked (on a shared server every address must be
+    public), and connected to at the checked address: a name that answers a public address and
+    then 127.0.0.1 reaches nothing inside, on the first hop or any later one.
     """
 
-    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self._ends = clock() + seconds
-        self.heard = False
-
-    def left(self) -> float:
-        """Seconds left for the fetch; TimeoutError once they are spent."""
-        left = self._ends - self._clock()
-        if left <= 0:
-            raise TimeoutError("the fetch ran out of time")
-        return left
-
-
-class _TimedReader(io.RawIOBase):
-    """Reads from a socket, each wait bounded by the fetch's time left."""
-
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
-        super().__init__()
-        self._sock = sock
-        # The socket's own reader keeps it open until the answer is read (http.client closes
-        # the socket right after the headers and relies on that).
-        self._raw = sock.makefile("rb", buffering=0)
-        self._deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int | None:
-        self._sock.settimeout(self._deadline.left())
-        count = self._raw.readinto(buffer)
-        if count:
-            self._deadline.heard = True
-        return count
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-class _TimedSocket:
-    """A connected socket whose reads and writes wait only for the fetch's time left."""
-
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def makefile(self, mode: str = "rb", *args, **kwargs) -> io.BufferedReader:
-        return io.BufferedReader(_TimedReader(self._sock, self._deadline))
-
-    def sendall(self, data) -> None:
-        self._sock.settimeout(self._deadline.left())
-        self._sock.sendall(data)
-
-    def __getattr__(self, name: str):
-        return getattr(self._sock, name)
-
-
-class _TimedConnection:
-    """Mixed into http.client's connections: connecting, too, waits only for the time left."""
-
-    sock: Any
-
-    def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-        # http.client's hook for opening the socket; the TLS handshake of https follows on the
-        # socket it returns, with that socket's timeout as its limit for the whole handshake.
-        self._create_connection = self._connect
-
-    def _connect(self, address, timeout, source_address=None) -> socket.socket:
-        sock = socket.create_connection(address, self.deadline.left(), source_address)
-        sock.settimeout(self.deadline.left())
-        return sock
-
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]  # http.client.HTTPConnection, mixed in after
-        self.sock = _TimedSocket(self.sock, self.deadline)
-
-
-class _TimedHTTP(_TimedConnection, http.client.HTTPConnection):
-    pass
-
-
-class _TimedHTTPS(_TimedConnection, http.client.HTTPSConnection):
-    pass
-
-
-class _TimedHandler:
-    """Opens http and https connections that keep to one deadline."""
-
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: Deadline) -> None:
         super().__init__()
         self.deadline = deadline
 
     def do_open(self, http_class, req, **kwargs):
         https = issubclass(http_class, http.client.HTTPSConnection)
-        timed = functools.partial(_TimedHTTPS if https else _TimedHTTP, deadline=self.deadline)
-        return super().do_open(timed, req, **kwargs)  # type: ignore[misc]  # urllib handler
+        parts = urllib.parse.urlsplit(req.full_url)
+        host = (parts.hostname or "").replace("%25", "%")  # an IPv6 zone, as a URL writes it
+        try:
+            port = parts.port or (443 if https else 80)
+        except ValueError:
+            raise InvalidInput(
+                f"The calendar address names {host} with a port that does not exist; check the "
+                "address.",
+                field="url",
+            ) from None
+        try:
+            addresses = resolve(host, port)
+        except OSError as error:
+            raise urllib.error.URLError(error) from None  # reported as "Could not reach"
+        if on_a_shared_server() and not all_public(addresses):
+            raise _not_public(host)
+        pinned = PinnedHTTPSConnection if https else PinnedHTTPConnection
+        opened = functools.partial(pinned, addresses=addresses, deadline=self.deadline)
+        return super().do_open(opened, req, **kwargs)  # type: ignore[misc]  # urllib handler
 
 
-class _TimedHTTPHandler(_TimedHandler, urllib.request.HTTPHandler):
+class _PinnedHTTPHandler(_PinnedHandler, urllib.request.HTTPHandler):
     pass
 
 
-class _TimedHTTPSHandler(_TimedHandler, urllib.request.HTTPSHandler):
+class _PinnedHTTPSHandler(_PinnedHandler, urllib.request.HTTPSHandler):
     pass
-
-
-def _seconds(count: float) -> str:
-    return f"{count:g} second{'' if count == 1 else 's'}"
 
 
 def download(
@@ -287,7 +205,6 @@ def download(
     """
     url = _normal_url(url)
     host = urllib.parse.urlsplit(url).hostname or ""
-    _refuse_private(host)
     request = urllib.request.Request(
         url,
         headers={
@@ -295,9 +212,13 @@ def download(
             "Accept": "text/calendar, text/plain;q=0.5, */*;q=0.1",
         },
     )
-    deadline = _Deadline(timeout, clock)
+    deadline = Deadline(timeout, clock)
     opener = urllib.request.build_opener(
-        _CheckedRedirects, _TimedHTTPHandler(deadline), _TimedHTTPSHandler(deadline)
+        # No proxy from the environment: the address checked must be the one connected to.
+        urllib.request.ProxyHandler({}),
+        _CheckedRedirects,
+        _PinnedHTTPHandler(deadline),
+        _PinnedHTTPSHandler(deadline),
     )
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -335,13 +256,13 @@ def download(
     return b"".join(chunks)
 
 
-def _too_slow(host: str, timeout: float, deadline: _Deadline) -> str:
+def _too_slow(host: str, timeout: float, deadline: Deadline) -> str:
     if deadline.heard:
         return (
-            f"{host} sent the calendar too slowly: stopped after {_seconds(timeout)}. "
+            f"{host} sent the calendar too slowly: stopped after {seconds(timeout)}. "
             "Try again later."
         )
-    return f"{host} did not answer within {_seconds(timeout)}; try again later."
+    return f"{host} did not answer within {seconds(timeout)}; try again later."
 
 
 def _feed_name(url: str, name: str) -> str:

@@ -10,6 +10,7 @@ decides which day it is, their holiday country which days do not count.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -245,18 +246,23 @@ def _nudges(owner, request_ids: list[int]) -> dict[int, tuple[FollowUp | None, b
     """Per request: its open nudge (or None), and whether the user put a nudge aside instead."""
     if not request_ids:
         return {}
-    found: dict[int, tuple[FollowUp | None, bool]] = {}
     unsent = FollowUp.objects.for_owner(owner).filter(
         kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__in=request_ids, sent_at__isnull=True
     )
-    for nudge in unsent.order_by("created_at", "pk"):
+    return fold_nudges(unsent.order_by("created_at", "pk"))
+
+
+def fold_nudges(unsent: Iterable[FollowUp]) -> dict[int, tuple[FollowUp | None, bool]]:
+    """Per request, its open nudge (the first) and whether one was put aside, from the unsent
+    nudges oldest first. An open nudge outweighs one dismissed earlier: the user came back."""
+    found: dict[int, tuple[FollowUp | None, bool]] = {}
+    for nudge in unsent:
         current, put_aside = found.get(nudge.outreach_id, (None, False))
         if nudge.dismissed_at is None:
             current = current or nudge
         else:
             put_aside = True
         found[nudge.outreach_id] = (current, put_aside)
-    # An open nudge outweighs one dismissed earlier: the user came back to it.
     return {key: (nudge, put_aside and nudge is None) for key, (nudge, put_aside) in found.items()}
 
 

@@ -17,9 +17,10 @@ Who may be reached: only http and https addresses with a host and a topic, witho
 or password in them. On a shared server (any mode but "local") the server's own machine and
 network are off limits: every address the host name resolves to must be public, checked when
 the address is saved and again at each send. A send looks the name up once and connects to the
-very address it checked, so a name that answers a public address to the check and 127.0.0.1 a
-moment later ("DNS rebinding") cannot reach the inside. For https the TLS handshake still names
-the host (SNI) and the certificate is checked against that name, not against the address.
+very address it checked (services.outbound), so a name that answers a public address to the
+check and 127.0.0.1 a moment later ("DNS rebinding") cannot reach the inside. For https the TLS
+handshake still names the host (SNI) and the certificate is checked against that name, not
+against the address.
 
 Nothing is followed: a redirect is reported to the user, who can give the new address, because
 following it would send the reminder (and the topic, which is a secret) somewhere else unseen.
@@ -28,10 +29,8 @@ following it would send the reminder (and the topic, which is a secret) somewher
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import re
-import socket
 import ssl
 import time
 import unicodedata
@@ -40,10 +39,17 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from django.conf import settings
-
-from coffeechat.services.calendars import _Deadline, _seconds, _TimedSocket
 from coffeechat.services.errors import DomainError, InvalidInput
+from coffeechat.services.outbound import (
+    Deadline,
+    PinnedHTTPConnection,
+    PinnedHTTPSConnection,
+    all_public,
+    ip_of,
+    on_a_shared_server,
+    resolve,
+    seconds,
+)
 
 PUSH_TIMEOUT = 10.0  # seconds a whole send may take: connecting, the handshake, the answer
 LONGEST_PUSH_URL = 500  # Preferences.push_url's max_length
@@ -54,8 +60,6 @@ _SCHEMES = {"http", "https"}
 _EXAMPLE = "https://ntfy.sh/your-secret-topic"
 # The longest piece of a server's answer (a reason, a redirect target) quoted back to the user.
 _QUOTED = 200
-
-Address = tuple[int, int, int, Any]  # family, socket type, protocol, socket address
 
 
 @dataclass(frozen=True)
@@ -151,27 +155,6 @@ def _parse(url: str) -> _Topic:
     return _Topic(scheme, host, port or default_port, where, topic, target)
 
 
-def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``text`` spells out, or None for a name."""
-    try:
-        ip = ipaddress.ip_address(text.split("%")[0])  # an IPv6 zone (%eth0) is no part of it
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    return ip
-
-
-def _all_public(addresses: list[Address]) -> bool:
-    return all(
-        (ip := _ip(str(sockaddr[0]))) is not None and ip.is_global for *_, sockaddr in addresses
-    )
-
-
-def _on_a_shared_server() -> bool:
-    return settings.COFFEECHAT_MODE != "local"
-
-
 def _not_public(host: str) -> str:
     return (
         f"{host} is not a public address: on a shared server, pushes go only to public ntfy "
@@ -179,86 +162,24 @@ def _not_public(host: str) -> str:
     )
 
 
-def _resolve(topic: _Topic) -> list[Address]:
-    """Every address the host stands for, looked up once; OSError when it has none."""
-    found = socket.getaddrinfo(topic.host, topic.port, type=socket.SOCK_STREAM)
-    addresses: list[Address] = []
-    for family, kind, proto, _name, sockaddr in found:
-        if (family, kind, proto, sockaddr) not in addresses:
-            addresses.append((family, kind, proto, sockaddr))
-    if not addresses:
-        raise socket.gaierror(socket.EAI_NONAME, "no address")
-    return addresses
-
-
 def check_push_url(url: str) -> str:
     """The topic address tidied (stripped), or InvalidInput(field="push_url") in plain words."""
     topic = _parse(url)
-    if not _on_a_shared_server():
+    if not on_a_shared_server():
         return url.strip()
-    literal = _ip(topic.host)
+    literal = ip_of(topic.host)
     if literal is not None:
         if not literal.is_global:
             raise InvalidInput(_not_public(topic.host), field="push_url")
         return url.strip()
     try:
-        addresses = _resolve(topic)
+        addresses = resolve(topic.host, topic.port)
     except OSError:
         # Not known right now; each send looks again, and reports it if it still fails.
         return url.strip()
-    if not _all_public(addresses):
+    if not all_public(addresses):
         raise InvalidInput(_not_public(topic.host), field="push_url")
     return url.strip()
-
-
-def _connect(addresses: list[Address], deadline: _Deadline) -> socket.socket:
-    """A socket connected to the first of the checked addresses that answers, in time."""
-    failure: OSError = ConnectionRefusedError("no address to connect to")
-    for family, kind, proto, sockaddr in addresses:
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(deadline.left())
-            sock.connect(sockaddr)
-            sock.settimeout(deadline.left())
-        except OSError as error:
-            sock.close()
-            failure = error
-            continue
-        return sock
-    raise failure
-
-
-class _Pinned:
-    """Mixed into http.client's connections: connect to the checked addresses, within time.
-
-    The name in the address still goes out in the Host header and, for https, in the TLS
-    handshake and the certificate check; only the look-up is not done a second time.
-    """
-
-    sock: Any
-
-    def __init__(self, *args, addresses: list[Address], deadline: _Deadline, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._addresses = addresses
-        self._deadline = deadline
-        # http.client's hook for opening the socket (https then shakes hands on it).
-        self._create_connection = self._open
-
-    def _open(self, address, timeout, source_address=None) -> socket.socket:
-        return _connect(self._addresses, self._deadline)
-
-    def connect(self) -> None:
-        super().connect()  # type: ignore[misc]  # http.client's connection, mixed in after
-        # Each read and write from here on waits only for the time the send has left.
-        self.sock = _TimedSocket(self.sock, self._deadline)
-
-
-class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
-    pass
-
-
-class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
-    pass
 
 
 def _payload(topic: str, push: Push) -> bytes:
@@ -335,22 +256,22 @@ def send_push(url: str, push: Push, *, timeout: float = PUSH_TIMEOUT) -> None:
         topic = _parse(url)
     except InvalidInput as error:
         raise PushFailed(error.message) from None
-    shared = _on_a_shared_server()
-    literal = _ip(topic.host)
+    shared = on_a_shared_server()
+    literal = ip_of(topic.host)
     if shared and literal is not None and not literal.is_global:
         raise PushFailed(_not_public(topic.host))
-    deadline = _Deadline(timeout, time.monotonic)
+    deadline = Deadline(timeout, time.monotonic)
     try:
-        addresses = _resolve(topic)
+        addresses = resolve(topic.host, topic.port)
     except OSError:
         raise PushFailed(
             f"Could not find {topic.host}: check the topic address and the connection."
         ) from None
-    if shared and not _all_public(addresses):
+    if shared and not all_public(addresses):
         raise PushFailed(_not_public(topic.host))
     connection: http.client.HTTPConnection
     if topic.scheme == "https":
-        connection = _PinnedHTTPS(
+        connection = PinnedHTTPSConnection(
             topic.host,
             topic.port,
             timeout=timeout,
@@ -359,7 +280,7 @@ def send_push(url: str, push: Push, *, timeout: float = PUSH_TIMEOUT) -> None:
             deadline=deadline,
         )
     else:
-        connection = _PinnedHTTP(
+        connection = PinnedHTTPConnection(
             topic.host, topic.port, timeout=timeout, addresses=addresses, deadline=deadline
         )
     try:
@@ -379,11 +300,11 @@ def send_push(url: str, push: Push, *, timeout: float = PUSH_TIMEOUT) -> None:
     except TimeoutError:
         if deadline.heard:
             raise PushFailed(
-                f"{topic.where} answered too slowly: stopped after {_seconds(timeout)}; "
+                f"{topic.where} answered too slowly: stopped after {seconds(timeout)}; "
                 "try again later."
             ) from None
         raise PushFailed(
-            f"{topic.where} did not answer within {_seconds(timeout)}; try again later."
+            f"{topic.where} did not answer within {seconds(timeout)}; try again later."
         ) from None
     except ssl.SSLCertVerificationError as error:
         raise PushFailed(

@@ -6,9 +6,10 @@ from datetime import datetime, tzinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorDict
 
 from coffeechat.core.fields import (
     EARLIEST_DAY,
@@ -560,6 +561,24 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Accounts made from an invitation sign in with their email address (services.invitations).
+        self.fields["username"].label = "Email address"
+
+    def clean_username(self) -> str:
+        # Invitations keep the address in lower case; an address typed with capitals is the same.
+        typed = self.cleaned_data.get("username", "").strip()
+        return typed.lower() if "@" in typed else typed
+
+    def refuse(self, message: str) -> None:
+        """Show ``message`` with what was typed, without validating: validating checks the
+        password, and an attempt refused for going too fast must not cost (or reveal) that."""
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+        self.add_error(None, message)
+
+    def wrong_password(self) -> bool:
+        """Whether the form failed on the username and password themselves (not a blank field)."""
+        return self.has_error(NON_FIELD_ERRORS, "invalid_login")
 
 
 # The live chat page and its scripts.

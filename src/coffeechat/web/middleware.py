@@ -1,5 +1,5 @@
 """Middleware of ours: the headers every page gets (the Content-Security-Policy comes from
-django-csp), and the LAN listener's door for paired phones.
+django-csp), the LAN listener's door for paired phones, and "sign out everywhere".
 
 Static files are answered by WhiteNoise before these run, so they keep their long caching.
 """
@@ -7,16 +7,19 @@ Static files are answered by WhiteNoise before these run, so they keep their lon
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
-from django.contrib.auth import logout
+from django.conf import settings
+from django.contrib.auth import logout, user_logged_in
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from coffeechat.services.devices import DeviceCheck, check_device
 from coffeechat.services.lan import LAN_MARK
-from coffeechat.web.shortcuts import PARTIAL_HEADER, wants_json
+from coffeechat.web.shortcuts import PARTIAL_HEADER, preferences_of, wants_json
 
 
 def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -99,3 +102,53 @@ def _pairing_needed(request: HttpRequest, signed_out_at) -> HttpResponse:
         return JsonResponse({"signed_out": True, "error": message}, status=401)
     context = {"message": message, "signed_out": signed_out_at is not None}
     return render(request, "coffeechat/phone/pair_first.html", context, status=403)
+
+
+# When this session signed in (ISO 8601, UTC): "sign out everywhere" ends the sessions older than
+# the moment it was pressed (Preferences.signed_out_at).
+SIGNED_IN_AT_KEY = "coffeechat_signed_in_at"
+
+
+def _note_sign_in(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT_KEY] = timezone.now().isoformat()
+
+
+# Connected here, where the middleware that reads it lives: this module is loaded with the
+# middleware, before any request can sign anyone in.
+user_logged_in.connect(_note_sign_in, dispatch_uid="coffeechat-signed-in-at")
+
+
+def signed_out_everywhere(get_response: Callable[[HttpRequest], HttpResponse]):
+    """In server mode, end a session that signed in before its user pressed "Sign out everywhere".
+
+    A session with no sign-in moment (made before this check existed) counts as older. The
+    next page then asks to sign in, as for any signed-out visitor.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.COFFEECHAT_MODE == "server"
+            and user is not None
+            and user.is_authenticated
+            # Read through the request's cache: the page itself reads the same preferences.
+            and _signed_in_before_sign_out(request, preferences_of(request).signed_out_at)
+        ):
+            logout(request)
+            # Those were the signed-out user's; a sign-in on this same request reads its own.
+            request.__dict__.pop("_coffeechat_preferences", None)
+        return get_response(request)
+
+    return middleware
+
+
+def _signed_in_before_sign_out(request: HttpRequest, cut: datetime | None) -> bool:
+    if cut is None:
+        return False
+    try:
+        signed_in = datetime.fromisoformat(request.session.get(SIGNED_IN_AT_KEY, ""))
+    except (TypeError, ValueError):
+        return True
+    # Equal moments count as before: the button ends the session that pressed it, too.
+    return signed_in <= cut

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.urls import path, re_path
 
 from coffeechat.web.views import (
+    account,
     auth,
     brief,
     calendar,
     chats,
+    coaching,
     contacts,
     debrief,
     exports,
     followups,
     funnel,
+    health,
     home,
     identity,
     imports,
@@ -42,9 +45,32 @@ from coffeechat.web.views import (
 app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
+    # For the proxy and monitors, no sign-in: the process answers, and it is ready to serve.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("signin/", auth.sign_in, name="sign_in"),
     path("signin/<str:secret>/", auth.redeem, name="redeem"),
     path("signout/", auth.sign_out, name="sign_out"),
+    # Accounts on a server (404 in local mode): joining by invitation, the Account page,
+    # resetting a forgotten password, and the invitations of administrators and coaches.
+    path("join/<str:secret>/", account.join, name="join"),
+    path("account/", account.account, name="account"),
+    path("account/password/", account.account_password, name="account_password"),
+    path(
+        "account/sign-out-everywhere/",
+        account.account_sign_out_everywhere,
+        name="account_sign_out_everywhere",
+    ),
+    path("account/delete/", account.account_delete, name="account_delete"),
+    path("password-reset/", account.password_forgot, name="password_forgot"),
+    path(
+        "password-reset/<str:uidb64>/<str:token>/",
+        account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("invitations/", account.invitation_list, name="invitations"),
+    path("invitations/resend/", account.invitation_resend, name="invitation_resend"),
+    path("invitations/revoke/", account.invitation_revoke, name="invitation_revoke"),
     # Use on my phone: LAN access, the pairing link (opened by the phone) and paired phones.
     path("phone/", phone.phone, name="phone"),
     path("phone/on/", phone.phone_on, name="phone_on"),
@@ -190,4 +216,13 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("offline/", pwa.offline, name="offline"),
     path("offline/pages.json", pwa.offline_pages, name="offline_pages"),
+    # Coaches with consent (server mode; 404 on a laptop). The student's side: the Coaches page,
+    # revoking a coach, sharing a chat's notes. The coach's side: students, named by a key made
+    # from the account (services.coaching.person_key), and the chats they shared.
+    path("preferences/coaches/", coaching.coaches, name="coaches"),
+    path("preferences/coaches/<uuid:coach>/revoke/", coaching.coach_revoke, name="coach_revoke"),
+    path("chats/<uuid:code>/share/", coaching.chat_share, name="chat_share"),
+    path("students/", coaching.students, name="students"),
+    path("students/<uuid:student>/", coaching.student, name="student"),
+    path("students/<uuid:student>/chats/<uuid:code>/", coaching.student_chat, name="student_chat"),
 ]

@@ -6,16 +6,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from coffeechat.services import throttle
 from coffeechat.services.accounts import redeem_login_link
 from coffeechat.services.devices import sign_out_device
 from coffeechat.services.errors import LoginLinkRejected
 from coffeechat.services.preferences import identity_asked
 from coffeechat.web.forms import SignInForm
+from coffeechat.web.limits import client_address, limited
 from coffeechat.web.middleware import DEVICE_SESSION_KEY
 from coffeechat.web.shortcuts import INVALID, allow, go_back, next_path
 
@@ -43,16 +45,60 @@ def sign_in(request):
     if settings.COFFEECHAT_MODE == "server":
         form = SignInForm(request, data=request.POST if request.method == "POST" else None)
         if form.is_bound:
+            username = request.POST.get("username", "")
+            address = client_address(request)
+            try:
+                # Before the form is validated, since validating checks the password.
+                throttle.check_sign_in(
+                    username,
+                    address,
+                    known_browser=throttle.known_browser(_token_of(request), username),
+                )
+            except throttle.SignInLocked as error:
+                form.refuse(error.message)
+                page = render(request, "coffeechat/signin/how.html", _context(request, form))
+                return limited(page, error)
             if form.is_valid():
+                throttle.record_success(username, address)
                 login(request, form.get_user())
-                return onward(request)
+                return remember_browser(request, onward(request), request.user)
+            if form.wrong_password():
+                throttle.record_failure(username, address)
             status = INVALID
-    context = {
+    return render(request, "coffeechat/signin/how.html", _context(request, form), status=status)
+
+
+def _context(request, form: SignInForm | None) -> dict:
+    return {
         "form": form,
         "next": (next_path(request) or "/") if form is not None else "",
         "link_minutes": settings.COFFEECHAT_LOGIN_LINK_MINUTES,
     }
-    return render(request, "coffeechat/signin/how.html", context, status=status)
+
+
+def _browser_cookie(request) -> str:
+    # Over HTTPS the __Host- prefix makes browsers refuse the cookie unless it is Secure, for
+    # this host only and for the whole site, so no subdomain or plain-HTTP page can plant one.
+    return "__Host-coffeechat-known" if request.is_secure() else "coffeechat-known"
+
+
+def _token_of(request) -> str | None:
+    return request.COOKIES.get(_browser_cookie(request))
+
+
+def remember_browser(request, response: HttpResponse, user) -> HttpResponse:
+    """Mark this browser as one that signed in as ``user``, so someone guessing the password
+    elsewhere cannot lock it out (services.throttle). Call on any sign-in that proved who the
+    user is: a right password, or a password just set from a reset link."""
+    response.set_cookie(
+        _browser_cookie(request),
+        throttle.browser_token(user),
+        max_age=throttle.BROWSER_DAYS * 24 * 60 * 60,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_not_required

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from coffeechat.services.calendars import write_ics
 from coffeechat.services.exports import write_csv, write_json, write_vcard
+from coffeechat.services.rate_limits import EXPORT, RateLimited, check_rate
+from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import allow
 
 
@@ -19,6 +22,11 @@ def export_page(request):
 
 
 def _download(request, write: Callable, filename: str, content_type: str) -> HttpResponse:
+    try:
+        check_rate(request.user, EXPORT)
+    except RateLimited as error:
+        messages.error(request, error.message)
+        return limited(render(request, "coffeechat/exports/page.html"), error)
     buffer = io.StringIO()
     write(request.user, buffer)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=content_type)

@@ -25,8 +25,10 @@ from coffeechat.services.messages import (
     reset_template,
     save_template,
 )
+from coffeechat.services.rate_limits import SEND, RateLimited, check_rate
 from coffeechat.store.models import FollowUp
 from coffeechat.web.forms import Form
+from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import (
     INVALID,
     allow,
@@ -118,6 +120,13 @@ def follow_up(request, code):
         )
         form = ComposeForm(initial={"subject": fresh.subject, "body": fresh.body})
         return _page(request, item, form)
+    if action == "send":
+        try:
+            check_rate(request.user, SEND)
+        except RateLimited as error:
+            # The draft was saved above and comes back as typed; only the sending waits.
+            messages.error(request, error.message)
+            return limited(_page(request, item, form), error)
     # Every way out carries the text just saved, so what leaves is what was on the screen.
     return deliver(
         request,

@@ -31,8 +31,10 @@ from coffeechat.services.imports import (
     too_big,
     undo_batch,
 )
+from coffeechat.services.rate_limits import IMPORT, RateLimited, check_rate
 from coffeechat.store.models import ImportBatch, ImportRow
 from coffeechat.web.forms import Form
+from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import INVALID, PER_PAGE, allow, page_of
 from coffeechat.web.uploads import capped_upload, explain_refusal
 
@@ -86,6 +88,12 @@ def import_upload(request):
     explain_refusal(request, form, too_big)
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        try:
+            check_rate(request.user, IMPORT)
+        except RateLimited as error:
+            # The form comes back with the source chosen; a browser never refills a file box.
+            form.add_error(None, error.message)
+            return limited(_page(request, form), error)
         try:
             batch, _preview = stage_upload(
                 request.user, form.cleaned_data["source"], upload.name, upload.read()

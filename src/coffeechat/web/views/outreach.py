@@ -28,6 +28,7 @@ from coffeechat.services import mail
 from coffeechat.services import outreach as service
 from coffeechat.services.errors import DomainError
 from coffeechat.services.outreach_timers import close_quietly
+from coffeechat.services.rate_limits import SEND, RateLimited, check_rate
 from coffeechat.store.models import Contact, Outreach
 from coffeechat.web.forms import (
     LinterSettingsForm,
@@ -35,6 +36,7 @@ from coffeechat.web.forms import (
     OutreachReplyForm,
     OutreachStartForm,
 )
+from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import (
     INVALID,
     allow,
@@ -286,6 +288,13 @@ def outreach_detail(request, code):
             messages.success(request, f"Deleted the draft to {item.contact.name}.")
             return redirect("web:outreach")
         return redirect("web:outreach_detail", code=item.code)
+    if action == "send":
+        try:
+            check_rate(request.user, SEND)
+        except RateLimited as error:
+            # The draft was saved above and comes back as typed; only the sending waits.
+            messages.error(request, error.message)
+            return limited(_page(request, item, form), error)
     # Every way out carries the text just saved, so what leaves is what was on the screen.
     return deliver(
         request,

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +15,9 @@ from coffeechat.core.clock import format_clock, format_day
 from coffeechat.services import reminders as service
 from coffeechat.services.errors import DomainError
 from coffeechat.services.mail import smtp_settings
+from coffeechat.services.rate_limits import SEND, RateLimited, check_rate
 from coffeechat.store.models import Reminder
+from coffeechat.web.limits import limited
 from coffeechat.web.reminder_forms import ReminderForm
 from coffeechat.web.shortcuts import (
     allow,
@@ -123,6 +125,12 @@ def reminders_test(request):
     if channel not in CHANNELS:
         messages.error(request, "Choose what to test: an email or a push.")
         return redirect(back)
+    try:
+        check_rate(request.user, SEND)
+    except RateLimited as error:
+        # Nothing was typed for a test, so a short page that says when to try again will do.
+        context = {"status": 429, "title": "Wait a little", "reason": error.message, "back": back}
+        return limited(render(request, "coffeechat/errors/429.html", context), error)
     try:
         said = service.send_test(
             request.user, channel, link_address=request.build_absolute_uri("/")

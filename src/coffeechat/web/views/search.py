@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from coffeechat.services.errors import DomainError
+from coffeechat.services.rate_limits import SEARCH, RateLimited, check_rate
 from coffeechat.services.search import search
+from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import allow, search_query
 
 PER_PAGE = 20
@@ -24,10 +26,13 @@ def _page_number(request) -> int:
 def search_page(request):
     query = search_query(request)
     page = _page_number(request)
-    results, problem = None, ""
+    results, problem, refusal = None, "", None
     if query:
         try:
+            check_rate(request.user, SEARCH)
             results = search(request.user, query, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        except RateLimited as error:
+            problem, refusal = error.message, error
         except DomainError as error:
             problem = error.message
     context = {
@@ -36,4 +41,6 @@ def search_page(request):
         "problem": problem,
         "page_number": page,
     }
-    return render(request, "coffeechat/search/results.html", context)
+    response = render(request, "coffeechat/search/results.html", context)
+    # The words stay in the box, so trying again later is one press.
+    return limited(response, refusal) if refusal else response
