@@ -68,7 +68,6 @@ def remind(dry_run: bool, user_email: str | None) -> None:
         raise SystemExit(1)
 
 
-CHANNEL = {"email": "email", "push": "push"}
 KIND = {"digest": "daily digest", "due_soon": "due soon", "due": "due"}
 
 
@@ -79,7 +78,7 @@ def outcome_line(outcome, *, several_users: bool = False) -> str:
         "failed": "Failed",
         "would send": "Would send",
     }[outcome.status]
-    what = f'{status} by {CHANNEL[outcome.channel]} ({KIND[outcome.kind]}): "{outcome.subject}"'
+    what = f'{status} by {outcome.channel} ({KIND[outcome.kind]}): "{outcome.subject}"'
     if several_users:
         what = f"{outcome.who}: {what}"
     if outcome.status == "failed":

@@ -233,7 +233,7 @@ def remind(
     now = now or timezone.now()
     report = Report()
     for preferences in _users(owner, batch):
-        if not plans_any(preferences):
+        if not channels_of(preferences).any:
             continue
         report.users += 1
         if dry_run:
@@ -247,10 +247,6 @@ def remind(
         finally:
             _release(preferences, now)
     return report
-
-
-def plans_any(preferences: Preferences) -> bool:
-    return channels_of(preferences).any
 
 
 def _users(owner, batch: int) -> Iterator[Preferences]:
