@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.test import Client
 
 from coffeechat.services import lan
 from coffeechat.services.accounts import create_user
+from tests import query_audit
+
+
+def pytest_configure(config):
+    # The query audit watches every connection, those made later (threads) too.
+    connection_created.connect(query_audit.watch)
+    for connection in connections.all(initialized_only=True):
+        query_audit.watch(None, connection)
+
+
+@pytest.fixture(autouse=True)
+def every_query_says_whose_rows():
+    """Fail a test whose app code ran a query of an owned table for everyone (query_audit)."""
+    query_audit.take()
+    yield
+    unscoped = query_audit.take()
+    if unscoped:
+        pytest.fail("queries without whose rows:\n" + "\n".join(map(str, unscoped)))
 
 
 def pytest_collection_modifyitems(config, items):

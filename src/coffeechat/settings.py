@@ -149,6 +149,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Messages ("Signed out Sam's phone") wait in the session, not in a cookie of their own that a
+# script could read and that would travel without the __Host- guarantees of server mode.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Links out (a contact's LinkedIn page) carry no address of a coffeechat page, which may hold a

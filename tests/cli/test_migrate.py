@@ -67,24 +67,36 @@ SERVER = Config(
 
 
 @pytest.fixture
-def server_mode_serve(monkeypatch):
-    """`coffeechat serve` believing it runs in server mode; records how it used the database."""
+def server_mode(monkeypatch):
+    """Every command believing it runs in server mode; records whether anything migrated."""
+    from coffeechat.cli import bootstrap, common, invite, remind
+
     asked: dict[str, object] = {}
-    monkeypatch.setattr(serve_module, "ready", lambda: SERVER)
+    for module in (serve_module, common, remind, invite):
+        monkeypatch.setattr(module, "ready", lambda: SERVER)
     monkeypatch.setattr(
-        serve_module, "use_database", lambda migrate=True: asked.setdefault("migrate", migrate)
+        bootstrap, "use_database", lambda migrate=True: asked.setdefault("migrate", migrate)
     )
     return asked
 
 
-def test_a_server_does_not_migrate_as_it_starts_and_names_the_step(
-    server_mode_serve, monkeypatch, run
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["serve", "--no-browser", "--port", "8765"],
+        ["export", "json", "--user", "sam@example.edu"],
+        ["remind", "--dry-run"],
+        ["invite", "sam@example.edu", "--no-email", "--site", "https://cc.example.edu"],
+    ],
+)
+def test_on_a_server_no_command_migrates_and_each_names_the_step(
+    server_mode, monkeypatch, run, command
 ):
     from coffeechat.services import setup
 
     monkeypatch.setattr(setup, "pending_migrations", lambda: ["coffeechat.0099_next"])
-    result = run("serve", "--no-browser", "--port", "8765")
-    assert server_mode_serve == {"migrate": False}
+    result = run(*command)
+    assert server_mode == {}
     assert result.exit_code == 1
     assert "lacks 1 migration of this version of coffeechat" in result.output
     assert "Run `coffeechat migrate` once" in result.output

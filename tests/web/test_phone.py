@@ -215,3 +215,10 @@ def test_what_a_script_asks_for_without_a_device_session_gets_401_json(lan_on, a
     answer = Client().get(asked.pop("path"), **asked, **OVER_LAN)
     assert answer.status_code == 401
     assert answer.json()["signed_out"] is True
+
+
+def test_a_message_waits_in_the_session_not_in_a_cookie_of_its_own(alice_client):
+    response = alice_client.post("/phone/off/")
+    assert response.status_code == 302
+    assert "messages" not in response.cookies  # no cookie a script could read
+    assert "LAN access is off" in alice_client.get("/phone/").content.decode()

@@ -48,6 +48,33 @@ def use_database(*, migrate: bool = True) -> None:
         raise click.ClickException(str(error)) from None
 
 
+def use_server_database() -> None:
+    """A server's database as it stands. Its schema is brought up to date by its own step,
+    ``coffeechat migrate``, so a command refuses a database that step has not caught up with
+    instead of failing half way on a missing column."""
+    from coffeechat.core.text import counted
+    from coffeechat.services.setup import DatabaseUnusable, pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except DatabaseUnusable as error:
+        raise click.ClickException(error.message) from None
+    if pending:
+        raise click.ClickException(
+            f"The database lacks {counted(len(pending), 'migration')} of this version of "
+            "coffeechat. Run `coffeechat migrate` once (from one server, with the same settings), "
+            "then run this again."
+        )
+
+
+def use_database_of(config: Config) -> None:
+    """A home's database brought up to date on the way; a server's checked (see above)."""
+    if config.is_local:
+        use_database()
+    else:
+        use_server_database()
+
+
 def ready_with_database(*, migrate: bool = True) -> Config:
     """Load Django and bring the database schema up to date, or explain why it cannot be."""
     config = ready()

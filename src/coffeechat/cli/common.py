@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from coffeechat.cli.bootstrap import ready, ready_with_database, use_database
+from coffeechat.cli.bootstrap import ready, use_database, use_database_of
 
 if TYPE_CHECKING:
     from coffeechat.config import Config
@@ -37,10 +37,11 @@ def friendly_errors() -> Iterator[None]:
 
 def local_owner():
     """Load Django and the database, and return the local owner (created on first use)."""
-    if not ready_with_database().is_local:
+    if not ready().is_local:
         raise click.ClickException(
             "This command works on a local home for now; unset COFFEECHAT_MODE to use one."
         )
+    use_database()
     from coffeechat.services.accounts import ensure_owner
 
     with friendly_errors():
@@ -59,8 +60,7 @@ user_option = click.option(
 def owner_for(user_email: str | None):
     """Load Django and the database, and return whose data a command works on (see owner_in)."""
     config = ready()
-    # A server's schema is brought up to date by its own step (coffeechat migrate), not here.
-    use_database(migrate=config.is_local)
+    use_database_of(config)
     return owner_in(config, user_email)
 
 

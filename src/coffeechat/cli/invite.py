@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coffeechat.cli.bootstrap import ready, use_database
+from coffeechat.cli.bootstrap import ready, use_server_database
 from coffeechat.cli.common import friendly_errors
 
 
@@ -70,7 +70,7 @@ def invite(email: str, coach: bool, admin: bool, site: str | None, no_email: boo
             "to invite. Invitations are for a coffeechat server (COFFEECHAT_MODE=server)."
         )
     address = site_address(site, config.allowed_hosts)
-    use_database(migrate=False)
+    use_server_database()
     from coffeechat.services import invitations
 
     with friendly_errors():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coffeechat.cli.bootstrap import ready, use_database
+from coffeechat.cli.bootstrap import ready, use_database_of
 from coffeechat.cli.common import friendly_errors, owner_in
 
 
@@ -40,8 +40,7 @@ def remind(dry_run: bool, user_email: str | None) -> None:
       */5 * * * * coffeechat remind     (a crontab line: every five minutes)
     """
     config = ready()
-    # A server's schema is brought up to date by its own step (coffeechat migrate), not here.
-    use_database(migrate=config.is_local)
+    use_database_of(config)
     from coffeechat.services.reminders import remind as run
 
     owner = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coffeechat.cli.bootstrap import ready, use_database
+from coffeechat.cli.bootstrap import ready, use_database_of
 from coffeechat.core.text import counted
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -61,9 +61,7 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
         )
     # A server's schema changes in a step of its own (coffeechat migrate), run once for every
     # app server sharing the database; a laptop migrates as it starts.
-    use_database(migrate=config.is_local)
-    if not config.is_local:
-        refuse_unapplied_migrations()
+    use_database_of(config)
 
     import waitress
 
@@ -130,22 +128,6 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
         click.echo("\nStopped.")
     finally:
         lan.install(None)
-
-
-def refuse_unapplied_migrations() -> None:
-    """Stop a server whose database lacks this version's migrations, naming the step to run."""
-    from coffeechat.services.setup import DatabaseUnusable, pending_migrations
-
-    try:
-        pending = pending_migrations()
-    except DatabaseUnusable as error:
-        raise click.ClickException(error.message) from None
-    if pending:
-        raise click.ClickException(
-            f"The database lacks {counted(len(pending), 'migration')} of this version of "
-            "coffeechat. Run `coffeechat migrate` once (from one server, with the same settings), "
-            "then start the server again."
-        )
 
 
 # How often a running app sends the reminders that came due (coffeechat remind does the same).

@@ -787,7 +787,7 @@ class _Run:
             for person in created
         )
         if created:
-            pks = pks_by_code(Contact, [person.code for person in created])
+            pks = pks_by_code(Contact, owner_id, [person.code for person in created])
             for person in created:
                 person.pk = pks[person.code]
         changed = [person for person in people if not person.new and person.changed]

@@ -129,12 +129,13 @@ class BulkUpdate(_Statement):
                 cursor.executemany(self.sql, prepared)
 
 
-def pks_by_code(model: type[models.Model], codes: Sequence[UUID]) -> dict[UUID, int]:
-    """The primary keys of rows just inserted, by their codes."""
+def pks_by_code(model: type[models.Model], owner_id: int, codes: Sequence[UUID]) -> dict[UUID, int]:
+    """The primary keys of the owner's rows just inserted, by their codes."""
     found: dict[UUID, int] = {}
+    rows = model._default_manager.filter(owner_id=owner_id)
     for start in range(0, len(codes), _IN_BATCH):
         part = codes[start : start + _IN_BATCH]
-        found.update(model._default_manager.filter(code__in=part).values_list("code", "pk"))
+        found.update(rows.filter(code__in=part).values_list("code", "pk"))
     return found
 
 
