@@ -318,6 +318,14 @@ def organisation(code: str, **fields) -> dict:
             '"contacts" item 1 .* field emails must be a list of email addresses',
         ),
         (
+            lambda d: d["contacts"][0].update(websites=["https://ada.example", "javascript:x"]),
+            '"contacts" item 1 .* field websites holds an address a link may not open',
+        ),
+        (
+            lambda d: d["contacts"][0].update(websites="https://ada.example"),
+            '"contacts" item 1 .* field websites must be a list of web addresses',
+        ),
+        (
             lambda d: d["calendar_sources"].append(feed(CODE_B, url="javascript:alert(1)")),
             '"calendar_sources" item 1 .* field url is "javascript:alert.1.", which is not a web',
         ),
@@ -337,6 +345,23 @@ def test_a_bare_web_address_gets_https_in_front_as_the_forms_give_it(bob):
     doc = broken(lambda d: d["contacts"][0].update(linkedin_url="linkedin.com/in/ada"))
     restore_json(bob, as_file(doc))
     assert Contact.objects.get().linkedin_url == "https://linkedin.com/in/ada"
+
+
+def test_websites_and_the_all_day_choice_are_restored(bob):
+    doc = broken(
+        lambda d: (
+            d["contacts"][0].update(websites=["ada.example/about", "https://ada.example/talks"]),
+            d["calendar_sources"].append(
+                feed(CODE_B, url="https://cal.example/f.ics", all_day_busy=True)
+            ),
+        )
+    )
+    restore_json(bob, as_file(doc))
+    assert Contact.objects.get().websites == [
+        "https://ada.example/about",
+        "https://ada.example/talks",
+    ]
+    assert CalendarSource.objects.get().all_day_busy is True
 
 
 def test_the_first_and_last_accepted_days_are_restored(bob):

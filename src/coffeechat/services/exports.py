@@ -122,6 +122,7 @@ SECTIONS: tuple[Section, ...] = (
             "emails",
             "phones",
             "linkedin_url",
+            "websites",
             "location",
             "time_zone",
             "tags",
@@ -217,7 +218,11 @@ SECTIONS: tuple[Section, ...] = (
         ("contact", "chat", "next_step", "outreach"),
     ),
     Section("opportunities", Opportunity, ("kind", "title", "notes", "arose_on"), ("contact",)),
-    Section("calendar_sources", CalendarSource, ("name", "kind", "url", "synced_at", "last_error")),
+    Section(
+        "calendar_sources",
+        CalendarSource,
+        ("name", "kind", "url", "synced_at", "last_error", "all_day_busy"),
+    ),
     Section(
         "busy_blocks",
         BusyBlock,

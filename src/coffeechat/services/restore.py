@@ -262,6 +262,16 @@ def _emails(value: Any, where: str) -> list[str]:
     return [_email(item, where, verb="holds") for item in value]
 
 
+def _websites(value: Any, where: str) -> list[str]:
+    """A contact's websites, each a web address a link may open, by the rule the forms use."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{where} must be a list of web addresses.")
+    try:
+        return [web_address(item) for item in value]
+    except FieldError as error:
+        raise InvalidInput(f"{where} holds an address a link may not open: {error}") from None
+
+
 def _email(value: str, where: str, verb: str = "is") -> str:
     """One email address, trimmed, or InvalidInput naming where it was and why it is not one."""
     try:
@@ -300,6 +310,8 @@ def _value(field: models.Field, value: Any, where: str) -> Any:
         expected = (str,)
     elif field.model is Contact and field.name == "emails":
         return _emails(value, where)
+    elif field.model is Contact and field.name == "websites":
+        return _websites(value, where)
     else:
         return value  # Other JSON fields take lists and objects as they are.
     if not isinstance(value, expected):

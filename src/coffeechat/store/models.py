@@ -152,6 +152,8 @@ class Contact(Owned):
     emails = models.JSONField(default=list, blank=True)
     phones = models.JSONField(default=list, blank=True)
     linkedin_url = models.URLField(max_length=500, blank=True)
+    # Websites and profiles other than LinkedIn's, as the imported file or the user wrote them.
+    websites = models.JSONField(default=list, blank=True)
     location = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     tags = models.JSONField(default=list, blank=True)
@@ -662,6 +664,8 @@ class CalendarSource(Owned):
     url = models.URLField(max_length=1000, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Calendar apps show an all-day event as free unless it says otherwise; the user may differ.
+    all_day_busy = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
