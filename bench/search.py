@@ -10,9 +10,11 @@ search can do on the same table: on SQLite
     SELECT rowid FROM coffeechat_search WHERE coffeechat_search MATCH ? ORDER BY rank LIMIT 20
 
 with the same words, and on PostgreSQL the same over ``document @@ query`` ordered by ts_rank.
-The goal is a ratio within 3. Each round runs every query once, in turn, after a warm-up; within
-a round the app's and the bare query swap places every other round, since whichever runs second
-finds the pages the first one read in SQLite's cache.
+Two goals: the app's median under 30 ms whatever the query (issue 18: search as you type), and a
+ratio within 3 of the bare query. The bare query ranks every match, so for a common word it is
+itself slower than the first goal; the table prints both. Each round runs every query once, in
+turn, after a warm-up; within a round the app's and the bare query swap places every other round,
+since whichever runs second finds the pages the first one read in SQLite's cache.
 """
 
 from __future__ import annotations
@@ -29,9 +31,20 @@ from on_home import parser_for, report, use_home  # noqa: E402
 
 LIMIT = 20
 GOAL = 3.0
+GOAL_MS = 30.0
 # From bench/generate.py's vocabulary: a surname (about 250 contacts and their notes), note
-# words common and rarer, two words, a prefix typed halfway, an organisation's word.
-QUERIES = ("okafor", "onboarding", "hiring freezes", "recomm", "harbour analytics", "guild")
+# words common and rarer, two words, a prefix typed halfway, an organisation's word, and what
+# typing a word looks like after one and two letters.
+QUERIES = (
+    "okafor",
+    "onboarding",
+    "hiring freezes",
+    "recomm",
+    "harbour analytics",
+    "guild",
+    "o",
+    "on",
+)
 
 
 def setup_django() -> None:
@@ -114,7 +127,8 @@ def measure(rounds: int, warmup: int = 3) -> list[dict]:
                 "hits": found[text],
                 "notes": notes,
                 "database": connection.vendor,
-                "goal": f"search: within {GOAL:g}x the bare query ({bare_ms:.2f} ms)",
+                "goal": f"search: under {GOAL_MS:g} ms, within {GOAL:g}x the bare query",
+                "meets_ms_goal": app_ms < GOAL_MS,
             }
         )
     return rows
@@ -122,13 +136,21 @@ def measure(rounds: int, warmup: int = 3) -> list[dict]:
 
 def print_table(rows: list[dict]) -> None:
     print(f"{rows[0]['notes']:,} notes on {rows[0]['database']}; median per query")
-    print(f"{'query':<28} {'app ms':>9} {'bare ms':>9} {'ratio':>7} {'hits':>5}  goal <= {GOAL:g}x")
+    print(
+        f"{'query':<28} {'app ms':>9} {'bare ms':>9} {'ratio':>7} {'hits':>5}  "
+        f"{f'< {GOAL_MS:g} ms':>8}  {f'<= {GOAL:g}x':>6}"
+    )
     for row in rows:
-        verdict = "ok" if row["ratio"] <= GOAL else "OVER"
+        fast = "ok" if row["meets_ms_goal"] else "MISS"
+        close = "ok" if row["ratio"] <= GOAL else "OVER"
         print(
             f"{row['benchmark']:<28} {row['median_ms']:>9.2f} {row['baseline_ms']:>9.3f} "
-            f"{row['ratio']:>6.2f}x {row['hits']:>5}  {verdict}"
+            f"{row['ratio']:>6.2f}x {row['hits']:>5}  {fast:>8}  {close:>6}"
         )
+    missed = [row["benchmark"] for row in rows if not row["meets_ms_goal"]]
+    print(f"{len(missed)} of {len(rows)} queries miss {GOAL_MS:g} ms" + (": " if missed else "."))
+    for name in missed:
+        print(f"  {name}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,6 +64,15 @@ def test_a_pasted_essay_becomes_a_short_query():
 def test_the_fts5_query_quotes_every_word_and_prefixes_the_last():
     assert fts5_query(("ada", "lov")) == '{title context body} : ("ada" AND "lov"*)'
     assert owner_token(7) == "u7"
+
+
+def test_an_fts5_query_can_look_in_names_only_but_never_in_the_owner_column():
+    assert fts5_query(("ada",), columns=("title",)) == '{title} : ("ada"*)'
+    assert fts5_query(("ada",), columns=("title", "context")) == '{title context} : ("ada"*)'
+    with pytest.raises(ValueError):
+        fts5_query(("u7",), columns=("owner",))
+    with pytest.raises(ValueError):
+        fts5_query(("ada",), columns=())
 
 
 def test_a_query_loses_control_and_invisible_characters_and_extra_space():

@@ -5,7 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from coffeechat.services import network as network_services
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
@@ -186,3 +189,65 @@ def test_the_network_reads_in_the_same_few_queries_whatever_its_size(alice, bob)
         view.chat_yields()
     assert len(small) == len(large) == 4
     assert max(view.network.degrees.values()) == 50
+
+
+# A contact's standing is worked out from its own ancestry, read with one recursive query,
+# instead of the whole network. Whatever the graph (loops, merges both ways and in chains,
+# people known before the chat that suggested them), it must say what a walk of the whole
+# network says.
+
+NAMES = [f"P{index}" for index in range(9)]
+
+
+@st.composite
+def networks(draw):
+    size = draw(st.integers(1, len(NAMES)))
+    names = NAMES[:size]
+    merges = draw(st.dictionaries(st.sampled_from(names), st.sampled_from(names), max_size=3))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(names), st.sampled_from(names), st.integers(0, size + 1)),
+            max_size=16,
+            unique_by=lambda pair: pair[:2],
+        )
+    )
+    return (
+        names,
+        merges,
+        [(source, target, day) for source, target, day in pairs if source != target],
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(graph=networks())
+def test_a_standing_read_from_its_ancestry_is_the_standing_in_the_whole_network(alice, graph):
+    names, merges, pairs = graph
+    Contact.objects.filter(owner=alice).delete()
+    start = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    contacts = {}
+    for index, name in enumerate(names):
+        contact = add_contact(alice, ContactDetails(name=name))
+        # Added a day apart, so a referral made in a chat on day N finds some known before it.
+        Contact.objects.filter(pk=contact.pk).update(created_at=start + timedelta(days=index))
+        contacts[name] = Contact.objects.get(pk=contact.pk)
+    for hour, (source, target, day) in enumerate(pairs, start=1):
+        # One chat an hour, so that no two of a day meet.
+        moment = start + timedelta(days=day, hours=hour)
+        chat = plan_chat(alice, ChatPlan(contacts[source], moment))
+        add_referral(alice, contacts[source], contacts[target], chat=chat)
+    for name, into in merges.items():
+        Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
+    whole, found, edges = network_services._graph(alice)
+    for name, contact in contacts.items():
+        key = whole.resolve(str(contact.code))
+        standing = degree_of(alice, Contact.objects.get(pk=contact.pk))
+        assert standing.degree == whole.degrees[key], name
+        assert [str(step.code) for step in standing.chain] == list(whole.chain_to(key)), name
+        referrers = {
+            whole.resolve(edge.source) for edge in edges if whole.resolve(edge.target) == key
+        }
+        assert {str(other.code) for other in standing.referred_by} == referrers - {key}, name

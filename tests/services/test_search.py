@@ -282,3 +282,84 @@ def test_triggers_lost_to_a_table_rebuild_are_put_back_and_the_index_rebuilt(ali
     assert index.repair() is False
     add_contact(alice, ContactDetails(name="Alan Turing"))
     assert titles(alice, "alan") == ["Alan Turing"]
+
+
+# --- Ranking quality: pinned on a fixed network, with and without the bounded window ----------
+
+FILLER = "coffee at the station about careers in research and teaching"
+
+
+def ranking_network(owner):
+    """People, organisations and many notes, fixed: the queries below know what must come first."""
+    ada_l = ada(owner)
+    add_contact(owner, ContactDetails(name="Ada Byron", role="Poet"))
+    add_contact(owner, ContactDetails(name="Alan Turing", organisation="Bletchley Park"))
+    add_contact(owner, ContactDetails(name="Joan Clarke", organisation="Turing Institute"))
+    grace = add_contact(owner, ContactDetails(name="Grace Hopper", role="Admiral"))
+    rosa = add_contact(owner, ContactDetails(name="Rosa Guild", role="Recruiter"))
+    people = [ada_l, grace, rosa]
+    # A common word: "onboarding" in sixty notes, "guild" in forty of them.
+    for n in range(60):
+        extra = " and the design guild" if n % 3 else ""
+        add_note(owner, people[n % 3], f"Note {n}: onboarding {FILLER}{extra}")
+    # A rare word, in three notes: the more often a note says it, the better the match.
+    add_note(owner, grace, f"Zeppelin tours, zeppelin history. {FILLER} {FILLER}")
+    add_note(owner, rosa, "Zeppelin zeppelin zeppelin")
+    add_note(owner, ada_l, f"Mentioned {FILLER} {FILLER} and one zeppelin, long ago")
+    # Hopper in a note's text, not only as the note's contact.
+    add_note(owner, ada_l, "Ask Hopper about compilers")
+
+
+# The window is what bounds ranking at scale; a small one makes this network big enough for it.
+@pytest.mark.parametrize("window", [None, 5])
+def test_ranking_keeps_its_quality(alice, monkeypatch, window):
+    if window:
+        monkeypatch.setattr(index, "RANKED_WINDOW", window, raising=False)
+    ranking_network(alice)
+    # An exact name first, whatever else mentions the words.
+    assert kinds(alice, "ada lovelace")[0] == ("contact", "Ada Lovelace")
+    assert kinds(alice, "lovel")[0] == ("contact", "Ada Lovelace")
+    first_two = set(kinds(alice, "ada")[:2])
+    assert first_two == {("contact", "Ada Lovelace"), ("contact", "Ada Byron")}
+    # Names before context: the organisation and the man named Turing, then who works there.
+    turing = kinds(alice, "turing")
+    assert set(turing[:2]) == {("contact", "Alan Turing"), ("organisation", "Turing Institute")}
+    assert turing[2] == ("contact", "Joan Clarke")
+    # A name, then the notes taken with her, before a note that only mentions her.
+    hopper = [
+        (hit.kind, plain(hit.title), hit.snippet) for hit in search(alice, "hopper", limit=200).hits
+    ]
+    assert hopper[0][:2] == ("contact", "Grace Hopper")
+    assert [hit[:2] for hit in hopper[1:4]] == [("note", "Grace Hopper")] * 3
+    assert any("compilers" in plain(hit[2]) for hit in hopper)
+    # A common word still shows the name first, then notes.
+    guild = kinds(alice, "guild")
+    assert guild[0] == ("contact", "Rosa Guild")
+    assert {kind for kind, _ in guild[1:]} == {"note"}
+    assert len(search(alice, "onboarding", limit=200).hits) == 60
+    # A rare word ranks as before: by how often each note says it.
+    zeppelin = search(alice, "zeppelin").hits
+    assert [plain(hit.title) for hit in zeppelin] == ["Rosa Guild", "Grace Hopper", "Ada Lovelace"]
+
+
+@pytest.mark.parametrize("window", [None, 5])
+def test_pages_of_a_large_match_list_hold_every_match_once(alice, monkeypatch, window):
+    if window:
+        monkeypatch.setattr(index, "RANKED_WINDOW", window, raising=False)
+    ranking_network(alice)
+    whole = [(hit.kind, hit.snippet) for hit in search(alice, "onboarding", limit=200).hits]
+    paged = []
+    for offset in range(0, 60, 7):
+        page = search(alice, "onboarding", limit=7, offset=offset)
+        paged += [(hit.kind, hit.snippet) for hit in page.hits]
+        assert page.more == (offset + 7 < 60)
+    assert paged == whole
+    assert len(set(paged)) == 60
+
+
+def test_a_name_comes_before_notes_on_that_person_however_long_their_research_notes(alice):
+    # bm25 alone weighs a row by its whole length: a short note whose contact is Luca Okafor
+    # outranked Luca Okafor himself once his research notes were long.
+    luca = add_contact(alice, ContactDetails(name="Luca Okafor", research_notes=f"{FILLER}. " * 40))
+    add_note(alice, luca, "Call back on Friday")
+    assert kinds(alice, "okafor") == [("contact", "Luca Okafor"), ("note", "Luca Okafor")]

@@ -85,17 +85,23 @@ def search_words(text: str) -> tuple[str, ...]:
     return tuple(words)[:MOST_WORDS]
 
 
-def fts5_query(words: tuple[str, ...]) -> str:
+TEXT_COLUMNS = ("title", "context", "body")
+
+
+def fts5_query(words: tuple[str, ...], columns: tuple[str, ...] = TEXT_COLUMNS) -> str:
     """An FTS5 MATCH expression: every word (the last as a prefix), in the text columns only.
 
-    Only the text columns, so typing an owner token (``u12``) finds nothing.
+    Only text columns, so typing an owner token (``u12``) finds nothing; ``columns`` narrows
+    the search to some of them.
     """
+    if not set(columns) <= set(TEXT_COLUMNS) or not columns:
+        raise ValueError("a query looks in the text columns only")
     if not words:
         raise ValueError("a query needs at least one word")
     quoted = [f'"{word}"' for word in words]
     # The last word is still being typed: "lov" finds Lovelace.
     quoted[-1] += "*"
-    return f"{{title context body}} : ({' AND '.join(quoted)})"
+    return f"{{{' '.join(columns)}}} : ({' AND '.join(quoted)})"
 
 
 def owner_token(owner_id: int) -> str:

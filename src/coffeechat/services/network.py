@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from coffeechat.core.network import Edge, Network, Person, Yield, build_network, credit
@@ -143,37 +143,43 @@ class Standing:
     referred_by: tuple[Contact, ...]  # everyone who referred them, merges resolved
 
 
-def _people(owner) -> dict[str, Contact]:
+def _people(owner, among: Collection[int] | None = None) -> dict[str, Contact]:
     rows = (
         Contact.objects.for_owner(owner)
         .defer("research_notes", "research_notes_html", "how_we_met")
         .order_by("created_at", "pk")
     )
+    if among is not None:
+        rows = rows.filter(pk__in=among)
     return {str(contact.code): contact for contact in rows}
 
 
-def _graph(owner) -> tuple[Network, dict[str, Contact], tuple[Edge, ...]]:
-    """The owner's network in two queries: contacts (merged ones too) and referrals."""
-    contacts = _people(owner)
+def _graph(
+    owner, among: Collection[int] | None = None
+) -> tuple[Network, dict[str, Contact], tuple[Edge, ...]]:
+    """The owner's network in two queries: contacts (merged ones too) and referrals.
+
+    ``among`` narrows it to those contacts and the referrals into them: enough for anyone whose
+    every ancestor is among them (see ``_ancestry``).
+    """
+    contacts = _people(owner, among)
     by_pk = {contact.pk: key for key, contact in contacts.items()}
     people = [
         Person(key, contact.name, by_pk.get(contact.merged_into_id))
         for key, contact in contacts.items()
     ]
-    rows = (
-        Referral.objects.for_owner(owner)
-        .order_by("created_at", "pk")
-        .values_list(
-            "from_contact_id",
-            "to_contact_id",
-            "chat__code",
-            "chat__actual_start",
-            "chat__starts_at",
-        )
-    )
+    rows = Referral.objects.for_owner(owner).order_by("created_at", "pk")
+    if among is not None:
+        rows = rows.filter(to_contact__in=among)
     edges: list[Edge] = []
     direct: set[str] = set()
-    for source, target, chat, actual_start, starts_at in rows:
+    for source, target, chat, actual_start, starts_at in rows.values_list(
+        "from_contact_id",
+        "to_contact_id",
+        "chat__code",
+        "chat__actual_start",
+        "chat__starts_at",
+    ):
         edges.append(Edge(by_pk[source], by_pk[target], str(chat) if chat else None))
         began = actual_start or starts_at
         # Someone already in your contacts before the chat where they were suggested was
@@ -181,6 +187,48 @@ def _graph(owner) -> tuple[Network, dict[str, Contact], tuple[Edge, ...]]:
         if began is not None and contacts[by_pk[target]].created_at < began:
             direct.add(by_pk[target])
     return build_network(people, edges, direct), contacts, tuple(edges)
+
+
+# Everyone a contact's standing can depend on: whoever referred it or anyone it counts as
+# (merged into it, or it into them), then the same for each of those, to the end. One query
+# however large the network, each step through an index; its size is the contact's own
+# ancestry, usually the contact alone. SQLite takes the three steps as recursive terms of their
+# own; PostgreSQL allows one recursive term, so there they are a lateral union. The unary plus
+# keeps SQLite from walking all the owner's referrals by the owner's index at every step.
+_ANCESTRY_START = """
+    WITH RECURSIVE ancestry(id) AS (
+        SELECT c.id FROM coffeechat_contact c WHERE c.id = %s AND c.owner_id = %s
+"""
+_ANCESTRY_STEPS = (
+    """SELECT c.merged_into_id FROM coffeechat_contact c
+        WHERE c.id = ancestry.id AND c.owner_id = %s AND c.merged_into_id IS NOT NULL""",
+    """SELECT c.id FROM coffeechat_contact c
+        WHERE c.merged_into_id = ancestry.id AND c.owner_id = %s""",
+    """SELECT r.from_contact_id FROM coffeechat_referral r
+        WHERE r.to_contact_id = ancestry.id AND +r.owner_id = %s""",
+)
+_ANCESTRY = {
+    "sqlite": _ANCESTRY_START
+    + "".join(f"UNION {step.replace('FROM ', 'FROM ancestry, ', 1)} " for step in _ANCESTRY_STEPS)
+    + ") SELECT id FROM ancestry",
+    "postgresql": _ANCESTRY_START
+    + "UNION SELECT next.id FROM ancestry CROSS JOIN LATERAL ("
+    + " UNION ALL ".join(_ANCESTRY_STEPS)
+    + ") next(id)) SELECT id FROM ancestry",
+}
+
+
+def _ancestry(owner, contact: Contact) -> set[int]:
+    """The contact and everyone its degree and chain depend on (see ``_ANCESTRY_START``).
+
+    A contact's degree depends only on the people with a chain of referrals to it: whether each
+    of them counts as a first contact is decided by who referred them, and a loop's earliest
+    member by the loop's own people. Merges join people into one, so they are followed both
+    ways.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_ANCESTRY[connection.vendor], [contact.pk, *[owner.pk] * 4])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def network_of(owner) -> NetworkView:
@@ -213,9 +261,9 @@ def network_of(owner) -> NetworkView:
 
 
 def degree_of(owner, contact: Contact) -> Standing:
-    """Where ``contact`` stands in the owner's network, in two queries."""
+    """Where ``contact`` stands in the owner's network, in three queries whatever its size."""
     ensure_owned(owner, contact)
-    network, contacts, edges = _graph(owner)
+    network, contacts, edges = _graph(owner, _ancestry(owner, contact))
     key = network.resolve(str(contact.code))
     referrers = dict.fromkeys(
         network.resolve(edge.source) for edge in edges if network.resolve(edge.target) == key

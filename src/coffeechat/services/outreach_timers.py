@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from coffeechat.core.business_days import HolidayCalendar
@@ -267,11 +268,13 @@ def fold_nudges(unsent: Iterable[FollowUp]) -> dict[int, tuple[FollowUp | None, 
 
 
 def _second_people(owner, organisations: set[int]) -> dict[int, list[Contact]]:
-    """People at each organisation nobody has written to yet, best first.
+    """The best few people at each organisation nobody has written to yet, best first.
 
     Best first means: people the user has already talked with (a held chat) or who came through
     a referral, since a warm name answers more often; then the most recently added, since a
-    fresh contact is more likely to still work there.
+    fresh contact is more likely to still work there. The database ranks them and hands back at
+    most one more than a suggestion needs per organisation (the one more stands in for the
+    person the request went to), so a large organisation costs no more than a small one.
     """
     if not organisations:
         return {}
@@ -280,17 +283,24 @@ def _second_people(owner, organisations: set[int]) -> dict[int, list[Contact]]:
     referred = Referral.objects.filter(
         Q(to_contact=OuterRef("pk")) | Q(from_contact=OuterRef("pk"))
     )
+    warm_first = Case(
+        When(Q(talked=True) | Q(referred=True), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    order = [warm_first.asc(), F("created_at").desc(), F("name").asc(), F("pk").asc()]
     people = (
         Contact.objects.for_owner(owner)
         .active()
         .filter(organisation__in=organisations)
         .exclude(Exists(written))
         .annotate(talked=Exists(talked), referred=Exists(referred))
-        .order_by("-created_at", "name", "pk")
+        .annotate(place=Window(RowNumber(), partition_by=[F("organisation_id")], order_by=order))
+        .filter(place__lte=SUGGESTIONS + 1)
+        .order_by("organisation_id", "place")
     )
     grouped: dict[int, list[Contact]] = defaultdict(list)
-    # A stable sort keeps the newest first within the warm and the other people.
-    for person in sorted(people, key=lambda person: not (person.talked or person.referred)):
+    for person in people:
         grouped[person.organisation_id].append(person)
     return grouped
 

@@ -16,6 +16,30 @@ trigger finds the row to replace by its key, never by scanning. Columns:
 
 A name weighs most, then the context, then the body, so a person called Ada comes before a note
 that mentions her.
+
+Ranking on SQLite, in tiers (issue 18: the first 20 results in under 30 ms at 200,000 notes).
+``ORDER BY rank`` scores every match with bm25 before taking 20, about 1 µs a match: 90 ms for a
+word in a third of the notes. What is cheap in FTS5: walking matches in rowid order without
+scoring them, scoring a few thousand rows, and any match restricted to the short columns. So:
+
+0. every word in ``title`` (names): few rows, all scored;
+1. every word in ``title`` or ``context`` (a role, an organisation, a note's contact), the rest
+   of them: a few thousand at most (a common surname's notes), all scored;
+2. of the other matches, the newest ``RANKED_WINDOW`` by rowid (``ORDER BY rowid DESC LIMIT``,
+   scored in the same pass), ranked: the same order as before whenever fewer match;
+3. older matches, newest first, unscored, and read only when a page reaches them.
+
+Tiers 0 and 1 put names before context as a rule, where bm25 alone let a short note whose
+contact is "Luca Okafor" outrank the contact Luca Okafor with long research notes. The order is
+total (tier, score, rowid), so offsets page through every match once, and stable while the data
+does not change. The page's highlights and snippet come from one more pass over the matches in
+the page's rowid range, not from a lookup per row (each would set up a prefix query again).
+Measured in bench/search.py and bench/README.md. A last word of one letter keeps the single
+ranked query: its prefix reads every word with that letter in each pass, which costs more than
+scoring everything once.
+
+PostgreSQL still ranks every match with ts_rank: without an index that tells names from bodies
+(which needs a migration), telling them apart reads every match's row.
 """
 
 from __future__ import annotations
@@ -425,6 +449,88 @@ def _uuid(value) -> UUID | None:
     return UUID(str(value))
 
 
+# A name and its context: a role, an organisation, a note's contact.
+NAMED_COLUMNS = ("title", "context")
+# How many of the newest matches outside names and context are ranked by score (see the module
+# docstring); older ones follow, newest first.
+RANKED_WINDOW = 2_000
+_SCORE = f"bm25({TABLE}, 0.0, 10.0, 4.0, 1.0)"
+_MATCH = f"{TABLE} MATCH %(match)s"
+# Reading a row's owner fetches the row from FTS5's content table, which costs more than scoring
+# it: ranked rows are checked after sorting, in order, only until the page is full. "LIMIT -1"
+# keeps SQLite from moving the check back into the scan. A local home has one owner.
+_OWNED = f"(SELECT owner FROM {TABLE} AS row WHERE row.rowid = id) = %(owner)s"
+_SQLITE_FIND = f"""
+    WITH
+    -- Every word in a name, or in a name and its context (a role, an organisation, a note's
+    -- contact): few rows, all ranked.
+    titled AS MATERIALIZED (
+      SELECT rowid AS id, {_SCORE} AS score FROM {TABLE} WHERE {TABLE} MATCH %(titled)s
+    ),
+    named AS MATERIALIZED (
+      SELECT rowid AS id, {_SCORE} AS score FROM {TABLE} WHERE {TABLE} MATCH %(named)s
+    ),
+    -- The newest of the other matches, scored in the same pass: FTS5 walks rows by rowid and
+    -- stops after RANKED_WINDOW, so only those are scored.
+    window AS MATERIALIZED (
+      SELECT rowid AS id, {_SCORE} AS score FROM {TABLE}
+      WHERE {_MATCH} AND +rowid NOT IN (SELECT id FROM named)
+      ORDER BY rowid DESC LIMIT %(window)s
+    ),
+    ranked (id, tier, score, sort_key) AS MATERIALIZED (
+      SELECT * FROM (
+        SELECT id, 0, score, id FROM (SELECT * FROM titled ORDER BY score, id LIMIT -1)
+        WHERE {_OWNED} LIMIT %(need)s
+      )
+      UNION ALL
+      SELECT * FROM (
+        SELECT id, 1, score, id FROM (
+          SELECT * FROM named WHERE id NOT IN (SELECT id FROM titled) ORDER BY score, id LIMIT -1
+        ) WHERE {_OWNED} LIMIT %(need)s
+      )
+      UNION ALL
+      SELECT * FROM (
+        SELECT id, 2, score, id FROM (SELECT * FROM window ORDER BY score, id LIMIT -1)
+        WHERE {_OWNED} LIMIT %(need)s
+      )
+    ),
+    -- Older matches, newest first, unscored; read only when a page reaches past the others
+    -- (with LIMIT 0, SQLite does not start the scan).
+    older (id, tier, score, sort_key) AS (
+      SELECT rowid, 3, 0.0, -rowid FROM {TABLE}
+      WHERE {_MATCH} AND rowid < (SELECT min(id) FROM window)
+        AND +rowid NOT IN (SELECT id FROM named) AND owner = %(owner)s
+      ORDER BY rowid DESC
+      LIMIT CASE WHEN (SELECT count(*) FROM window) < %(window)s THEN 0
+        ELSE max(0, %(need)s - (SELECT count(*) FROM ranked)) END
+    ),
+    hits AS (SELECT * FROM ranked UNION ALL SELECT * FROM older),
+    page AS MATERIALIZED (
+      SELECT id, row_number() OVER (ORDER BY tier, score, sort_key) AS position FROM (
+        SELECT * FROM hits ORDER BY tier, score, sort_key LIMIT %(limit)s OFFSET %(offset)s
+      )
+    )
+    -- Highlights and snippets for the page's rows only, in one pass over the matches in the
+    -- page's rowid range: "+rowid" keeps SQLite from running the query again for each row,
+    -- which for a prefix costs its setup each time.
+    SELECT kind, code, chat_code, highlight({TABLE}, 1, %(start)s, %(end)s),
+      highlight({TABLE}, 2, %(start)s, %(end)s),
+      snippet({TABLE}, 3, %(start)s, %(end)s, '…', {SNIPPET_WORDS})
+    FROM {TABLE} CROSS JOIN page
+    WHERE {TABLE} MATCH %(match)s AND +{TABLE}.rowid = page.id
+      AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)
+    ORDER BY page.position
+"""
+# Every match ranked: the query before issue 18, kept for a last word of one letter.
+_SQLITE_FIND_ONE_LETTER = f"""
+    SELECT kind, code, chat_code, highlight({TABLE}, 1, %(start)s, %(end)s),
+      highlight({TABLE}, 2, %(start)s, %(end)s),
+      snippet({TABLE}, 3, %(start)s, %(end)s, '…', {SNIPPET_WORDS})
+    FROM {TABLE} WHERE {_MATCH} AND owner = %(owner)s
+    ORDER BY rank LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+
 def find(
     owner_id: int, words: tuple[str, ...], text: str, *, limit: int, offset: int = 0
 ) -> list[IndexRow]:
@@ -435,20 +541,22 @@ def find(
     """
     vendor = default_connection.vendor
     if vendor == "sqlite":
-        sql = (
-            f"SELECT kind, code, chat_code, highlight({TABLE}, 1, %s, %s), "
-            f"highlight({TABLE}, 2, %s, %s), "
-            f"snippet({TABLE}, 3, %s, %s, '…', {SNIPPET_WORDS}) "
-            # The owner is checked on each match in rank order, after the words. Matching an
-            # owner token inside the index (owner : u1 AND ...) cost a fixed 5 ms at 200,000
-            # notes, walking every row of that owner; a local home has one owner, so here the
-            # first matches pass and the query costs what a bare one does.
-            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND owner = %s "
-            "ORDER BY rank LIMIT %s OFFSET %s"
-        )
-        match = fts5_query(words)
-        params: list = [START, END, START, END, START, END, match, owner_token(owner_id)]
-        params += [limit, offset]
+        # A one-letter prefix makes FTS5 read every word starting with that letter (40 ms at
+        # 200,000 notes) in each pass of the tiered query; one ranked pass, as before, costs
+        # less (about 180 ms for "o": the one kind of query still over 30 ms).
+        sql = _SQLITE_FIND_ONE_LETTER if len(words[-1]) == 1 else _SQLITE_FIND
+        params: list | dict = {
+            "match": fts5_query(words),
+            "titled": fts5_query(words, columns=("title",)),
+            "named": fts5_query(words, columns=NAMED_COLUMNS),
+            "owner": owner_token(owner_id),
+            "window": RANKED_WINDOW,
+            "need": offset + limit,
+            "limit": limit,
+            "offset": offset,
+            "start": START,
+            "end": END,
+        }
     elif vendor == "postgresql":
         options = f"StartSel={START}, StopSel={END}"
         sql = f"""
