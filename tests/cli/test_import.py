@@ -94,6 +94,6 @@ def test_values_left_out_are_listed_by_line(run, owner, tmp_path):
     result = run("import", "linkedin", str(path))
     assert result.exit_code == 0, result.output
     assert "2 new, 0 updated, 0 unchanged, 1 skipped (= 3)" in result.output
-    assert "Values left out (each record was imported without it):" in result.output
+    assert "Imported, with a note (each record came in, as its line says):" in result.output
     assert 'line 4: The LinkedIn address "javascript:alert(1)" was left out' in result.output
     assert 'line 6: The "Connected On" day 9999-12-31 was left out' in result.output

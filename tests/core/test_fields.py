@@ -132,11 +132,38 @@ def test_a_link_opens_only_a_web_address_with_https_assumed_when_bare():
 
 @pytest.mark.parametrize(
     "address",
-    ["ada@example.com", "Ada.Lovelace+chats@Example.co.uk", "o'brien@example.ie", "x@localhost"],
+    ["ada@example.com", "Ada.Lovelace+chats@example.co.uk", "o'brien@example.ie", "x@localhost"],
 )
 def test_one_plain_address_is_an_email_address(address):
     assert check_email(f" {address} ") == address
     assert is_email(address)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Omega.Smith@Example.COM", "Omega.Smith@example.com"),
+        ("ADA@EXAMPLE.ORG", "ADA@example.org"),
+        ("x@LOCALHOST", "x@localhost"),
+    ],
+)
+def test_an_address_keeps_its_local_part_as_written_and_lowers_its_domain(written, stored):
+    assert check_email(written) == stored
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '"omega" <omega@example.com>',
+        '"omega"  <omega@example.com>',  # a phone folded the line between name and address
+        "Omega <omega@example.com>",
+        "Omega Smith<omega@example.com>",
+        "<omega@example.com>",
+        "  Omega < omega@example.com >  ",
+    ],
+)
+def test_a_display_name_form_in_a_list_counts_as_its_address(written):
+    assert split_emails(written) == (["omega@example.com"], [])
 
 
 @pytest.mark.parametrize(
@@ -171,9 +198,9 @@ def test_a_list_of_addresses_splits_into_good_ones_and_the_rest():
         ["x@example.com", "evil@example.com"],
         [],
     )
-    assert split_emails("x@example.com;  not-one ; <y@example.com>") == (
-        ["x@example.com"],
-        ["not-one", "<y@example.com>"],
+    assert split_emails("x@example.com;  not-one ; Y <y@Example.com>, <z@>") == (
+        ["x@example.com", "y@example.com"],
+        ["not-one", "<z@>"],
     )
     assert split_emails("   ") == ([], [])
 

@@ -24,6 +24,7 @@ from coffeechat.services.calendars import (
     owner_of_feed,
     renew_feed_token,
     revoke_feed_token,
+    set_all_day_busy,
 )
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
@@ -68,6 +69,21 @@ def small_calendar(title: str = "Team meeting", start: str = "20260302T100000Z")
         "",
     ]
     return "\r\n".join(lines).encode()
+
+
+def with_a_broken_event(data: bytes) -> bytes:
+    """``data`` with a second event whose start cannot be read."""
+    broken = [
+        "BEGIN:VEVENT",
+        "UID:broken-1@tests",
+        "DTSTART:2026XX02T100000Z",
+        "DURATION:PT1H",
+        "SUMMARY:Broken",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    return data.replace(b"END:VCALENDAR\r\n", "\r\n".join(broken).encode())
 
 
 def blocks_of(source: CalendarSource) -> list[BusyBlock]:
@@ -171,7 +187,10 @@ def test_all_day_events_fill_the_whole_local_day(berlin):
     today = CORPUS_TODAY["Germany.ics"]
     source = import_file(berlin, "holidays.ics", corpus("Germany.ics"), now=today)
     christmas = next(b for b in blocks_of(source) if "Christmas" in b.title)
-    assert christmas.all_day
+    # The file marks its holidays busy (TRANSP:OPAQUE): busy like a timed event, whatever the
+    # source's "all-day events are busy" says.
+    assert not christmas.all_day
+    assert christmas in busy_collisions(berlin, christmas.starts_at, christmas.ends_at)
     assert christmas.starts_at == datetime(2019, 12, 24, 23, 0, tzinfo=UTC)  # midnight in Berlin
     assert christmas.ends_at - christmas.starts_at == timedelta(days=1)
 
@@ -288,6 +307,8 @@ class CalendarServer(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/calendar.ics":
             self._send(200, "text/calendar", small_calendar("From the feed"))
+        elif self.path == "/skipping.ics":
+            self._send(200, "text/calendar", with_a_broken_event(small_calendar("From the feed")))
         elif self.path == "/page":
             self._send(200, "text/html", b"<!doctype html><html><body>Sign in</body></html>")
         elif self.path == "/slow.ics":
@@ -578,3 +599,49 @@ def test_the_feed_token_opens_the_owners_feed_until_renewed_or_revoked(alice):
     assert owner_of_feed(second) == alice
     revoke_feed_token(alice)
     assert owner_of_feed(second) is None
+
+
+# Per-event tolerance, the reasons for "Imported 0", and all-day events (issue 17).
+
+
+def test_an_unreadable_event_is_skipped_and_the_report_names_it(alice):
+    source = import_file(alice, "work.ics", with_a_broken_event(small_calendar("Kept")), now=NOW)
+    assert [b.title for b in blocks_of(source)] == ["Kept"]
+    assert source.report.startswith(
+        "Imported 1 busy block from work.ics; skipped 1 event: “Broken”"
+    )
+    assert source.last_error == ""  # a file says it once, when uploaded
+
+
+def test_a_file_with_nothing_readable_keeps_the_earlier_blocks(alice):
+    source = import_file(alice, "work.ics", small_calendar("Kept"), now=NOW)
+    broken = small_calendar("Broken", start="2026XX02T100000Z")
+    with pytest.raises(InvalidInput, match="“Broken” .* cannot be read"):
+        import_file(alice, "work.ics", broken, now=NOW)
+    assert [b.title for b in blocks_of(source)] == ["Kept"]
+
+
+def test_imported_zero_says_why(alice):
+    source = import_file(alice, "old.ics", small_calendar(start="20080302T100000Z"), now=NOW)
+    assert source.report.startswith(
+        "Imported 0 busy blocks from old.ics: its one event falls outside the dates kept"
+    )
+
+
+def test_all_day_events_count_only_when_the_source_says_so(alice):
+    data = small_calendar().replace(b"DTSTART:20260302T100000Z", b"DTSTART;VALUE=DATE:20260303")
+    data = data.replace(b"DURATION:PT1H\r\n", b"")
+    source = import_file(alice, "holidays.ics", data, now=NOW)
+    (block,) = blocks_of(source)
+    assert block.all_day
+    assert "1 all-day event not counted as busy" in source.report
+    assert busy_collisions(alice, block.starts_at, block.ends_at) == []
+    set_all_day_busy(alice, source, True)
+    assert busy_collisions(alice, block.starts_at, block.ends_at) == [block]
+
+
+def test_a_feed_keeps_its_note_about_skipped_events(alice, server):
+    source = add_feed(alice, f"{server}/skipping.ics", "Work")
+    assert fetch_feed(alice, source, timeout=2, now=NOW) == 1
+    source.refresh_from_db()
+    assert source.last_error.startswith("Last fetch: Imported 1 busy block from Work; skipped")

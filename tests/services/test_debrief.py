@@ -174,7 +174,7 @@ def test_a_debrief_keeps_notes_steps_referrals_and_the_self_assessment(alice, he
     assert (grace.role, grace.organisation.name, grace.emails) == (
         "Engineer",
         "Navy Labs",
-        ["grace@navy.example"],
+        ["Grace@navy.example"],  # the part before the @ as written, the domain lower-cased
     )
     assert grace.phones == ["+1 555 0100"]
     assert grace.how_we_met == "Suggested by Ada in our chat on 7 January 2030."

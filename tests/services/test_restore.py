@@ -414,3 +414,10 @@ def test_who_you_are_is_restored(bob):
         "sam@rivera.example",
         "Sam",
     )
+
+
+def test_a_contacts_email_is_restored_by_the_forms_rule_local_part_as_written(bob):
+    # One rule (core.fields.check_email) for the form, imports and restore.
+    doc = broken(lambda d: d["contacts"][0].update(emails=["Omega.Smith@Example.COM"]))
+    restore_json(bob, as_file(doc))
+    assert Contact.objects.for_owner(bob).get().emails == ["Omega.Smith@example.com"]

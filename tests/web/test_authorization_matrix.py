@@ -148,6 +148,7 @@ PAGES: dict[str, Page] = {
     "calendar_feed_add": Page("own"),
     "calendar_source_fetch": Page("owned", ("calendar_source",)),
     "calendar_source_delete": Page("owned", ("calendar_source",)),
+    "calendar_source_all_day": Page("owned", ("calendar_source",)),
     "calendar_token": Page("own"),
     "calendar_feed": Page("secret", ("feed_token",)),
     "calendar_feed_chat": Page("secret", ("feed_token", "chat")),

@@ -354,3 +354,42 @@ def test_a_cadence_of_zero_days_is_refused_clearly(alice_client):
     response = alice_client.post("/contacts/new/", {**FORM, "keep_in_touch_days": "0"})
     assert response.status_code == 400
     assert "from 1 upwards, or leave it empty" in text_of(response)
+
+
+def test_websites_are_edited_one_per_line_and_shown_as_safe_links(alice, alice_client):
+    contact = make_contact(alice, "Ada")
+    sites = "https://example.org/profile?id=1,2\nada.example\nhttps://ADA.example/\n"
+    response = alice_client.post(
+        f"/contacts/{contact.code}/edit/", {**FORM, "name": "Ada", "websites": sites}
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    # A comma is part of an address; the same site written twice is kept once.
+    assert contact.websites == ["https://example.org/profile?id=1,2", "https://ada.example"]
+    page = text_of(alice_client.get(f"/contacts/{contact.code}/"))
+    assert (
+        '<a href="https://example.org/profile?id=1,2" rel="noreferrer noopener">'
+        "https://example.org/profile?id=1,2</a>"
+    ) in page
+    edit = text_of(alice_client.get(f"/contacts/{contact.code}/edit/"))
+    assert "https://example.org/profile?id=1,2\nhttps://ada.example</textarea>" in edit
+
+
+def test_a_website_that_is_not_a_web_address_is_refused_on_the_form(alice, alice_client):
+    response = alice_client.post(
+        "/contacts/new/", {**FORM, "websites": "https://ada.example\njavascript:alert(1)"}
+    )
+    assert response.status_code == 400
+    assert "Not a web address: javascript:alert(1)" in text_of(response)
+    assert not Contact.objects.exists()
+
+
+def test_a_stored_website_is_escaped_and_only_linked_when_it_is_http(alice, alice_client):
+    contact = make_contact(alice, "Ada")
+    Contact.objects.filter(pk=contact.pk).update(
+        websites=['javascript:alert("<b>")', "https://ada.example/?a=<i>"]
+    )
+    page = text_of(alice_client.get(f"/contacts/{contact.code}/"))
+    assert 'href="javascript' not in page
+    assert "javascript:alert(&quot;&lt;b&gt;&quot;)" in page
+    assert 'href="https://ada.example/?a=&lt;i&gt;"' in page

@@ -317,7 +317,7 @@ def test_the_preview_lists_values_that_will_be_left_out(alice, alice_client):
     batch = staged(alice, data)
     page = text_of(alice_client.get(f"/import/{batch.code}/"))
     assert "2 + 0 + 0 + 1 = 3 records in Connections.csv." in page
-    assert "Left out of the records" in page
+    assert "Imported, with a note" in page
     assert (
         "Line 5</span>: The LinkedIn address &quot;javascript:alert(1)&quot; was left out" in page
     )

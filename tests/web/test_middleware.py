@@ -55,6 +55,7 @@ NOT_LINKED = {
     "calendar_feed_add",
     "calendar_source_fetch",
     "calendar_source_delete",
+    "calendar_source_all_day",
     "calendar_token",
     "trial_start",
     "trial_stop",

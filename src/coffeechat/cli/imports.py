@@ -94,7 +94,7 @@ def _print(report) -> None:
     )
     _by_line("Skipped:", report.skipped)
     # Not an email address, not an http(s) profile, a day outside 1900-2200 (core.fields).
-    _by_line("Values left out (each record was imported without it):", report.left_out)
+    _by_line("Imported, with a note (each record came in, as its line says):", report.left_out)
     if report.changes:
         click.echo("Changed organisation or title:" if not report.dry_run else "Would change:")
         for change in report.changes[:SHOWN]:

@@ -49,6 +49,19 @@ def email_key(email: str) -> str:
     return value if "@" in value else ""
 
 
+def website_key(url: str) -> str:
+    """A web address compared without scheme, case or a trailing slash.
+
+    ``http://Example.org/ada/`` and ``https://example.org/ada`` are one website listed twice.
+    """
+    text = url.strip().casefold()
+    for prefix in ("https://", "http://", "//"):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return text.rstrip("/")
+
+
 def phone_key(phone: str) -> str:
     """A phone number compared by its digits ("+44 20 7946 0000" ~ "+442079460000").
 

@@ -9,7 +9,9 @@ into a calendar.
   a day for the thank-you, overflows.
 - A web address is http or https with a host, as a link may open it: never ``javascript:``.
 - An email address is exactly one plain address: no second one after a comma, no name in angle
-  brackets, no line break that would start a new header.
+  brackets, no line break that would start a new header. It is stored with its domain in lower
+  case and its local part (before the @) as written, which a mail server may treat as
+  case-sensitive; matching compares addresses without case (core.contact_keys).
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ _ATOM = r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+"
 _LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _LIST_SEPARATORS = re.compile(r"[,;\s]+")
+# A display name (quoted, or plain words without separators) and one address in angle brackets.
+_DISPLAY_NAME = re.compile(r'(?:"[^"]*"|[^"<>,;]*?)\s*<\s*(?P<address>[^<>\s,;]+@[^<>\s,;]+)\s*>')
 
 
 class FieldError(ValueError):
@@ -226,7 +230,11 @@ def _domain_is_valid(domain: str) -> bool:
 
 
 def check_email(value: str) -> str:
-    """``value`` trimmed when it is exactly one plain address, else FieldError saying why."""
+    """``value`` as stored when it is exactly one plain address, else FieldError saying why.
+
+    Stored means trimmed, with the domain in lower case and the local part kept as written:
+    ``Omega.Smith@Example.COM`` is ``Omega.Smith@example.com``.
+    """
     address = value.strip()
     if not address:
         raise FieldError("The email address is empty.")
@@ -250,7 +258,7 @@ def check_email(value: str) -> str:
         or not _domain_is_valid(domain)
     ):
         raise FieldError("This is not an email address; write one such as sam@example.com.")
-    return address
+    return f"{local}@{domain.lower()}"
 
 
 def is_email(value: object) -> bool:
@@ -264,14 +272,32 @@ def is_email(value: object) -> bool:
     return True
 
 
+def _without_display_names(value: str) -> str:
+    """``value`` with each ``"Name" <address>`` or ``Name <address>`` reduced to the address.
+
+    Address books and phones write an address with its owner's name; a phone may even fold the
+    line between the two, which unfolding turns into spaces. Only a name followed by one address
+    in angle brackets is reduced; anything else is left for check_email to judge.
+    """
+    if "<" not in value:
+        return value
+    return _DISPLAY_NAME.sub(lambda match: f" {match['address']} ", value)
+
+
 def split_emails(value: str) -> tuple[list[str], list[str]]:
     """The addresses in a cell that may list several (commas, semicolons or spaces between).
 
-    Returns the good addresses and, separately, the pieces that are not one address.
+    Display-name forms (``"Omega" <omega@example.com>``) count as their address. Returns the
+    good addresses as stored (see check_email) and, separately, the pieces that are not one
+    address.
     """
     good: list[str] = []
     bad: list[str] = []
-    for piece in _LIST_SEPARATORS.split(value):
-        if piece:
-            (good if is_email(piece) else bad).append(piece)
+    for piece in _LIST_SEPARATORS.split(_without_display_names(value)):
+        if not piece:
+            continue
+        try:
+            good.append(check_email(piece))
+        except FieldError:
+            bad.append(piece)
     return good, bad

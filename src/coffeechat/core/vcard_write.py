@@ -29,6 +29,7 @@ class Card:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     linkedin_url: str = ""
+    websites: tuple[str, ...] = ()
     location: str = ""
     time_zone: str = ""
     tags: tuple[str, ...] = ()
@@ -93,6 +94,8 @@ def _lines(card: Card) -> Iterator[str]:
         # A URI value is not text: RFC 6350 does not escape it, and a comma stays a comma.
         url = card.linkedin_url.replace("\r", "").replace("\n", "")
         yield f"URL;TYPE=x-linkedin:{url}"
+    for website in card.websites:
+        yield "URL:" + website.replace("\r", "").replace("\n", "")
     if card.location:
         # Free text such as "Berlin, Germany": kept whole as the address's locality.
         yield f"ADR:;;;{escape(card.location)};;;"

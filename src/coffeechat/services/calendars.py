@@ -32,6 +32,8 @@ from coffeechat.core.ics import (
     CalendarUnreadable,
     ChatEntry,
     DueEntry,
+    counts_as_busy,
+    import_summary,
     read_busy,
     thank_you_deadline,
     too_big,
@@ -71,12 +73,19 @@ def import_window(now: datetime) -> Span:
 
 
 def _replace_blocks(owner, source: CalendarSource, data: bytes, now: datetime, label: str) -> int:
-    """Read ``data`` and swap the source's blocks for what it holds; nothing changes on error."""
+    """Read ``data`` and swap the source's blocks for what it holds; nothing changes on error.
+
+    Blocks of all-day events are stored whatever the source's "all-day events are busy" says
+    (``all_day`` set, unless the file marks the event busy with TRANSP:OPAQUE): the choice is
+    applied where busy time is read (``busy_blocks``), so changing it needs no new import.
+    ``source.report`` says what came in and what was skipped; a feed keeps that note beside it.
+    """
     preferences = ensure_preferences(owner)
     try:
-        events = read_busy(data, import_window(now), zone(preferences.time_zone))
+        result = read_busy(data, import_window(now), zone(preferences.time_zone))
     except CalendarUnreadable as error:
         raise InvalidInput(str(error), field="file") from None
+    busy = sum(counts_as_busy(event, source.all_day_busy) for event in result.events)
     with transaction.atomic():
         source.blocks.all().delete()
         BusyBlock.objects.bulk_create(
@@ -86,16 +95,23 @@ def _replace_blocks(owner, source: CalendarSource, data: bytes, now: datetime, l
                 title=event.title,
                 starts_at=event.starts_at,
                 ends_at=event.ends_at,
-                all_day=event.all_day,
+                # An all-day event the file marks busy is busy like any timed one.
+                all_day=event.all_day and not event.opaque,
                 source=label[:500],
                 uid=event.uid,
             )
-            for event in events
+            for event in result.events
         )
+        source.report = import_summary(result, source.all_day_busy, source.name)
+        worth_noting = result.skipped or result.cut_off or busy == 0
         source.synced_at = now
-        source.last_error = ""
+        source.last_error = (
+            f"Last fetch: {source.report}"
+            if source.kind == CalendarSource.Kind.FEED and worth_noting
+            else ""
+        )
         source.save(update_fields=["synced_at", "last_error", "updated_at"])
-    return len(events)
+    return busy
 
 
 def _file_name(name: str) -> str:
@@ -105,8 +121,13 @@ def _file_name(name: str) -> str:
 
 
 @transaction.atomic
-def import_file(owner, name: str, data: bytes, *, now: datetime | None = None) -> CalendarSource:
-    """Import busy blocks from an uploaded .ics file; importing the same file name replaces it."""
+def import_file(
+    owner, name: str, data: bytes, *, now: datetime | None = None, all_day_busy: bool | None = None
+) -> CalendarSource:
+    """Import busy blocks from an uploaded .ics file; importing the same file name replaces it.
+
+    ``all_day_busy``, when given, sets whether the file's all-day events count as busy.
+    """
     now = now or timezone.now()
     name = _file_name(name)
     if len(data) > MAX_BYTES:
@@ -117,6 +138,9 @@ def import_file(owner, name: str, data: bytes, *, now: datetime | None = None) -
         source = CalendarSource.objects.create(
             owner=owner, name=name, kind=CalendarSource.Kind.FILE
         )
+    if all_day_busy is not None and source.all_day_busy != all_day_busy:
+        source.all_day_busy = all_day_busy
+        source.save(update_fields=["all_day_busy", "updated_at"])
     try:
         _replace_blocks(owner, source, data, now, name)
     except InvalidInput as error:
@@ -270,18 +294,24 @@ def _feed_name(url: str, name: str) -> str:
 
 
 @transaction.atomic
-def add_feed(owner, url: str, name: str = "") -> CalendarSource:
+def add_feed(owner, url: str, name: str = "", *, all_day_busy: bool = False) -> CalendarSource:
     """Remember a calendar feed address (the same address twice is one source)."""
     url = _normal_url(url)
     sources = CalendarSource.objects.for_owner(owner).filter(kind=CalendarSource.Kind.FEED)
     source = sources.filter(url=url).first()
     if source is None:
         source = CalendarSource.objects.create(
-            owner=owner, kind=CalendarSource.Kind.FEED, url=url, name=_feed_name(url, name)
+            owner=owner,
+            kind=CalendarSource.Kind.FEED,
+            url=url,
+            name=_feed_name(url, name),
+            all_day_busy=all_day_busy,
         )
-    elif name.strip():
-        source.name = _feed_name(url, name)
-        source.save(update_fields=["name", "updated_at"])
+    else:
+        if name.strip():
+            source.name = _feed_name(url, name)
+        source.all_day_busy = all_day_busy
+        source.save(update_fields=["name", "all_day_busy", "updated_at"])
     return source
 
 
@@ -299,10 +329,11 @@ def fetch_feed(
         data = download(source.url, timeout=timeout)
         return _replace_blocks(owner, source, data, now, source.url)
     except InvalidInput as error:
+        failed = f"Last try failed: {error.message}"
         CalendarSource.objects.filter(pk=source.pk).update(
-            last_error=error.message, updated_at=timezone.now()
+            last_error=failed, updated_at=timezone.now()
         )
-        source.last_error = error.message
+        source.last_error = failed
         raise InvalidInput(error.message, field="url") from None
 
 
@@ -314,9 +345,29 @@ def delete_source(owner, source: CalendarSource) -> None:
     source.delete()
 
 
+@transaction.atomic
+def set_all_day_busy(owner, source: CalendarSource, busy: bool) -> CalendarSource:
+    """Count the source's all-day events as busy, or not; its stored blocks follow at once."""
+    if source.owner_id != owner.pk:
+        raise NotFound("That calendar is not yours.")
+    source.all_day_busy = busy
+    source.save(update_fields=["all_day_busy", "updated_at"])
+    return source
+
+
+def busy_blocks(owner):
+    """The owner's blocks that take their time: all-day ones only where their calendar says so.
+
+    Calendar apps show an all-day event (a holiday, a birthday) as free unless it is marked
+    busy; a block of one is kept as ``all_day`` and counts when its calendar's "all-day events
+    are busy" is ticked.
+    """
+    return BusyBlock.objects.for_owner(owner).exclude(all_day=True, calendar__all_day_busy=False)
+
+
 def busy_collisions(owner, starts_at: datetime, free_at: datetime) -> list[BusyBlock]:
     """The owner's busy blocks that overlap the span from ``starts_at`` to ``free_at``."""
-    blocks = BusyBlock.objects.for_owner(owner).filter(starts_at__lt=free_at, ends_at__gt=starts_at)
+    blocks = busy_blocks(owner).filter(starts_at__lt=free_at, ends_at__gt=starts_at)
     return list(blocks.order_by("starts_at", "pk")[:5])
 
 
@@ -348,9 +399,7 @@ def free_day(
     buffer = preferences.buffer_minutes if buffer_minutes is None else buffer_minutes
     tz = zone(preferences.time_zone)
     hours = working_hours(day, tz)
-    blocks = BusyBlock.objects.for_owner(owner).filter(
-        starts_at__lt=hours.ends_at, ends_at__gt=hours.starts_at
-    )
+    blocks = busy_blocks(owner).filter(starts_at__lt=hours.ends_at, ends_at__gt=hours.starts_at)
     taken = [Span(block.starts_at, block.ends_at, block.title or "Busy") for block in blocks]
     chats = Chat.objects.for_owner(owner).reaching_into(hours.starts_at, hours.ends_at)
     for chat in chats:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -110,7 +110,16 @@ def _refuse_collisions(owner, fields: dict, excluding: Chat | None) -> None:
             names = ", ".join(f"{chat.contact.name} at {at(chat.starts_at)}" for chat in clashes)
             parts.append(f"your chat with {names}")
         for block in blocks:
-            when = "all day" if block.all_day else f"{at(block.starts_at)}–{at(block.ends_at)}"
+            # An all-day event marked busy is stored as a span from midnight to midnight.
+            whole_days = all(
+                moment.astimezone(tz).time() == time.min
+                for moment in (block.starts_at, block.ends_at)
+            )
+            when = (
+                "all day"
+                if block.all_day or whole_days
+                else f"{at(block.starts_at)}–{at(block.ends_at)}"
+            )
             parts.append(f"“{block.title or 'Busy'}” ({when}) in your calendar")
         raise SlotTaken(
             f"This chat and its buffer overlap {' and '.join(parts)}. "

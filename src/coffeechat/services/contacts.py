@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from coffeechat.core.clock import is_time_zone
+from coffeechat.core.contact_keys import email_key, website_key
 from coffeechat.core.fields import FieldError, check_email, web_address
 from coffeechat.core.search import query_terms
 from coffeechat.core.text import clean_line, distinct, split_list
@@ -30,6 +31,7 @@ class ContactDetails:
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     linkedin_url: str = ""
+    websites: tuple[str, ...] = ()
     location: str = ""
     time_zone: str = ""
     tags: tuple[str, ...] = ()
@@ -59,9 +61,11 @@ def _cleaned(details: ContactDetails) -> dict:
     return {
         "name": name,
         "role": clean_line(details.role),
-        "emails": distinct(_email(email).lower() for email in details.emails),
+        # Stored as check_email gives it (the local part as written); compared without case.
+        "emails": distinct((_email(email) for email in details.emails), email_key),
         "phones": distinct(clean_line(phone) for phone in details.phones),
         "linkedin_url": _linkedin_url(details.linkedin_url),
+        "websites": distinct((_website(url) for url in details.websites), website_key),
         "location": clean_line(details.location),
         "time_zone": time_zone,
         "tags": split_list(",".join(details.tags)),
@@ -93,6 +97,19 @@ def _linkedin_url(value: str) -> str:
     except FieldError as error:
         raise InvalidInput(
             f"The LinkedIn URL is not usable: {error}", field="linkedin_url"
+        ) from None
+
+
+def _website(value: str) -> str:
+    """A web address a link may open, https:// assumed as the form does; empty stays empty."""
+    if not value.strip():
+        return ""
+    try:
+        return web_address(value)
+    except FieldError as error:
+        shown = " ".join(value.split())
+        raise InvalidInput(
+            f'The website "{shown}" is not usable: {error}', field="websites"
         ) from None
 
 

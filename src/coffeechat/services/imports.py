@@ -38,6 +38,7 @@ from coffeechat.core.contact_keys import (
     linkedin_key,
     name_key,
     phone_key,
+    website_key,
 )
 from coffeechat.core.parsers import ParsedContact, ParseError, Skip
 from coffeechat.core.parsers.google import KIND as GOOGLE_KIND
@@ -161,8 +162,11 @@ class _Counted(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         try:
             data = self.inner.read(len(buffer))
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-            raise ImportProblem(f"{self.label} cannot be read: it is damaged ({error}).") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise ImportProblem(
+                f"{self.label} cannot be read: it is damaged or was cut short. Download or "
+                "unzip it again."
+            ) from None
         self.done += len(data)
         if self.done > self.cap:
             raise ImportProblem(too_big(self.label))
@@ -239,8 +243,11 @@ def _opened(source: str, file_name: str, data: Path | bytes) -> Iterator[_File]:
     with opener() as handle:
         try:
             archive = zipfile.ZipFile(handle)
-        except (zipfile.BadZipFile, OSError) as error:
-            raise ImportProblem(f"This ZIP archive cannot be read ({error}).") from None
+        except (zipfile.BadZipFile, OSError):
+            raise ImportProblem(
+                "This ZIP archive cannot be read: it is damaged or was cut short. Download it "
+                "again from LinkedIn, or unzip it and import Connections.csv."
+            ) from None
         with archive:
             yield _connections(archive, file_name)
 
@@ -284,8 +291,11 @@ def _connections(archive: zipfile.ZipFile, file_name: str) -> _File:
     def opener() -> IO[bytes]:
         try:
             return archive.open(entry)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
-            raise ImportProblem(f"{label} cannot be read ({error}).") from None
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
+            raise ImportProblem(
+                f"{label} cannot be read: it is damaged or packed in a way coffeechat does not "
+                "read. Unzip the archive yourself and import Connections.csv."
+            ) from None
 
     return _File(f"{file_name} ({entry.filename})", entry.file_size, opener, label)
 
@@ -355,6 +365,7 @@ class _Incoming:
     emails: list[str]
     phones: list[str]
     linkedin_url: str
+    websites: list[str]
     tags: list[str]
     how_we_met: str
     notes: str
@@ -369,15 +380,16 @@ class _Incoming:
 
 def _incoming(record: ParsedContact) -> _Incoming:
     name = clean_line(record.name)[:200]
-    emails = distinct(email.strip().lower() for email in record.emails)
+    # The parsers give addresses as stored (core.fields.check_email): the local part as written.
+    emails = distinct((email.strip() for email in record.emails), email_key)
     url = record.linkedin_url.strip()
     url = url if len(url) <= 500 else ""
     note = _lines(record.notes)
     how, notes = "", note
     if note.startswith(HOW_WE_MET):
         how, _, notes = note[len(HOW_WE_MET) :].partition("\n\n")
-    if record.connected_on and not how:
-        how = _connected(record.connected_on)
+    if not how:
+        how = _connected(record.connected_on) if record.connected_on else record.how_we_met
     profile = linkedin_key(url)
     organisation = clean_line(record.organisation)[:200]
     raw = record.raw if isinstance(record.raw, dict) else {"card": str(record.raw)}
@@ -390,6 +402,7 @@ def _incoming(record: ParsedContact) -> _Incoming:
         emails=emails,
         phones=distinct(clean_line(phone) for phone in record.phones),
         linkedin_url=url,
+        websites=distinct((u for u in record.websites if len(u) <= 500), website_key),
         tags=split_list(",".join(record.tags)),
         how_we_met=how.strip(),
         notes=notes.strip(),
@@ -431,6 +444,7 @@ CONTACT_FIELDS = (
     "emails",
     "phones",
     "linkedin_url",
+    "websites",
     "tags",
     "how_we_met",
     "research_notes",
@@ -450,6 +464,7 @@ class _Person:
     emails: list[str]
     phones: list[str]
     linkedin_url: str
+    websites: list[str]
     tags: list[str]
     how_we_met: str
     research_notes: str
@@ -462,7 +477,7 @@ class _Person:
 
     @classmethod
     def loaded(cls, row: tuple) -> _Person:
-        pk, code, name, role, org_id, org_name, emails, phones, url, tags, how, notes = row
+        pk, code, name, role, org_id, org_name, emails, phones, url, sites, tags, how, notes = row
         person = cls(
             pk=pk,
             code=code,
@@ -473,6 +488,7 @@ class _Person:
             emails=list(emails or []),
             phones=list(phones or []),
             linkedin_url=url,
+            websites=list(sites or []),
             tags=list(tags or []),
             how_we_met=how,
             research_notes=notes,
@@ -589,6 +605,12 @@ def _merge(person: _Person, record: _Incoming) -> tuple[dict, dict, Change | Non
         before["phones"] = list(person.phones)
         person.phones = person.phones + phones
         after["phones"] = list(person.phones)
+    known = {website_key(url) for url in person.websites}
+    websites = distinct(url for url in record.websites if website_key(url) not in known)
+    if websites:
+        before["websites"] = list(person.websites)
+        person.websites = person.websites + websites
+        after["websites"] = list(person.websites)
     known = {tag.casefold() for tag in person.tags}
     tags = [tag for tag in record.tags if tag.casefold() not in known]
     if tags:
@@ -639,6 +661,7 @@ def _new_person(record: _Incoming) -> _Person:
         emails=record.emails,
         phones=record.phones,
         linkedin_url=record.linkedin_url,
+        websites=record.websites,
         tags=record.tags,
         how_we_met=record.how_we_met,
         research_notes=record.notes,
@@ -667,6 +690,7 @@ NEW_CONTACT = (
     "emails",
     "phones",
     "linkedin_url",
+    "websites",
     "tags",
     "how_we_met",
     "research_notes",
@@ -679,6 +703,7 @@ CHANGED_CONTACT = (
     "emails",
     "phones",
     "linkedin_url",
+    "websites",
     "tags",
     "how_we_met",
 )
@@ -779,6 +804,7 @@ class _Run:
                 person.emails,
                 person.phones,
                 person.linkedin_url,
+                person.websites,
                 person.tags,
                 person.how_we_met,
                 person.research_notes,
@@ -803,6 +829,7 @@ class _Run:
                     person.emails,
                     person.phones,
                     person.linkedin_url,
+                    person.websites,
                     person.tags,
                     person.how_we_met,
                     *(
@@ -1027,7 +1054,16 @@ HISTORY = (
     (Referral, "to_contact_id"),
     (Contact, "merged_into_id"),
 )
-RESTORABLE = ("role", "emails", "phones", "linkedin_url", "tags", "how_we_met", "research_notes")
+RESTORABLE = (
+    "role",
+    "emails",
+    "phones",
+    "linkedin_url",
+    "websites",
+    "tags",
+    "how_we_met",
+    "research_notes",
+)
 
 
 def undo_batch(owner, code: UUID) -> UndoReport:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model, Q
 
-from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME, phone_key
+from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME, phone_key, website_key
 from coffeechat.core.text import counted, distinct
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.services.rendering import rendered
@@ -59,6 +59,7 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField("emails", "Emails", LIST),
     MergeField("phones", "Phones", LIST),
     MergeField("linkedin_url", "LinkedIn", SCALAR),
+    MergeField("websites", "Websites", LIST),
     MergeField("location", "Location", SCALAR),
     MergeField("time_zone", "Time zone", SCALAR),
     MergeField("tags", "Tags", LIST),
@@ -373,6 +374,7 @@ def _both(field: MergeField, mine: Any, theirs: Any) -> Any:
 _LIST_KEYS: dict[str, Callable[[str], str]] = {
     "emails": str.casefold,
     "phones": phone_key,
+    "websites": website_key,
     "tags": str.casefold,
 }
 

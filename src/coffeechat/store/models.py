@@ -666,6 +666,8 @@ class CalendarSource(Owned):
     last_error = models.TextField(blank=True)
     # Calendar apps show an all-day event as free unless it says otherwise; the user may differ.
     all_day_busy = models.BooleanField(default=False)
+    # What the last import in this process brought and skipped, for its message; not stored.
+    report: str = ""
 
     class Meta:
         ordering = ["name"]
@@ -683,6 +685,8 @@ class BusyBlock(Owned):
     title = models.CharField(max_length=300, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # An all-day event whose busy time follows its calendar's all_day_busy; one the file marks
+    # busy (TRANSP:OPAQUE) is stored with all_day False, busy like a timed event.
     all_day = models.BooleanField(default=False)
     source = models.CharField(max_length=500, blank=True)  # file name or feed URL
     uid = models.CharField(max_length=500, blank=True)

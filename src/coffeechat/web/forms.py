@@ -18,6 +18,7 @@ from coffeechat.core.fields import (
     check_day,
     check_email,
     check_web_address,
+    web_address,
 )
 from coffeechat.core.live import ScriptError, check_script
 from coffeechat.core.text import split_list
@@ -171,6 +172,12 @@ class ContactForm(Form):
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
     linkedin_url = linkedin_url_field()
+    websites = forms.CharField(
+        label="Websites",
+        required=False,
+        help_text="Other web pages and profiles, one per line, such as https://example.org/ada.",
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
+    )
     location = forms.CharField(label="Location", max_length=200, required=False)
     time_zone = forms.CharField(
         label="Time zone",
@@ -219,6 +226,24 @@ class ContactForm(Form):
             )
         return emails
 
+    def clean_websites(self) -> list[str]:
+        # One per line: a web address may hold commas (``?id=1,2``), so only lines separate.
+        urls = [line.strip() for line in self.cleaned_data["websites"].splitlines()]
+        urls = [url for url in urls if url]
+        wrong = []
+        for url in urls:
+            try:
+                web_address(url)
+            except FieldError:
+                wrong.append(url)
+        if wrong:
+            raise ValidationError(
+                "Not a web address: "
+                + ", ".join(wrong)
+                + ". Write one address per line, such as https://example.org."
+            )
+        return urls
+
     def clean_phones(self) -> list[str]:
         return split_list(self.cleaned_data["phones"])
 
@@ -234,6 +259,7 @@ class ContactForm(Form):
             emails=tuple(data["emails"]),
             phones=tuple(data["phones"]),
             linkedin_url=data["linkedin_url"],
+            websites=tuple(data["websites"]),
             location=data["location"],
             time_zone=data["time_zone"],
             tags=tuple(data["tags"]),
@@ -251,6 +277,7 @@ class ContactForm(Form):
             "emails": "\n".join(contact.emails),
             "phones": "\n".join(contact.phones),
             "linkedin_url": contact.linkedin_url,
+            "websites": "\n".join(contact.websites or ()),
             "location": contact.location,
             "time_zone": contact.time_zone,
             "tags": ", ".join(contact.tags),

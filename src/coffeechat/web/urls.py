@@ -127,6 +127,11 @@ urlpatterns = [
         name="calendar_source_fetch",
     ),
     path(
+        "calendar/sources/<uuid:code>/all-day/",
+        calendar.calendar_source_all_day,
+        name="calendar_source_all_day",
+    ),
+    path(
         "calendar/sources/<uuid:code>/delete/",
         calendar.calendar_source_delete,
         name="calendar_source_delete",

@@ -100,12 +100,13 @@ def test_a_google_row_splits_listed_addresses_and_warns_about_the_rest():
             **{
                 "First Name": "Ada",
                 "E-mail 1 - Value": "a@example.com ::: b@example.com, c@example.com",
-                "E-mail 2 - Value": "<d@example.com>",
+                "E-mail 2 - Value": "<d@example.com> ::: <e@>",
                 "Website 1 - Value": "javascript://linkedin.com/in/ada%0aalert(1)",
             }
         ),
     )
     record = the_record(parse_google(data))
-    assert record.emails == ("a@example.com", "b@example.com", "c@example.com")
-    assert record.warnings[0].startswith('The email "<d@example.com>" was left out: Give the')
-    assert record.linkedin_url == ""
+    assert record.emails == ("a@example.com", "b@example.com", "c@example.com", "d@example.com")
+    assert record.warnings[0].startswith('The email "<e@>" was left out: Give the')
+    assert record.linkedin_url == "" and record.websites == ()
+    assert record.warnings[1].startswith('The website "javascript://linkedin.com/in/ada%0a')

@@ -115,17 +115,18 @@ def test_a_byte_order_mark_does_not_hide_the_first_column():
     assert parse_google(data).records[0].first_name == "Ada"
 
 
-def test_rows_without_a_name_are_skipped_with_their_line():
+def test_rows_without_a_name_or_an_email_are_skipped_with_their_line():
     data = _csv(
         CURRENT,
         current_row(**{"First Name": "Ada"}),
-        current_row(**{"E-mail 1 - Value": "someone@x.example"}),
+        current_row(**{"Organization Name": "Nameless Ltd"}),
         current_row(**{"Nickname": "Amazing Grace"}),
+        current_row(**{"Phone 1 - Value": "+44 20 7946 0000"}),
     )
     result = parse_google(data)
     assert [record.name for record in result.records] == ["Ada", "Amazing Grace"]
-    assert [skip.line for skip in result.skipped] == [3]
-    assert "no name" in result.skipped[0].reason
+    assert [skip.line for skip in result.skipped] == [3, 5]
+    assert "no first or last name" in result.skipped[0].reason
 
 
 def test_a_note_over_several_lines_keeps_the_next_rows_line_right():

@@ -64,7 +64,7 @@ def test_rfc6350_example():
 def test_rfc2426_example_has_two_cards():
     frank, tim = parse_vcard(corpus("rfc2426-example.vcf")).records
     assert frank.name == "Frank Dawson"
-    assert frank.emails == ("Frank_Dawson@Lotus.com", "fdawson@earthlink.net")
+    assert frank.emails == ("Frank_Dawson@lotus.com", "fdawson@earthlink.net")
     assert tim.organisation == "Netscape Communications Corp."
     assert tim.phones == ("+1-415-937-3419", "+1-415-528-4164")
     assert tim.line == 13

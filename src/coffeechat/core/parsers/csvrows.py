@@ -24,10 +24,24 @@ def numbered_rows(text: str | Iterable[str], kind: str) -> Iterator[tuple[int, l
             return
         except csv.Error as exc:
             raise ParseError(
-                f"The {kind} file cannot be read as CSV near line {previous_end + 1}: {exc}."
+                f"The {kind} file cannot be read as CSV near line {previous_end + 1}: "
+                f"{_why(str(exc))} Open it in a spreadsheet and save it again as CSV (UTF-8)."
             ) from None
         yield previous_end + 1, row
         previous_end = reader.line_num
+
+
+def _why(message: str) -> str:
+    """The csv module's complaint in plain words; its own wording names its internals."""
+    if "field larger than field limit" in message:
+        return "one cell is far longer than any contact's details (over 128 KB)."
+    if "new-line character" in message or "unquoted" in message:
+        return "a line break sits inside a cell without quotes around it."
+    if "NUL" in message or "null byte" in message.lower():
+        return "it holds NUL bytes, so it is not text."
+    if "EOF" in message or "quote" in message:
+        return "a quoted cell is never closed (a quote mark is missing)."
+    return "its quoting or line breaks are damaged."
 
 
 def header_key(cell: str) -> str:

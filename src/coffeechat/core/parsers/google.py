@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from coffeechat.core.parsers.csvrows import header_key, is_blank, numbered_rows, row_mapping
 from coffeechat.core.parsers.records import (
+    NO_NAME,
     ParsedContact,
     ParseError,
     ParseResult,
@@ -21,6 +22,8 @@ from coffeechat.core.parsers.records import (
     is_linkedin,
     kept_emails,
     kept_web_address,
+    kept_websites,
+    name_or_address,
     unique,
 )
 
@@ -87,13 +90,12 @@ def _record(line: int, row: _Row, raw: dict[str, str]) -> ParsedContact | Skip:
     titles = [row.get("organization title")] + row.family("organization", "title")
     warnings: list[str] = []
     emails = kept_emails(row.family("e-mail", "value"), warnings)
+    name = name_or_address(name, emails, warnings)
     if not name:
-        if emails or any(organisations):
-            return Skip(line, "no name in this row (only an email or organisation)")
-        return Skip(line, "no name in this row")
-    websites = unique(row.family("website", "value"))
-    linkedin = next((url for url in websites if is_linkedin(url)), "")
-    websites = tuple(url for url in websites if url != linkedin)
+        return Skip(line, NO_NAME)
+    urls = unique(row.family("website", "value"))
+    linkedin = next((url for url in urls if is_linkedin(url)), "")
+    websites = kept_websites((url for url in urls if url != linkedin), warnings)
     linkedin = kept_web_address(linkedin, "LinkedIn address", warnings)
     labels = _split(row.cells.get("labels", "")) + _split(row.cells.get("group membership", ""))
     return ParsedContact(

@@ -2,50 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import date
 
 from coffeechat.core.parsers.csvrows import header_key, is_blank, numbered_rows, row_mapping
 from coffeechat.core.parsers.records import (
+    NO_NAME,
     ParsedContact,
     ParseError,
     ParseResult,
     Skip,
     decode_text,
+    is_linkedin,
     kept_day,
     kept_emails,
     kept_web_address,
+    name_or_address,
+    read_day,
 )
 
 KIND = "LinkedIn Connections.csv"
-# LinkedIn has written these over the years; day-first is what it uses outside the US too.
-DATE_FORMATS = (
-    "%d %b %Y",
-    "%d %B %Y",
-    "%Y-%m-%d",
-    "%b %d, %Y",
-    "%B %d, %Y",
-    "%m/%d/%Y",
-    "%d.%m.%Y",
-)
 # Any of these next to the name columns tells a LinkedIn header from another CSV's.
 LINKEDIN_COLUMNS = frozenset({"company", "position", "connected on"})
 
 
-@lru_cache(maxsize=4096)  # a file holds few distinct days, and strptime is slow
 def parse_connected_on(value: str) -> date | None:
-    """Read a 'Connected On' cell leniently; None when it is empty or unreadable."""
-    cleaned = re.sub(r"\s+", " ", value).strip().rstrip(".")
-    if not cleaned:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """Read a 'Connected On' cell leniently (records.read_day); None when empty or unreadable."""
+    return read_day(value)
 
 
 def is_header(row: list[str]) -> bool:
@@ -95,13 +78,25 @@ def _record(
 
     first = " ".join(cell("first name").split())
     last = " ".join(cell("last name").split())
-    name = f"{first} {last}".strip()
-    if not name:
-        return Skip(line, "no first or last name in this row")
     warnings: list[str] = []
     emails = kept_emails([cell("email address")], warnings)
+    name = name_or_address(f"{first} {last}", emails, warnings)
+    if not name:
+        return Skip(line, NO_NAME)
     url = kept_web_address(cell("url"), "LinkedIn address", warnings)
-    connected_on = kept_day(parse_connected_on(cell("connected on")), '"Connected On"', warnings)
+    websites: tuple[str, ...] = ()
+    if url and not is_linkedin(url):
+        # The column holds the member's profile; another address there is a website of theirs.
+        websites, url = (url,), ""
+    written = " ".join(cell("connected on").split())
+    connected_on = kept_day(parse_connected_on(written), '"Connected On"', warnings)
+    how_we_met = ""
+    if written and parse_connected_on(written) is None:
+        how_we_met = f"Connected on LinkedIn: {written}"
+        warnings.append(
+            f'The "Connected On" date "{written}" could not be read as a day, so it is kept as '
+            'written in "How we met".'
+        )
     return ParsedContact(
         line=line,
         name=name,
@@ -112,6 +107,8 @@ def _record(
         emails=emails,
         linkedin_url=url,
         connected_on=connected_on,
+        websites=websites,
+        how_we_met=how_we_met,
         raw=row_mapping(header, row),
         warnings=tuple(warnings),
     )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 
+from coffeechat.core.contact_keys import website_key
 from coffeechat.core.fields import FieldError, check_day, check_email, split_emails, web_address
 
 UTF8 = "utf-8-sig"
@@ -14,6 +17,28 @@ UTF16 = "utf-16"
 LATIN1 = "latin-1"
 # Group names address books add to every contact; they say nothing about the person.
 SYSTEM_LABELS = frozenset({"mycontacts", "my contacts", "starred", "friends_and_family"})
+# Days as exporters and spreadsheets write them. Month-first before day-first for numbers:
+# a spreadsheet in a US locale re-saves "14 May 2023" as "05/14/23", and a day-first date whose
+# day is 13 or more ("14/05/2023") cannot be read month-first, so it falls through to day-first.
+DAY_FORMATS = (
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y-%m-%d",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %y",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y/%m/%d",
+    "%Y%m%d",
+)
 
 
 class ParseError(ValueError):
@@ -37,6 +62,9 @@ class ParsedContact:
     connected_on: date | None = None
     tags: tuple[str, ...] = ()
     websites: tuple[str, ...] = ()  # other web addresses, kept so nothing the user had is lost
+    # Said by the file about how the user knows the person, such as a "Connected On" date that
+    # could not be read as a day and is kept as written.
+    how_we_met: str = ""
     uid: str = ""  # a vCard's UID; coffeechat writes "urn:uuid:<the contact's code>"
     # The row (header -> cell) or the card's text as it was in the file, kept for later repair.
     raw: Mapping[str, str] | str = field(default="", hash=False)
@@ -190,6 +218,67 @@ def kept_day(day: date | None, label: str, warnings: list[str]) -> date | None:
     except FieldError as error:
         warnings.append(f"The {label} day {day.isoformat()} was left out: {error}")
         return None
+
+
+def kept_websites(values: Iterable[str], warnings: list[str]) -> tuple[str, ...]:
+    """The web addresses in ``values`` (https:// assumed when bare), each website once.
+
+    A value that is not a web address is left out with a warning; the raw record keeps it.
+    Repeats are found by core.contact_keys.website_key (scheme, case, trailing slash aside).
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        url = kept_web_address(value, "website", warnings)
+        key = website_key(url)
+        if url and key not in seen:
+            seen.add(key)
+            kept.append(url)
+    return tuple(kept)
+
+
+NO_NAME = "no first or last name in this row, and no email address to import it under"
+
+
+def name_or_address(name: str, emails: tuple[str, ...], warnings: list[str]) -> str:
+    """The name to import a record under: its own, else its first email address; else "".
+
+    Every importer follows this one rule, so a row that gives only an email address comes in
+    the same way from a vCard, a Google CSV or LinkedIn: under the address, with a warning
+    that asks for the name.
+    """
+    name = " ".join(name.split())
+    if name or not emails:
+        return name
+    warnings.append(
+        f"No name was given, so this contact was imported under its email address, "
+        f"{emails[0]}. Add the name on the contact's page."
+    )
+    return emails[0]
+
+
+@lru_cache(maxsize=4096)  # a file holds few distinct days, and strptime is slow
+def read_day(value: str) -> date | None:
+    """A day written the ways exporters and spreadsheets write one; None when unreadable.
+
+    ``15 Mar 2024``, ``2024-03-15``, ``Mar 15, 2024``, ``15-Mar-24``, ``03/15/24``,
+    ``15/03/2024`` and friends (see DAY_FORMATS). A time after the day (``2024-03-15 10:00``)
+    is ignored.
+    """
+    cleaned = re.sub(r"\s+", " ", value).strip().rstrip(".")
+    if not cleaned:
+        return None
+    candidates = [cleaned]
+    head, _space, rest = cleaned.rpartition(" ")
+    if head and ":" in rest:
+        candidates.append(head)  # a spreadsheet's "5/14/2023 0:00"
+    for candidate in candidates:
+        for fmt in DAY_FORMATS:
+            try:
+                return datetime.strptime(candidate, fmt).date()
+            except ValueError:
+                continue
+    return None
 
 
 def unique(values: list[str]) -> tuple[str, ...]:

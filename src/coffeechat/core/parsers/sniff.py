@@ -66,7 +66,11 @@ def kind_hint(head: bytes, encoding: str, chosen: str) -> str:
     found = binary_kind(head)
     if found:
         return f"It looks like {found}."
-    kind = text_kind(head.decode(encoding, errors="replace"))
+    text = head.decode(encoding, errors="replace")
+    kind = text_kind(text)
+    if kind is None and chosen != "vcard" and "BEGIN:VCALENDAR" in text.upper():
+        # The vCard reader says this itself, in its own words.
+        return "It looks like a calendar: import it on the Calendar page instead."
     if kind is None or kind == chosen:
         return ""
     return f"It looks like {LABELS[kind]}: import it as {SOURCES[kind]} ({kind}) instead."

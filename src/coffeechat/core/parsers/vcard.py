@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -25,6 +25,8 @@ from coffeechat.core.parsers.records import (
     is_linkedin,
     kept_emails,
     kept_web_address,
+    kept_websites,
+    name_or_address,
     unique,
 )
 
@@ -35,6 +37,9 @@ ESCAPES = {"n": "\n", "N": "\n"}
 _BEGIN = re.compile(rb"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
 _END = re.compile(rb"^\s*END\s*:\s*VCARD\s*$", re.IGNORECASE)
 _VERSION = re.compile(rb"^\s*VERSION\s*:\s*(\S+)", re.IGNORECASE)
+_CALENDAR = re.compile(rb"^\s*BEGIN\s*:\s*V(?:CALENDAR|EVENT|TODO)\s*$", re.IGNORECASE)
+# How many of a group card's members its skip note names.
+GROUP_MEMBERS_SHOWN = 5
 
 
 @dataclass
@@ -200,6 +205,28 @@ def _phone(prop: Property, version: str) -> str:
     return value[4:] if value.lower().startswith("tel:") else value
 
 
+def _group(texts: Callable[[str], list[str]]) -> str | None:
+    """Why a group card is left out, naming the group and its members; None for a person."""
+    kinds = {kind.casefold() for kind in texts("KIND") + texts("X-ADDRESSBOOKSERVER-KIND")}
+    if "group" not in kinds:
+        return None
+    name = next(iter(texts("FN")), "") or "a group"
+    members = [
+        member.removeprefix("urn:uuid:")
+        for member in texts("MEMBER") + texts("X-ADDRESSBOOKSERVER-MEMBER")
+    ]
+    listed = ""
+    if members:
+        shown = ", ".join(members[:GROUP_MEMBERS_SHOWN])
+        more = len(members) - GROUP_MEMBERS_SHOWN
+        listed = f" Its {len(members)} member{'s' if len(members) > 1 else ''}: {shown}"
+        listed += f" and {more} more." if more > 0 else "."
+    return (
+        f'"{name}" is a contact group, not a person, so it was not imported; the people in it '
+        f"come in from their own cards.{listed or ' It lists no members.'}"
+    )
+
+
 def _record(card: _Card, text: str) -> ParsedContact | Skip:
     version = card.version
     by_name: dict[str, list[Property]] = {}
@@ -208,6 +235,10 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
 
     def texts(name: str) -> list[str]:
         return [value for value in (_text(p, version) for p in by_name.get(name, [])) if value]
+
+    group = _group(texts)
+    if group is not None:
+        return Skip(card.line, group)
 
     family = given = ""
     for prop in by_name.get("N", []):
@@ -221,18 +252,23 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
     emails = kept_emails(texts("EMAIL"), warnings)
     phones = unique([_phone(p, version) for p in by_name.get("TEL", [])])
     urls = unique(texts("URL"))
+    profiles = [_text(p, version) for p in by_name.get("X-SOCIALPROFILE", [])]
     social = [
-        _text(p, version)
-        for p in by_name.get("X-SOCIALPROFILE", [])
-        if "linkedin" in p.types or is_linkedin(_text(p, version))
+        url
+        for p, url in zip(by_name.get("X-SOCIALPROFILE", []), profiles, strict=True)
+        if "linkedin" in p.types or is_linkedin(url)
     ]
     linkedin = next((url for url in social if url), "")
     linkedin = linkedin or next((url for url in urls if is_linkedin(url)), "")
-    websites = tuple(url for url in urls if url != linkedin)
+    # Other profiles count as websites when they are addresses; Apple also writes bare user
+    # names ("x-apple:ada"), which stay in the raw card only.
+    others = [url for url in profiles if url.lower().startswith(("http://", "https://"))]
+    websites = kept_websites((url for url in (*urls, *others) if url and url != linkedin), warnings)
     linkedin = kept_web_address(linkedin, "LinkedIn address", warnings)
     names = texts("FN")
     name = " ".join(names[0].split()) if names else " ".join(f"{given} {family}".split())
-    name = name or organisation or (emails[0] if emails else "") or (phones[0] if phones else "")
+    # A card with only an organisation is a company's card (Apple's X-ABShowAs:COMPANY).
+    name = name_or_address(name or organisation, emails, warnings) or (phones[0] if phones else "")
     if not name:
         return Skip(card.line, "card has no name, organisation, email or phone")
     categories: list[str] = []
@@ -259,12 +295,15 @@ def _record(card: _Card, text: str) -> ParsedContact | Skip:
 
 def _unfold(card: _Card, physical: bytes, logical: list[bytes]) -> None:
     """Add one physical line to the card's logical lines, joining folds and soft breaks."""
-    if logical and physical[:1] in (b" ", b"\t"):
+    if logical and logical[-1].endswith(b"=") and _is_quoted_printable(logical[-1]):
+        # A quoted-printable soft line break: "=" at the end joins the next line. Asked before
+        # folding, so that the "=" never stays behind when that line starts with a space: in
+        # 2.1 the space is text ("come=" + " to the aid"), in later versions it marks a fold.
+        folded = card.version != "2.1" and physical[:1] in (b" ", b"\t")
+        logical[-1] = logical[-1][:-1] + (physical[1:] if folded else physical)
+    elif logical and physical[:1] in (b" ", b"\t"):
         # vCard 2.1 folded before existing white space, which therefore stays.
         logical[-1] += physical if card.version == "2.1" else physical[1:]
-    elif logical and logical[-1].endswith(b"=") and _is_quoted_printable(logical[-1]):
-        # A quoted-printable soft line break: "=" at the end joins the next line as is.
-        logical[-1] = logical[-1][:-1] + physical
     elif physical.strip():
         logical.append(physical)
 
@@ -276,6 +315,11 @@ def _line_text(line: bytes) -> str:
 NOT_VCARD = (
     "This is not a vCard file: no BEGIN:VCARD line was found. Export your contacts "
     'as "vCard" (.vcf) and try again.'
+)
+A_CALENDAR = (
+    "This looks like a calendar (vCalendar or iCalendar), not a vCard file of contacts: it "
+    "holds calendar entries and no BEGIN:VCARD line. To block busy time with it, import it "
+    "on the Calendar page instead."
 )
 _BLOCK = 1 << 16
 
@@ -308,8 +352,10 @@ def iter_vcard(lines: Iterable[bytes]) -> Iterator[ParsedContact | Skip]:
     """
     card: _Card | None = None
     logical: list[bytes] = []
-    seen_any = False
+    seen_any = calendar = False
     for number, physical in enumerate(lines, start=1):
+        if card is None and not seen_any and not calendar:
+            calendar = bool(_CALENDAR.match(physical))
         if _BEGIN.match(physical):
             seen_any = True
             if card is not None:
@@ -332,7 +378,7 @@ def iter_vcard(lines: Iterable[bytes]) -> Iterator[ParsedContact | Skip]:
     if card is not None:
         yield Skip(card.line, "card is cut short: END:VCARD is missing")
     if not seen_any:
-        raise ParseError(NOT_VCARD)
+        raise ParseError(A_CALENDAR if calendar else NOT_VCARD)
 
 
 def parse_vcard(data: bytes) -> ParseResult:

@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from coffeechat.services.calendars import (
     owner_of_feed,
     renew_feed_token,
     revoke_feed_token,
+    set_all_day_busy,
 )
 from coffeechat.services.errors import DomainError
 from coffeechat.services.lan import lan_status
@@ -61,6 +62,12 @@ class UploadForm(Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
     )
+    all_day_busy = forms.BooleanField(
+        label="All-day events are busy",
+        required=False,
+        help_text="Leave it off to treat holidays and birthdays as free, as calendar apps do; "
+        "an all-day event the calendar itself marks busy counts either way.",
+    )
 
 
 class FeedForm(Form):
@@ -72,6 +79,12 @@ class FeedForm(Form):
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     name = forms.CharField(label="Name", max_length=200, required=False)
+    all_day_busy = forms.BooleanField(
+        label="All-day events are busy",
+        required=False,
+        help_text="Leave it off to treat holidays and birthdays as free, as calendar apps do; "
+        "an all-day event the calendar itself marks busy counts either way.",
+    )
 
 
 def feed_address(request, token: str, chat: Chat | None = None, *, base: str = "") -> str:
@@ -122,7 +135,10 @@ def _page(request, *, upload=None, feed=None, status: int = 200):
     day = _day_asked(request)
     sources = (
         CalendarSource.objects.for_owner(request.user)
-        .annotate(block_count=Count("blocks"))
+        # Blocks of all-day events count only where the calendar says they are busy.
+        .annotate(
+            block_count=Count("blocks", filter=Q(blocks__all_day=False) | Q(all_day_busy=True))
+        )
         .order_by("name", "pk")
     )
     feed_url = feed_address(request, preferences_of(request).calendar_token)
@@ -164,12 +180,16 @@ def calendar_upload(request):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            source = import_file(request.user, upload.name, upload.read())
+            source = import_file(
+                request.user,
+                upload.name,
+                upload.read(),
+                all_day_busy=form.cleaned_data["all_day_busy"],
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            count = source.blocks.count()
-            messages.success(request, f"Imported {count} busy blocks from {source.name}.")
+            messages.success(request, source.report)
             return redirect("web:calendar")
     return _page(request, upload=form, status=INVALID)
 
@@ -179,19 +199,24 @@ def calendar_feed_add(request):
     form = FeedForm(request.POST)
     if form.is_valid():
         try:
-            source = add_feed(request.user, form.cleaned_data["url"], form.cleaned_data["name"])
+            source = add_feed(
+                request.user,
+                form.cleaned_data["url"],
+                form.cleaned_data["name"],
+                all_day_busy=form.cleaned_data["all_day_busy"],
+            )
         except DomainError as error:
             show_domain_error(form, error)
         else:
             # The feed is kept even when the first fetch fails: "Fetch now" can try again.
             try:
-                count = fetch_feed(request.user, source)
+                fetch_feed(request.user, source)
             except DomainError as error:
                 messages.error(
                     request, f"Added {source.name}, but could not fetch it yet: {error.message}"
                 )
             else:
-                messages.success(request, f"Added {source.name}: {count} busy blocks.")
+                messages.success(request, f"Added {source.name}. {source.report}")
             return redirect("web:calendar")
     return _page(request, feed=form, status=INVALID)
 
@@ -204,11 +229,23 @@ def _source(request, code) -> CalendarSource:
 def calendar_source_fetch(request, code):
     source = _source(request, code)
     try:
-        count = fetch_feed(request.user, source)
+        fetch_feed(request.user, source)
     except DomainError as error:
         messages.error(request, f"{source.name} was not updated: {error.message}")
     else:
-        messages.success(request, f"Fetched {source.name}: {count} busy blocks.")
+        messages.success(request, source.report)
+    return redirect("web:calendar")
+
+
+@allow("POST")
+def calendar_source_all_day(request, code):
+    source = _source(request, code)
+    busy = request.POST.get("all_day_busy") == "on"
+    set_all_day_busy(request.user, source, busy)
+    if busy:
+        messages.success(request, f"All-day events in {source.name} now count as busy.")
+    else:
+        messages.success(request, f"All-day events in {source.name} now count as free.")
     return redirect("web:calendar")
 
 
