@@ -42,8 +42,12 @@ LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Núñez", "Okafor", "Chen", 
 TITLES = ["Engineer", "Product Manager", "Designer", "Data Analyst", "Head of People", "CTO"]
 
 
-def write_connections(path: Path, rows: int, seed: int = 6) -> None:
-    """A Connections.csv as LinkedIn writes it: notes, a blank line, the header, the people."""
+def write_connections(path: Path, rows: int, seed: int = 6, *, promoted: bool = False) -> None:
+    """A Connections.csv as LinkedIn writes it: notes, a blank line, the header, the people.
+
+    ``promoted``: the same people a year later, each with a new title, so that importing it
+    after the first updates every contact.
+    """
     chance = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("Notes:\n")
@@ -73,7 +77,7 @@ def write_connections(path: Path, rows: int, seed: int = 6) -> None:
                     f"https://www.linkedin.com/in/{first.lower()}-{n}",
                     email,
                     f"Company {chance.randrange(2000)}, Ltd",
-                    chance.choice(TITLES),
+                    f"Senior {chance.choice(TITLES)}" if promoted else chance.choice(TITLES),
                     f"{chance.randrange(1, 28)} Mar 20{chance.randrange(10, 25)}",
                 ]
             )
@@ -130,6 +134,7 @@ def baseline_rows(path: Path, owner_id: int) -> tuple[list[tuple], list[tuple]]:
                     json.dumps([email] if email else []),
                     "[]",
                     url,
+                    "[]",
                     "",
                     "",
                     "[]",
@@ -157,9 +162,9 @@ def time_baseline(database: Path, rows: tuple[list[tuple], list[tuple]]) -> floa
     )
     contact_sql = (
         "INSERT INTO coffeechat_contact (owner_id, code, created_at, updated_at, name, role, "
-        "organisation_id, emails, phones, linkedin_url, location, time_zone, tags, how_we_met, "
-        "research_notes, research_notes_html) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "organisation_id, emails, phones, linkedin_url, websites, location, time_zone, tags, "
+        "how_we_met, research_notes, research_notes_html) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     started = time.perf_counter()
     with connection:
@@ -185,6 +190,26 @@ def time_import(owner, path: Path, *, trace: bool = False) -> tuple[float, int, 
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     return elapsed, report.new, peak
+
+
+def time_reimport_and_undo(owner, first: Path, again: Path) -> tuple[float, float]:
+    """Seconds to import ``again`` over ``first`` (every row an update), and to undo that."""
+    from coffeechat.services.imports import import_file, undo_batch
+
+    import_file(owner, "linkedin", first)
+    gc.collect()
+    started = time.perf_counter()
+    report = import_file(owner, "linkedin", again)
+    imported = time.perf_counter() - started
+    if report.updated != report.total:
+        raise SystemExit(f"The re-import updated {report.updated} of {report.total} rows.")
+    gc.collect()
+    started = time.perf_counter()
+    undone = undo_batch(owner, report.batch_code)
+    took = time.perf_counter() - started
+    if undone.restored != report.updated:
+        raise SystemExit(f"The undo restored {undone.restored} of {report.updated} contacts.")
+    return imported, took
 
 
 def measure(rows: int, rounds: int) -> list[dict]:
@@ -226,6 +251,33 @@ def _measure_in(work: Path, rows: int, rounds: int) -> list[dict]:
                 "goal": "baseline" if name == "executemany" else f"goal: within {GOAL:g}x",
             }
         )
+    # Undo against the import it takes back: a re-import that updates every contact.
+    promoted = work / f"promoted-{rows}.csv"
+    write_connections(promoted, rows, promoted=True)
+    pairs = []
+    for attempt in range(rounds):
+        owner = fresh_database(work / f"undo-{attempt}.sqlite3")
+        pairs.append(time_reimport_and_undo(owner, source, promoted))
+    reimport = min(imported for imported, _ in pairs)
+    undo = min(took for _, took in pairs)
+    results.append(
+        {
+            "benchmark": f"re-import, all updated ({rows:,} rows)",
+            "median_ms": reimport * 1000,
+            "ratio": 1.0,
+            "queries": None,
+            "goal": "baseline for the undo",
+        }
+    )
+    results.append(
+        {
+            "benchmark": f"undo of that re-import ({rows:,} rows)",
+            "median_ms": undo * 1000,
+            "ratio": undo / reimport,
+            "queries": None,
+            "goal": f"goal: within {GOAL:g}x the re-import",
+        }
+    )
     # Memory at a fifth of the file and at the whole of it, each into a fresh database. The
     # "ms" column holds megabytes here; the ratio is to the smaller file's peak.
     peaks = {}

@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -395,6 +396,33 @@ def test_undo_removes_created_contacts_and_restores_updated_ones(alice, write):
     assert batch.status == "undone"
     with pytest.raises(ImportProblem, match="undone already"):
         undo_batch(alice, report.batch_code)
+
+
+def _undo_queries(owner, write, size: int) -> int:
+    """Queries an undo of a re-import that changed ``size`` contacts' titles and emails runs."""
+    names = [f"Person{number}" for number in range(size)]
+    first = [person(name, "Berg", company="Navy", position="Engineer") for name in names]
+    import_file(owner, "linkedin", write(f"a{size}.csv", linkedin_text(first)))
+    again = [
+        person(name, "Berg", email=f"{name}@navy.example", company="Navy", position="Admiral")
+        for name in names
+    ]
+    report = import_file(owner, "linkedin", write(f"b{size}.csv", linkedin_text(again)))
+    assert report.updated == size
+    with CaptureQueriesContext(connection) as queries:
+        result = undo_batch(owner, report.batch_code)
+    assert result.restored == size
+    assert set(
+        active(owner)
+        .filter(name__in=[f"{name} Berg" for name in names])
+        .values_list("role", flat=True)
+    ) == {"Engineer"}
+    return len(queries)
+
+
+def test_an_undo_runs_as_many_queries_for_forty_updated_contacts_as_for_four(alice, bob, write):
+    # Restoring each contact through its own save ran a handful of queries per contact.
+    assert _undo_queries(alice, write, 40) == _undo_queries(bob, write, 4)
 
 
 def test_undo_of_a_file_with_a_person_twice_goes_back_to_the_start(alice, write, monkeypatch):

@@ -340,3 +340,35 @@ def test_owed_lists_each_due_request_once_with_its_nudge(me, clock):
     assert (item.kind, item.follow_up, item.due_at) == ("outreach", nudge, NUDGE)
     assert item.request is not None and item.request.outreach == outreach
     assert item in owed(me).overdue or item.due_at == owed(me).now
+
+
+# The suggestions, asked for the requests a page shows only
+
+
+def test_settle_without_suggestions_leaves_them_for_suggest_people(me, clock):
+    from coffeechat.services.outreach_timers import settle, suggest_people
+
+    first = request_to(me, person(me, "Ada"))
+    person(me, "Bea")
+    request_to(me, person(me, "Lee", organisation="Solo"))
+    clock(SECOND + timedelta(hours=1))
+    bare = settle(me, suggest=False)
+    assert [due.outreach for due in bare][0] == first
+    assert all(due.suggestions == [] for due in bare)
+    filled = suggest_people(me, bare)
+    assert [names(due.suggestions) for due in filled] == [
+        names(due.suggestions) for due in settle(me)
+    ]
+    assert names(filled[0].suggestions) == ["Bea"]
+
+
+def test_owed_without_suggestions_fills_them_for_the_items_given(me, clock):
+    from coffeechat.services.owed import owed, with_suggestions
+
+    request_to(me, person(me, "Ada"))
+    person(me, "Bea")
+    clock(SECOND + timedelta(hours=1))
+    bare = owed(me, suggest=False).nudges
+    assert bare[0].request is not None and bare[0].request.suggestions == []
+    filled = with_suggestions(me, bare)
+    assert names(filled[0].request.suggestions) == ["Bea"]

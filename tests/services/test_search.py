@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 from datetime import UTC, datetime
@@ -357,9 +358,109 @@ def test_pages_of_a_large_match_list_hold_every_match_once(alice, monkeypatch, w
     assert len(set(paged)) == 60
 
 
+@pytest.mark.parametrize("window", [None, 5])
+def test_pages_past_the_names_reach_the_other_matches(alice, monkeypatch, window):
+    # While names and context fill a page, the other matches are not read; later pages must
+    # still list them, after the names.
+    if window:
+        monkeypatch.setattr(index, "RANKED_WINDOW", window, raising=False)
+    ranking_network(alice)
+    whole = [(hit.kind, hit.snippet) for hit in search(alice, "hopper", limit=200).hits]
+    paged = []
+    for offset in range(0, len(whole) + 5, 5):
+        paged += [
+            (hit.kind, hit.snippet) for hit in search(alice, "hopper", limit=5, offset=offset).hits
+        ]
+    assert paged == whole
+    assert len(set(whole)) == len(whole) == 23  # Grace, the 21 notes on her, one mention
+    assert "compilers" in plain(whole[-1][1])
+
+
 def test_a_name_comes_before_notes_on_that_person_however_long_their_research_notes(alice):
     # bm25 alone weighs a row by its whole length: a short note whose contact is Luca Okafor
     # outranked Luca Okafor himself once his research notes were long.
     luca = add_contact(alice, ContactDetails(name="Luca Okafor", research_notes=f"{FILLER}. " * 40))
     add_note(alice, luca, "Call back on Friday")
     assert kinds(alice, "okafor") == [("contact", "Luca Okafor"), ("note", "Luca Okafor")]
+    # The same while the last word has only its first letter.
+    assert kinds(alice, "luca o") == [("contact", "Luca Okafor"), ("note", "Luca Okafor")]
+
+
+# --- One letter alone, and the indexes the tiers read (issue 18) ---------------------------------
+
+
+def test_one_letter_alone_finds_names_and_the_second_letter_finds_the_rest(alice):
+    zara = add_contact(alice, ContactDetails(name="Zara Quinn", role="Zoologist"))
+    add_contact(alice, ContactDetails(name="Ada Lovelace", organisation="Zenith Labs"))
+    add_note(alice, zara, "Zeppelin tours")
+    # Names only: not Ada, whose organisation starts with z, nor the notes.
+    assert set(kinds(alice, "z")) == {("contact", "Zara Quinn"), ("organisation", "Zenith Labs")}
+    assert all(START in hit.title for hit in search(alice, "z").hits)
+    assert kinds(alice, "zo") == [("contact", "Zara Quinn")]
+    assert set(kinds(alice, "ze")) == {
+        ("organisation", "Zenith Labs"),
+        ("contact", "Ada Lovelace"),
+        ("note", "Zara Quinn"),
+    }
+
+
+def test_one_letter_alone_pages_through_every_name_once(alice):
+    for n in range(7):
+        add_contact(alice, ContactDetails(name=f"Sam {n}"))
+    whole = [hit.code for hit in search(alice, "s", limit=50).hits]
+    paged = [
+        hit.code for offset in (0, 3, 6) for hit in search(alice, "s", limit=3, offset=offset).hits
+    ]
+    assert paged == whole and len(set(whole)) == 7
+
+
+def test_the_migration_creates_the_indexes_the_query_reads():
+    # Migration 0016 freezes its SQL; the query must still spell the same expressions, or
+    # PostgreSQL would not use the indexes on a database migrated before a change.
+    migration = importlib.import_module("coffeechat.store.migrations.0016_search_tiers")
+    assert migration.INDEXES == {
+        "coffeechat_search_titled": index.TITLE_VECTOR,
+        "coffeechat_search_named": index.NAMED_VECTOR,
+    }
+
+
+def _index_names(plan: dict) -> set[str]:
+    names, nodes = set(), [plan]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.get("Plans", ()))
+        if "Index Name" in node:
+            names.add(node["Index Name"])
+    return names
+
+
+# PostgreSQL's indexes; FTS5 filters columns itself.
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("text", ["hopper", "h"])
+def test_names_and_context_are_found_through_their_own_indexes(alice, text):
+    ranking_network(alice)
+    queries = []
+
+    def keep(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        search(alice, text)
+    ((sql, params),) = [query for query in queries if index.TABLE in query[0]]
+    with connection.cursor() as cursor:
+        # On a few rows, reading them all (or all the owner's) is cheapest; with those ways
+        # closed (the index dropped inside the test's transaction), the plan shows whether the
+        # query is written so that the tiers' indexes serve it.
+        cursor.execute(f"DROP INDEX {index.TABLE}_owner")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    used = _index_names(plan[0]["Plan"])
+    expected = {"coffeechat_search_titled"} | (
+        {"coffeechat_search_named", "coffeechat_search_document"} if len(text) > 1 else set()
+    )
+    assert expected <= used, used

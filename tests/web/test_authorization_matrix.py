@@ -172,6 +172,7 @@ PAGES: dict[str, Page] = {
     "snooze_link": Page("secret", ("snooze_token",)),
     "debrief": Page("owned", ("held_chat",)),
     "next_steps": Page("own"),
+    "owed_section": Page("own", ("owed_section",)),
     "step_done": Page("owned", ("step",)),
     "step_undo": Page("owned", ("step",)),
     "step_due": Page("owned", ("step",)),
@@ -246,6 +247,7 @@ class World:
     reset_token: str
     pair_secret: str
     pitch_kind: str = "elevator"
+    owed_section: str = "requests"  # a section of Who do I owe: not an object, the same for all
 
 
 def every_pattern(patterns=None, prefix: str = "") -> list[URLPattern]:

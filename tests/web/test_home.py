@@ -9,7 +9,7 @@ from coffeechat.services.chats import cancel_chat
 from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
 from coffeechat.services.library import StoryDetails, add_story, choose_stories, save_pitch
 from coffeechat.services.network import add_referral
-from coffeechat.services.owed import snooze
+from coffeechat.services.owed import HOME_ROWS, owed, snooze
 from coffeechat.services.preferences import PreferenceChoices, update_preferences
 from coffeechat.services.prep import PrepDetails, save_prep
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
@@ -115,7 +115,7 @@ def test_an_empty_home_has_no_empty_follow_ups_heading(alice_client):
 def test_with_only_other_debts_it_says_no_thank_yous_are_owed(alice, alice_client):
     add_next_step(alice, make_contact(alice), "Send Ada the rubric")
     page = owed_part(text_of(alice_client.get("/")))
-    assert ">Follow-ups due</h3>" in page
+    assert ">Follow-ups due</span>" in page
     assert "No thank-yous owed." in page
 
 
@@ -293,7 +293,7 @@ def test_who_do_i_owe_lists_every_kind_of_debt_under_its_heading(alice, alice_cl
         "Keep in touch and add value",
         "Requests waiting",
     ):
-        assert f">{heading}</h" in page
+        assert f">{heading}</" in page
     assert f'href="/follow-ups/{thank_you.code}/"' in page
     assert "20 h left" in page
     assert "Send Bea the rubric" in page and "9 h overdue" in page
@@ -388,7 +388,9 @@ def test_requests_waiting_take_as_many_queries_for_20_as_for_2(alice, alice_clie
     add(18, 2)
     assert count_queries(alice_client, "/") == few
     page = owed_part(text_of(alice_client.get("/")))
-    assert page.count("business days without a reply from") == 60
+    # The most urgent few show; the whole count is in the heading and behind "All 60".
+    assert page.count("business days without a reply from") == HOME_ROWS
+    assert 'href="/owed/requests/">All 60 requests waiting</a>' in page
     # Each request counts once in the summary, like any other debt that came due.
     assert "60 overdue" in page or "60 due within a day" in page
 
@@ -401,3 +403,76 @@ def test_a_thank_you_owed_has_a_write_the_thank_you_button(alice, alice_client):
         f'<a class="button button--small" href="/follow-ups/{thank_you.code}/" '
         'aria-label="Write the thank-you to Ada Lovelace">Write the thank-you</a>'
     ) in page
+
+
+def crowd(owner, count: int, start: int = 0) -> None:
+    """``count`` items in every section of Who do I owe, all overdue."""
+    from coffeechat.services.outreach import log_outreach
+
+    for number in range(start, start + count):
+        contact = make_contact(owner, f"Person {number}", organisation=f"Org {number}")
+        make_contact(owner, f"Colleague {number}", organisation=f"Org {number}")
+        other = make_contact(owner, f"Name {number}")
+        chat = make_chat(owner, contact, NOW - timedelta(days=2, minutes=number))
+        add_follow_up(
+            owner, contact, "thank_you", NOW - timedelta(hours=1, minutes=number), chat=chat
+        )
+        add_next_step(owner, contact, f"Send article {number}", due_on=date(2026, 3, 1))
+        add_next_step(owner, contact, f"They introduce me {number}", side="them")
+        add_referral(owner, contact, other, status="suggested")
+        add_follow_up(owner, contact, "keep_in_touch", NOW - timedelta(days=1, minutes=number))
+        log_outreach(owner, contact, "Hello?", sent_at=NOW - timedelta(days=5, minutes=number))
+        done = add_follow_up(owner, other, "add_value", NOW - timedelta(days=1))
+        mark_sent(owner, done)
+
+
+def test_each_section_shows_its_most_urgent_few_with_the_whole_count(alice, alice_client):
+    crowd(alice, HOME_ROWS + 4)
+    # Not overdue: past the bound, behind the link.
+    later = add_follow_up(alice, make_contact(alice, "Zed"), "thank_you", NOW + timedelta(hours=20))
+    page = owed_part(text_of(alice_client.get("/")))
+    total = HOME_ROWS + 4
+    for slug, words in (
+        ("next-steps", "next steps"),
+        ("intros", "intros"),
+        ("reminders", "reminders"),
+        ("requests", "requests waiting"),
+        ("done", "done"),
+    ):
+        assert (
+            f'href="/owed/{slug}/">All {total * 2 if slug == "intros" else total} {words}</a>'
+            in page
+        )
+    steps = page[page.index('id="owed-steps"') : page.index('id="owed-intros"')]
+    assert steps.count("Mark done: Send article") == HOME_ROWS
+    assert f'<span class="owed__count">{total}</span>' in steps
+    # Soonest first: the most overdue lead, the rest wait behind "All".
+    requests = page[page.index('id="owed-nudges"') : page.index('id="owed-done"')]
+    assert requests.count("without a reply from") == HOME_ROWS
+    assert f"from Person {total - 1} (Org" in requests and "from Person 0 (Org" not in requests
+    # The counts stay exact: every overdue item of every section, shown or not.
+    overdue = len(owed(alice, NOW).overdue)
+    assert overdue > total * 3  # thank-yous, steps, reminders and most requests
+    assert f">{overdue} overdue</span>" in page
+    assert f"/follow-ups/{later.code}/" not in page
+    assert f'href="/owed/thank-yous/">All {total + 1} thank-yous</a>' in page
+
+
+def test_every_overdue_thank_you_is_on_the_home_page_however_many(alice, alice_client):
+    count = HOME_ROWS * 3
+    for number in range(count):
+        contact = make_contact(alice, f"Person {number}")
+        add_follow_up(alice, contact, "thank_you", NOW - timedelta(minutes=number + 1))
+    page = owed_part(text_of(alice_client.get("/")))
+    thanks = page[page.index('id="follow-ups-due"') :]
+    assert thanks.count("Write the thank-you</a>") == count
+    assert f'<span class="owed__count">{count}</span>' in thanks
+    assert "/owed/thank-yous/" not in page
+
+
+def test_who_do_i_owe_runs_as_many_queries_past_the_bound_as_under_it(alice, alice_client):
+    crowd(alice, 1)
+    few = count_queries(alice_client, "/")
+    crowd(alice, HOME_ROWS * 2, start=1)
+    assert count_queries(alice_client, "/") == few
+    assert "/owed/requests/" in text_of(alice_client.get("/"))

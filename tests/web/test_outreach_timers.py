@@ -37,7 +37,7 @@ def test_after_three_business_days_the_home_page_suggests_others_there(alice, al
     carol = make_contact(alice, "Carol Jones", organisation="Acme")
     outreach = request_to(alice, ada)
     page = waiting_part(text_of(alice_client.get("/")))
-    assert ">Requests waiting</h3>" in page
+    assert ">Requests waiting</span>" in page
     assert "3 business days without a reply from Ada Lovelace (Acme)" in page
     assert "Write to <a" in page and " or <a" in page and "</a> at Acme." in page
     for person in (bob, carol):

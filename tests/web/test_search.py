@@ -60,6 +60,17 @@ def test_nothing_found_says_so(alice, alice_client):
     assert "Nothing matches “zzz”" in page
 
 
+def test_one_letter_alone_says_that_only_names_were_searched(alice, alice_client):
+    contact = make_contact(alice, "Ada Lovelace")
+    make_note(alice, contact, "Zeppelin tours")
+    page = text_of(alice_client.get("/search/?q=a"))
+    assert "<mark>Ada</mark> Lovelace" in page
+    assert "Names only: type another letter to search notes and everything else too." in page
+    page = text_of(alice_client.get("/search/?q=z"))
+    assert "No contact or organisation has a name with a word starting with “z”." in page
+    assert "Zeppelin" in text_of(alice_client.get("/search/?q=ze"))
+
+
 def test_no_words_asks_for_one_without_an_error(alice_client):
     response = alice_client.get("/search/?q=%22%28%2A%29")
     assert response.status_code == 200

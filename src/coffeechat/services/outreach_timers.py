@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -156,17 +156,21 @@ def close_quietly(owner, now: datetime | None = None, *, preferences=None) -> in
 
 
 @transaction.atomic
-def settle(owner, now: datetime | None = None, *, preferences=None) -> list[DueOutreach]:
+def settle(
+    owner, now: datetime | None = None, *, preferences=None, suggest: bool = True
+) -> list[DueOutreach]:
     """Close the requests whose wait is over, then what is due: one read of the open requests.
 
     The home page needs both on every visit; close_quietly and due_outreach would each read the
-    same requests and work out the same timers.
+    same requests and work out the same timers. With ``suggest=False`` the 3-day suggestions
+    are left empty, for a page that shows a few requests and fills theirs with ``suggest``.
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
     requests = _open_requests(owner, now, preferences)
     _close(owner, requests, now)
-    return _due(owner, requests, now)
+    due = _due(owner, requests, now)
+    return suggest_people(owner, due) if suggest else due
 
 
 def _close(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> int:
@@ -196,7 +200,7 @@ def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> lis
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    return _due(owner, _open_requests(owner, now, preferences), now)
+    return suggest_people(owner, _due(owner, _open_requests(owner, now, preferences), now))
 
 
 def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[DueOutreach]:
@@ -218,28 +222,42 @@ def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[
         nudge_due = timers.nudge_due and not put_aside and not snoozed
         if timers.second_contact_due or nudge_due:
             wanted.append((request, timers, nudge_due, nudge))
-    organisations = {
-        request.contact.organisation_id
-        for request, timers, _, _ in wanted
-        if timers.second_contact_due and request.contact.organisation_id is not None
-    }
-    people = _second_people(owner, organisations)
     return [
         DueOutreach(
             outreach=request,
             timers=timers,
             second_contact_due=timers.second_contact_due,
             nudge_due=nudge_due,
-            suggestions=[
-                person
-                for person in people.get(request.contact.organisation_id, [])
-                if person.pk != request.contact_id
-            ][:SUGGESTIONS]
-            if timers.second_contact_due
-            else [],
             nudge=nudge if nudge_due else None,
         )
         for request, timers, nudge_due, nudge in wanted
+    ]
+
+
+def suggest_people(owner, due: list[DueOutreach]) -> list[DueOutreach]:
+    """``due`` with each 3-day suggestion's other people filled in: one query for all of them.
+
+    Kept apart from working out what is due because it is the costly part: a page that shows a
+    few of many due requests asks it for those few only.
+    """
+    organisations = {
+        request.contact.organisation_id
+        for request in due
+        if request.second_contact_due and request.contact.organisation_id is not None
+    }
+    people = _second_people(owner, organisations)
+    return [
+        replace(
+            request,
+            suggestions=[
+                person
+                for person in people.get(request.contact.organisation_id, [])
+                if person.pk != request.contact.pk
+            ][:SUGGESTIONS],
+        )
+        if request.second_contact_due
+        else request
+        for request in due
     ]
 
 

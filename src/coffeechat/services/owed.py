@@ -27,7 +27,7 @@ from coffeechat.core.followups import urgency as urgency_at
 from coffeechat.core.text import counted, shorten
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
-from coffeechat.services.outreach_timers import DueOutreach, settle
+from coffeechat.services.outreach_timers import DueOutreach, settle, suggest_people
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
 
@@ -38,6 +38,9 @@ HORIZON = timedelta(days=7)
 DONE_WITHIN = timedelta(days=2)
 # The longest one snooze may last.
 LONGEST_SNOOZE = timedelta(days=366)
+# How many items of a section the home page shows, most urgent first; the rest are one click away
+# (a page of the whole section). Enough to act on this morning, few enough to read at a glance.
+HOME_ROWS = 6
 
 # Sorts after every real moment.
 LAST = datetime.max.replace(tzinfo=UTC)
@@ -223,8 +226,12 @@ def _end_of(day: date | None, tz) -> datetime | None:
     return None if day is None else day_bounds(day, tz)[1]
 
 
-def owed(owner, now: datetime | None = None) -> Owed:
-    """Everything the owner owes at ``now``, by section, and what they did in the last 2 days."""
+def owed(owner, now: datetime | None = None, *, suggest: bool = True) -> Owed:
+    """Everything the owner owes at ``now``, by section, and what they did in the last 2 days.
+
+    With ``suggest=False`` the due requests come without the other people to write to (the
+    costly part); a page showing a few of them fills those in with ``with_suggestions``.
+    """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
     tz = zone(preferences.time_zone)
@@ -235,7 +242,7 @@ def owed(owner, now: datetime | None = None) -> Owed:
     # every list that shows requests goes through this function first, so a closed request is
     # never shown as due. The write is idempotent and touches only rows whose moment passed.
     # It comes first: closing puts aside the unsent nudges the follow-ups below would list.
-    due_requests = settle(owner, now, preferences=preferences)
+    due_requests = settle(owner, now, preferences=preferences, suggest=suggest)
 
     open_follow_ups = (
         FollowUp.objects.for_owner(owner)
@@ -367,6 +374,25 @@ def owed(owner, now: datetime | None = None) -> Owed:
         items[:] = _soonest_first(items)
     result.done.sort(key=lambda item: item.done_at or now, reverse=True)
     return result
+
+
+def on_home(owing: Owed, section: str) -> list[Item]:
+    """The items of ``section`` (an Owed field) the home page shows: the HOME_ROWS most urgent.
+
+    Every overdue thank-you shows, however many: its 24 hours are over and it must not wait
+    behind a link. The sections are soonest first, so the overdue ones lead.
+    """
+    items: list[Item] = getattr(owing, section)
+    keep = HOME_ROWS
+    if section == "thank_yous":
+        keep = max(keep, sum(1 for item in items if item.is_overdue(owing.now)))
+    return items[:keep]
+
+
+def with_suggestions(owner, items: list[Item]) -> list[Item]:
+    """``items`` with the 3-day suggestions of their due requests filled in, in one query."""
+    filled = iter(suggest_people(owner, [item.request for item in items if item.request]))
+    return [replace(item, request=next(filled)) if item.request else item for item in items]
 
 
 def _pending_referrals(owner) -> list[Item]:

@@ -49,6 +49,11 @@ class SearchResults:
     def next_offset(self) -> int:
         return self.offset + self.limit
 
+    @property
+    def names_only(self) -> bool:
+        """Whether only names were searched: one letter alone (store.search says why)."""
+        return index.names_only(self.words)
+
 
 def search(owner, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResults:
     """The owner's contacts, organisations and notes matching every word of ``text``, best first.

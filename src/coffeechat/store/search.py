@@ -17,29 +17,41 @@ trigger finds the row to replace by its key, never by scanning. Columns:
 A name weighs most, then the context, then the body, so a person called Ada comes before a note
 that mentions her.
 
-Ranking on SQLite, in tiers (issue 18: the first 20 results in under 30 ms at 200,000 notes).
-``ORDER BY rank`` scores every match with bm25 before taking 20, about 1 µs a match: 90 ms for a
-word in a third of the notes. What is cheap in FTS5: walking matches in rowid order without
-scoring them, scoring a few thousand rows, and any match restricted to the short columns. So:
+Ranking in tiers, the same on SQLite and PostgreSQL (issue 18: the first 20 results in under
+30 ms at 200,000 notes). Ranking every match before taking 20 costs about 1 µs a match on SQLite
+(bm25 behind ``ORDER BY rank``: 90 ms for a word in a third of the notes) and more on PostgreSQL
+(ts_rank: 110 ms). What is cheap in both: walking matches newest first without scoring them,
+scoring a few thousand rows, and finding matches in the short columns only (FTS5 filters by
+column itself; PostgreSQL has a GIN index on the names and one on names with their context,
+migration 0016). So:
 
 0. every word in ``title`` (names): few rows, all scored;
 1. every word in ``title`` or ``context`` (a role, an organisation, a note's contact), the rest
    of them: a few thousand at most (a common surname's notes), all scored;
-2. of the other matches, the newest ``RANKED_WINDOW`` by rowid (``ORDER BY rowid DESC LIMIT``,
-   scored in the same pass), ranked: the same order as before whenever fewer match;
+2. of the other matches, the newest ``RANKED_WINDOW`` by row id, scored in the same pass,
+   ranked: the same order as ranking them all whenever fewer match;
 3. older matches, newest first, unscored, and read only when a page reaches them.
 
 Tiers 0 and 1 put names before context as a rule, where bm25 alone let a short note whose
 contact is "Luca Okafor" outrank the contact Luca Okafor with long research notes. The order is
-total (tier, score, rowid), so offsets page through every match once, and stable while the data
-does not change. The page's highlights and snippet come from one more pass over the matches in
-the page's rowid range, not from a lookup per row (each would set up a prefix query again).
-Measured in bench/search.py and bench/README.md. A last word of one letter keeps the single
-ranked query: its prefix reads every word with that letter in each pass, which costs more than
-scoring everything once.
+total (tier, score, row id), so offsets page through every match once, and stable while the data
+does not change. Within a tier the engines' scores differ (bm25, ts_rank), the tiers do not.
+Highlights and the snippet are computed for the page's rows only: on SQLite in one more pass over
+the matches in the page's rowid range (a lookup per row would set up a prefix query again each
+time), on PostgreSQL by ts_headline on the page's rows. Measured in bench/search.py and
+bench/README.md.
 
-PostgreSQL still ranks every match with ts_rank: without an index that tells names from bodies
-(which needs a migration), telling them apart reads every match's row.
+One letter alone (``o``) searches names only: the people and organisations with a word starting
+with that letter, ranked; notes and the other fields come with the second letter. Measured at
+200,000 notes, the other ways missed 30 ms: the prefix ``o*`` matches every word starting with
+o (130,000 rows), which SQLite reads in each pass of the tiers (270 ms; one ranked pass, 200 ms)
+and PostgreSQL merges from every such word's GIN entry (34 ms with the tiers); names and context
+alone still match 16,000 rows (every note whose contact has such a word), 26 ms to rank on SQLite
+before highlights, 44 ms on PostgreSQL. An FTS5 ``prefix='1'`` index would save finding the
+words, not reading and scoring their rows. Names only take 10 ms (SQLite) and 17 ms
+(PostgreSQL), and one letter is what a name looks like while it is typed. A query of several
+words whose last has one letter (``ada l``) uses the tiers like any other; it is slow when the
+other words are common (bench/README.md).
 """
 
 from __future__ import annotations
@@ -267,6 +279,20 @@ def _fold(column: str) -> str:
     return f"translate({column}, '{FOLD_FROM}', '{FOLD_TO}')"
 
 
+# The tiers' indexes (issue 18, migration 0016): the words of names, and of names with their
+# context. The query must spell each expression exactly as here for PostgreSQL to use the index.
+TITLE_VECTOR = f"to_tsvector('simple', {_fold('title')})"
+NAMED_VECTOR = "to_tsvector('simple', " + _fold("title || ' ' || context") + ")"
+
+
+def postgresql_tier_indexes() -> list[str]:
+    """The GIN indexes the tiers read names and context through (see migration 0016)."""
+    return [
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_titled ON {TABLE} USING gin ({TITLE_VECTOR})",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_named ON {TABLE} USING gin ({NAMED_VECTOR})",
+    ]
+
+
 def _postgresql_create() -> list[str]:
     pg = "postgresql"
     return [
@@ -289,6 +315,7 @@ def _postgresql_create() -> list[str]:
         )""",
         f"CREATE INDEX {TABLE}_document ON {TABLE} USING gin (document)",
         f"CREATE INDEX {TABLE}_owner ON {TABLE} (owner_id)",
+        *postgresql_tier_indexes(),
         f"""CREATE FUNCTION {TABLE}_contact() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP <> 'INSERT' THEN
@@ -459,6 +486,9 @@ _MATCH = f"{TABLE} MATCH %(match)s"
 # Reading a row's owner fetches the row from FTS5's content table, which costs more than scoring
 # it: ranked rows are checked after sorting, in order, only until the page is full. "LIMIT -1"
 # keeps SQLite from moving the check back into the scan. A local home has one owner.
+# Names and context come first: when they fill the page (a surname's notes), the other matches
+# are not read at all; on PostgreSQL that read costs another visit to every matching row.
+_PAST_NAMES = "(SELECT count(*) FROM named) < %(need)s"
 _OWNED = f"(SELECT owner FROM {TABLE} AS row WHERE row.rowid = id) = %(owner)s"
 _SQLITE_FIND = f"""
     WITH
@@ -474,7 +504,7 @@ _SQLITE_FIND = f"""
     -- stops after RANKED_WINDOW, so only those are scored.
     window AS MATERIALIZED (
       SELECT rowid AS id, {_SCORE} AS score FROM {TABLE}
-      WHERE {_MATCH} AND +rowid NOT IN (SELECT id FROM named)
+      WHERE {_PAST_NAMES} AND {_MATCH} AND +rowid NOT IN (SELECT id FROM named)
       ORDER BY rowid DESC LIMIT %(window)s
     ),
     ranked (id, tier, score, sort_key) AS MATERIALIZED (
@@ -521,13 +551,94 @@ _SQLITE_FIND = f"""
       AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)
     ORDER BY page.position
 """
-# Every match ranked: the query before issue 18, kept for a last word of one letter.
-_SQLITE_FIND_ONE_LETTER = f"""
+
+
+def names_only(words: tuple[str, ...]) -> bool:
+    """Whether to search names only: while the one word typed is a single letter (see above)."""
+    return len(words) == 1 and len(words[0]) == 1
+
+
+# Names only, while the one word typed is a single letter: people and organisations whose name has
+# a word starting with it, ranked; the rest comes with the second letter.
+_SQLITE_FIND_NAMES = f"""
     SELECT kind, code, chat_code, highlight({TABLE}, 1, %(start)s, %(end)s),
       highlight({TABLE}, 2, %(start)s, %(end)s),
       snippet({TABLE}, 3, %(start)s, %(end)s, '…', {SNIPPET_WORDS})
-    FROM {TABLE} WHERE {_MATCH} AND owner = %(owner)s
-    ORDER BY rank LIMIT %(limit)s OFFSET %(offset)s
+    FROM {TABLE} WHERE {TABLE} MATCH %(titled)s AND owner = %(owner)s
+    ORDER BY rank, rowid LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+# The typed text, parsed by PostgreSQL, every word required and the last one a prefix; an empty
+# parse gives NULL, which matches nothing. Written out where it is used, not read from a CTE, so
+# that the planner sees the words themselves and can tell a rare one from a common one.
+_PG_QUERY = (
+    "(CASE WHEN numnode(plainto_tsquery('simple', %(text)s)) = 0 THEN NULL "
+    "ELSE (plainto_tsquery('simple', %(text)s)::text || ':*')::tsquery END)"
+)
+# ts_rank is higher for a better match, where SQLite's bm25 is lower: the tiers sort on its
+# negative, so that both engines order (tier, score, sort key) the same way.
+_PG_SCORE = f"-ts_rank(s.document, {_PG_QUERY})"
+# Highlights and snippets for the page's rows only.
+_PG_PAGE = f"""
+    SELECT s.kind, s.code, s.chat_code,
+      ts_headline('simple', {_fold("s.title")}, {_PG_QUERY}, %(whole)s),
+      ts_headline('simple', {_fold("s.context")}, {_PG_QUERY}, %(whole)s),
+      ts_headline('simple', {_fold("s.body")}, {_PG_QUERY}, %(headline)s),
+      s.title, s.context, s.body
+    FROM page JOIN {TABLE} s ON s.id = page.id
+    ORDER BY page.tier, page.score, page.sort_key
+"""
+# The same tiers as _SQLITE_FIND (the module docstring), each found through its own index: names
+# (coffeechat_search_titled), names and context (coffeechat_search_named), the newest other
+# matches by a backward walk of the primary key or through the document index, whichever the
+# planner finds cheaper for the word.
+_POSTGRESQL_FIND = f"""
+    WITH
+    titled AS MATERIALIZED (
+      SELECT s.id, {_PG_SCORE} AS score FROM {TABLE} s
+      WHERE {TITLE_VECTOR} @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+    ),
+    named AS MATERIALIZED (
+      SELECT s.id, {_PG_SCORE} AS score FROM {TABLE} s
+      WHERE {NAMED_VECTOR}
+        @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+    ),
+    recent AS MATERIALIZED (
+      SELECT s.id, {_PG_SCORE} AS score FROM {TABLE} s
+      WHERE {_PAST_NAMES} AND s.document @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+        AND s.id NOT IN (SELECT id FROM named)
+      ORDER BY s.id DESC LIMIT %(window)s
+    ),
+    ranked AS MATERIALIZED (
+      SELECT id, 0 AS tier, score, id AS sort_key FROM titled
+      UNION ALL
+      SELECT id, 1, score, id FROM named WHERE id NOT IN (SELECT id FROM titled)
+      UNION ALL
+      SELECT id, 2, score, id FROM recent
+    ),
+    -- Older matches, newest first, unscored; read only when a page reaches past the others.
+    older AS (
+      SELECT s.id, 3 AS tier, 0.0::real AS score, -s.id AS sort_key FROM {TABLE} s
+      WHERE (SELECT count(*) FROM recent) >= %(window)s
+        AND s.id < (SELECT min(id) FROM recent)
+        AND s.document @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+        AND s.id NOT IN (SELECT id FROM named)
+      ORDER BY s.id DESC
+      LIMIT greatest(0, %(need)s - (SELECT count(*) FROM ranked))
+    ),
+    page AS MATERIALIZED (
+      SELECT * FROM (SELECT * FROM ranked UNION ALL SELECT * FROM older) hits
+      ORDER BY tier, score, sort_key LIMIT %(limit)s OFFSET %(offset)s
+    )
+    {_PG_PAGE}
+"""
+_POSTGRESQL_FIND_NAMES = f"""
+    WITH page AS MATERIALIZED (
+      SELECT s.id, 0 AS tier, {_PG_SCORE} AS score, s.id AS sort_key FROM {TABLE} s
+      WHERE {TITLE_VECTOR} @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+      ORDER BY score, sort_key LIMIT %(limit)s OFFSET %(offset)s
+    )
+    {_PG_PAGE}
 """
 
 
@@ -541,11 +652,8 @@ def find(
     """
     vendor = default_connection.vendor
     if vendor == "sqlite":
-        # A one-letter prefix makes FTS5 read every word starting with that letter (40 ms at
-        # 200,000 notes) in each pass of the tiered query; one ranked pass, as before, costs
-        # less (about 180 ms for "o": the one kind of query still over 30 ms).
-        sql = _SQLITE_FIND_ONE_LETTER if len(words[-1]) == 1 else _SQLITE_FIND
-        params: list | dict = {
+        sql = _SQLITE_FIND_NAMES if names_only(words) else _SQLITE_FIND
+        params = {
             "match": fts5_query(words),
             "titled": fts5_query(words, columns=("title",)),
             "named": fts5_query(words, columns=NAMED_COLUMNS),
@@ -559,32 +667,22 @@ def find(
         }
     elif vendor == "postgresql":
         options = f"StartSel={START}, StopSel={END}"
-        sql = f"""
-            WITH query AS (
-              -- The typed text, parsed by PostgreSQL, every word required and the last one a
-              -- prefix. An empty parse gives NULL, which matches nothing.
-              SELECT CASE WHEN numnode(plainto_tsquery('simple', %s)) = 0 THEN NULL
-                ELSE (plainto_tsquery('simple', %s)::text || ':*')::tsquery END AS q
-            ),
-            best AS (
-              SELECT s.*, ts_rank(s.document, query.q) AS score
-              FROM {TABLE} s, query
-              WHERE s.owner_id = %s AND s.document @@ query.q
-              ORDER BY score DESC, s.id LIMIT %s OFFSET %s
-            )
-            SELECT kind, code, chat_code,
-              ts_headline('simple', {_fold("title")}, query.q, %s),
-              ts_headline('simple', {_fold("context")}, query.q, %s),
-              ts_headline('simple', {_fold("body")}, query.q, %s),
-              title, context, body
-            FROM best, query ORDER BY score DESC, id"""
         headline = (
             f"{options}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, "
             f'MaxFragments=2, FragmentDelimiter="{_FRAGMENTS}"'
         )
         whole = f"{options}, HighlightAll=true"
-        query_text = folded(text)
-        params = [query_text, query_text, owner_id, limit, offset, whole, whole, headline]
+        sql = _POSTGRESQL_FIND_NAMES if names_only(words) else _POSTGRESQL_FIND
+        params = {
+            "text": folded(text),
+            "owner": owner_id,
+            "window": RANKED_WINDOW,
+            "need": offset + limit,
+            "limit": limit,
+            "offset": offset,
+            "whole": whole,
+            "headline": headline,
+        }
     else:
         raise NotImplementedError(f"Search needs SQLite or PostgreSQL, not {vendor}.")
     with default_connection.cursor() as cursor:

@@ -162,6 +162,8 @@ urlpatterns = [
     # The network: degrees, chains, reach, referral yield and credit, with a picture.
     path("network/", network.network, name="network"),
     # Who do I owe (the home page): snoozes, and a keep-in-touch reminder turned into a message.
+    # A whole section of it ("All 77 thank-yous"), 50 a page.
+    path("owed/<slug:section>/", owed.owed_section, name="owed_section"),
     path("follow-ups/<uuid:code>/snooze/", owed.follow_up_snooze, name="follow_up_snooze"),
     path(
         "contacts/<uuid:code>/snooze-reminders/",
