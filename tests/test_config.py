@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -276,19 +278,47 @@ def test_a_home_that_cannot_be_created_is_a_clear_error(tmp_path):
         config.load(environ=local_env(blocker / "home"))
 
 
-@pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0,
-    reason="root may write anywhere, so a read-only directory cannot be simulated",
-)
-def test_a_home_that_is_not_writable_is_a_clear_error(tmp_path):
-    home = tmp_path / "locked"
+def as_another_account(check) -> None:
+    """Run ``check`` in a child process as the unprivileged ``nobody`` when the suite is root.
+
+    Root writes anywhere, so a read-only home can only be shown to someone else; the child is a
+    fork with everything already imported, so it needs no read access to the checkout.
+    """
+    if os.geteuid() != 0:
+        check()
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit status only
+        status = 1
+        try:
+            os.setgroups([])
+            os.setresgid(65534, 65534, 65534)
+            os.setresuid(65534, 65534, 65534)
+            check()
+            status = 0
+        finally:
+            os._exit(status)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the check failed as the account nobody"
+
+
+def test_a_home_that_is_not_writable_is_a_clear_error():
+    # Not under tmp_path: pytest keeps that private to root, where nobody cannot even look.
+    folder = Path(tempfile.mkdtemp(prefix="coffeechat-locked-"))
+    folder.chmod(0o755)
+    home = folder / "locked"
     home.mkdir()
-    home.chmod(0o500)
-    try:
+    home.chmod(0o555)  # anyone may look in, and its owner may not write; nobody owns nothing
+
+    def refused() -> None:
         with pytest.raises(ConfigError, match="is not writable"):
             config.load(environ=local_env(home))
+
+    try:
+        as_another_account(refused)
     finally:
         home.chmod(0o700)
+        shutil.rmtree(folder)
 
 
 def test_a_new_home_and_its_database_file_are_private_to_their_owner(tmp_path):

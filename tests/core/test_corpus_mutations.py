@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from coffeechat.core.calendar import Span
 from coffeechat.core.ics import BusyEvent, CalendarUnreadable, read_busy
 from coffeechat.core.parsers import ParseError, parse_vcard
+from tests.shared_corpus import shared_files
 
 ROOT = Path(__file__).resolve().parents[1] / "corpus"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 ZONE = ZoneInfo("Europe/Berlin")
 PER_EVENT = "per-event tolerance, issue 17 point 1"
 # The same examples on every run (a strict xfail must fail every time), none stored on disk.
@@ -48,16 +48,19 @@ def found(*folders: Path, suffix: str) -> list[Path]:
     return sorted(path for folder in folders if folder.is_dir() for path in folder.glob(suffix))
 
 
-VCARDS = found(ROOT / "contacts", SHARED / "vcards", SHARED / "more" / "vcards", suffix="*.vcf")
+VCARDS = [
+    *found(ROOT / "contacts", suffix="*.vcf"),
+    *shared_files("vcards", pattern="*.vcf"),
+    *shared_files("more", "vcards", pattern="*.vcf"),
+]
 # Germany.ics holds 159 events over many years: slow to expand for every example.
 CALENDARS = [
     path
-    for path in found(
-        ROOT / "calendars",
-        SHARED / "calendars",
-        SHARED / "more" / "calendars",
-        suffix="*.ics",
-    )
+    for path in [
+        *found(ROOT / "calendars", suffix="*.ics"),
+        *shared_files("calendars", pattern="*.ics"),
+        *shared_files("more", "calendars", pattern="*.ics"),
+    ]
     if path.name != "Germany.ics"
 ]
 
@@ -178,7 +181,6 @@ def card_names(path: Path) -> tuple[str | None, ...]:
     return tuple(by_line[line] for line in sorted(by_line))
 
 
-@pytest.mark.skipif(not VCARDS, reason="no vCard corpus")
 @pytest.mark.parametrize("damage", list(DAMAGES))
 @EXAMPLES
 @given(data=st.data())
@@ -251,7 +253,6 @@ READ_TODAY = [
 ]
 
 
-@pytest.mark.skipif(not CALENDARS, reason="no calendar corpus")
 @pytest.mark.parametrize("damage", list(DAMAGES))
 @EXAMPLES
 @given(data=st.data())
@@ -266,7 +267,6 @@ def test_a_damaged_calendar_is_read_or_refused_plainly(damage, data):
 
 
 # One damaged line costs the event it is in, no other.
-@pytest.mark.skipif(not READ_TODAY, reason="no calendar corpus")
 @pytest.mark.parametrize("damage", list(DAMAGES))
 @settings(EXAMPLES, max_examples=200)
 @given(data=st.data())

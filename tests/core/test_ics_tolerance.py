@@ -11,13 +11,13 @@ import pytest
 
 from coffeechat.core.calendar import Span
 from coffeechat.core.ics import CalendarUnreadable, counts_as_busy, import_summary, read_busy
+from tests.shared_corpus import shared
 
 WINDOW = Span(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC))
 ZONE = ZoneInfo("UTC")
 GOOD = ["UID:good", "SUMMARY:Good", "DTSTART:20260302T100000Z", "DTEND:20260302T110000Z"]
 BAD = ["UID:bad", "SUMMARY:Bad", "DTSTART:2026XX02T100000Z", "DTEND:20260302T110000Z"]
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "calendars"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 # What a message must never show: library class names, escapes, tracebacks, error types.
 INTERNALS = re.compile(r"v[A-Z][A-Za-z]{3,}|\\|Traceback|Error\b|Exception|expected '")
 
@@ -133,7 +133,7 @@ def test_many_skipped_events_list_a_few_then_how_many_more():
 
 
 def corpus_files() -> list[Path]:
-    folders = [CORPUS, SHARED / "calendars", SHARED / "more" / "calendars"]
+    folders = [CORPUS, shared("calendars"), shared("more", "calendars")]
     return sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.ics"))
 
 

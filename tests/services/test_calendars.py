@@ -5,7 +5,6 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,8 +30,8 @@ from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.errors import InvalidInput, NotFound, SlotTaken
 from coffeechat.store.models import BusyBlock, CalendarSource
 from tests.services.prefs import set_preferences
+from tests.shared_corpus import shared
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "calendars"
 # For each corpus file, a "today" whose import window holds its events.
 CORPUS_TODAY = {
     "Germany.ics": datetime(2020, 1, 10, tzinfo=UTC),
@@ -48,9 +47,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def corpus(name: str) -> bytes:
-    if not CORPUS.is_dir():
-        pytest.skip(f"The calendar corpus is not here ({CORPUS}); these checks need it.")
-    return (CORPUS / name).read_bytes()
+    return (shared("calendars") / name).read_bytes()
 
 
 def small_calendar(title: str = "Team meeting", start: str = "20260302T100000Z") -> bytes:
@@ -100,9 +97,7 @@ def berlin(alice):
 
 
 def test_every_calendar_in_the_corpus_imports(berlin):
-    if not CORPUS.is_dir():
-        pytest.skip(f"The calendar corpus is not here ({CORPUS}); these checks need it.")
-    names = sorted(path.name for path in CORPUS.glob("*.ics"))
+    names = sorted(path.name for path in shared("calendars").glob("*.ics"))
     assert names, "the corpus holds no .ics files"
     for name in names:
         today = CORPUS_TODAY.get(name, datetime(2020, 6, 1, tzinfo=UTC))

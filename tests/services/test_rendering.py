@@ -10,6 +10,7 @@ from django.apps import apps
 
 from coffeechat.services.chats import ChatPlan, add_note, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact, change_contact
+from coffeechat.services.prep import PrepDetails, save_prep
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, Contact, Note
 
@@ -53,12 +54,11 @@ def test_changing_a_contacts_research_notes_renders_them_again(alice, ada):
 
 
 def test_saving_a_chats_prep_stores_each_field_as_html(alice, ada):
-    prep = pytest.importorskip("coffeechat.services.prep")
     chat = plan_chat(alice, ChatPlan(ada, TEN))
-    details = prep.PrepDetails(
+    details = PrepDetails(
         research_notes="Read *the book*", hypothesis="<i>they hire</i>", ask="1. two names"
     )
-    prep.save_prep(alice, chat, details)
+    save_prep(alice, chat, details)
     chat.refresh_from_db()
     assert chat.research_notes_html == "<p>Read <em>the book</em></p>"
     assert chat.hypothesis_html == "<p>&lt;i&gt;they hire&lt;/i&gt;</p>"

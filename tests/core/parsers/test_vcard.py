@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import codecs
 import quopri
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coffeechat.core.parsers import ParseError, parse_vcard
+from tests.shared_corpus import shared, shared_files
 
-CANDIDATES = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus" / "vcards",
-    Path("/work/shared/corpus/vcards"),
-)
-CORPUS = next((path for path in CANDIDATES if path.is_dir()), None)
-CORPUS_FILES = sorted(CORPUS.glob("*.vcf")) if CORPUS else []
+CORPUS_FILES = shared_files("vcards", pattern="*.vcf")
 
 
 def corpus(name: str) -> bytes:
-    if CORPUS is None:
-        pytest.skip("the shared vCard corpus (../shared/corpus/vcards) is not here")
-    return (CORPUS / name).read_bytes()
+    return (shared("vcards") / name).read_bytes()
 
 
 def the_only(name: str):
@@ -34,8 +27,7 @@ def the_only(name: str):
 
 
 def test_the_corpus_is_present_or_its_absence_is_shown():
-    if CORPUS is None:
-        pytest.skip("the shared vCard corpus (../shared/corpus/vcards) is not here")
+    shared("vcards")
     assert len(CORPUS_FILES) >= 18
 
 
