@@ -246,10 +246,10 @@ def generate(scale: float, *, quiet: bool = False) -> dict[str, float]:
         organisation.is_target = True
         organisation.motivation = rng.randint(1, 3)
         organisation.hiring_signal = rng.choice(Organisation.Hiring.values)
-        organisation.top_five = index < 5
+        organisation.top_slot = index + 1 if index < 5 else None
     with transaction.atomic():
         Organisation.objects.bulk_update(
-            targets, ["is_target", "motivation", "hiring_signal", "top_five"], batch_size=BATCH
+            targets, ["is_target", "motivation", "hiring_signal", "top_slot"], batch_size=BATCH
         )
     say(f"  {len(targets):>7,} targets")
 

@@ -144,7 +144,7 @@ def baseline_rows(path: Path, owner_id: int) -> tuple[list[tuple], list[tuple]]:
                 )
             )
     rows = [
-        (number, owner_id, uuid.uuid4().hex, now, now, name, "", "", False, "unknown", False)
+        (number, owner_id, uuid.uuid4().hex, now, now, name, "", "", False, "unknown")
         for name, number in organisations.items()
     ]
     return rows, people
@@ -157,8 +157,8 @@ def time_baseline(database: Path, rows: tuple[list[tuple], list[tuple]]) -> floa
     connection.execute("PRAGMA synchronous=FULL")
     organisation_sql = (
         "INSERT INTO coffeechat_organisation (id, owner_id, code, created_at, updated_at, name, "
-        "website, notes, is_target, hiring_signal, top_five) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "website, notes, is_target, hiring_signal) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     contact_sql = (
         "INSERT INTO coffeechat_contact (owner_id, code, created_at, updated_at, name, role, "

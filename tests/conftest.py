@@ -12,6 +12,9 @@ from coffeechat.services import lan
 from coffeechat.services.accounts import create_user
 from tests import query_audit
 
+# tests.strict: a COFFEECHAT_STRICT=1 run that skipped anything fails. pytester: for its test.
+pytest_plugins = ["tests.strict", "pytester"]
+
 # No property test may pass or fail by how fast the machine is: a busy CI runner took 320 ms
 # over an example that takes 14 ms alone, past hypothesis's default deadline of 200 ms.
 settings.register_profile("coffeechat", deadline=None)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from django.test import Client
 
 from coffeechat import config
 from coffeechat.config import LOOPBACK_HOSTS, ConfigError
+from tests.powerless import as_another_account
 
 COFFEECHAT = str(Path(sys.executable).with_name("coffeechat"))
 GOOD_SECRET = "s" * 40
@@ -278,37 +277,10 @@ def test_a_home_that_cannot_be_created_is_a_clear_error(tmp_path):
         config.load(environ=local_env(blocker / "home"))
 
 
-def as_another_account(check) -> None:
-    """Run ``check`` in a child process as the unprivileged ``nobody`` when the suite is root.
-
-    Root writes anywhere, so a read-only home can only be shown to someone else; the child is a
-    fork with everything already imported, so it needs no read access to the checkout.
-    """
-    if os.geteuid() != 0:
-        check()
-        return
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child reports through its exit status only
-        status = 1
-        try:
-            os.setgroups([])
-            os.setresgid(65534, 65534, 65534)
-            os.setresuid(65534, 65534, 65534)
-            check()
-            status = 0
-        finally:
-            os._exit(status)
-    _pid, status = os.waitpid(child, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, "the check failed as the account nobody"
-
-
-def test_a_home_that_is_not_writable_is_a_clear_error():
-    # Not under tmp_path: pytest keeps that private to root, where nobody cannot even look.
-    folder = Path(tempfile.mkdtemp(prefix="coffeechat-locked-"))
-    folder.chmod(0o755)
-    home = folder / "locked"
+def test_a_home_that_is_not_writable_is_a_clear_error(tmp_path):
+    home = tmp_path / "locked"
     home.mkdir()
-    home.chmod(0o555)  # anyone may look in, and its owner may not write; nobody owns nothing
+    home.chmod(0o555)  # anyone may look in, and its owner may not write
 
     def refused() -> None:
         with pytest.raises(ConfigError, match="is not writable"):
@@ -318,7 +290,6 @@ def test_a_home_that_is_not_writable_is_a_clear_error():
         as_another_account(refused)
     finally:
         home.chmod(0o700)
-        shutil.rmtree(folder)
 
 
 def test_a_new_home_and_its_database_file_are_private_to_their_owner(tmp_path):
@@ -431,6 +402,19 @@ def test_a_postgresql_url_becomes_the_database_settings(tmp_path):
         6543,
         "coffeechat",
     )
+
+
+def test_a_postgresql_url_without_the_driver_says_how_to_install_it(tmp_path, monkeypatch):
+    # The driver is the optional `postgres` extra; None in sys.modules reads as not installed.
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    url = "postgres://coffeechat:secret@db.example:6543/coffeechat"
+    with pytest.raises(ConfigError) as caught:
+        config.load(environ=local_env(tmp_path, DATABASE_URL=url))
+    message = str(caught.value)
+    assert "PostgreSQL driver is not installed" in message
+    assert "pip install 'coffeechat[postgres]'" in message
+    assert "secret" not in message
 
 
 @pytest.mark.parametrize(

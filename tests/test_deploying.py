@@ -177,13 +177,18 @@ def site(tmp_path_factory) -> Iterator[Site]:
             start_new_session=True,
         )
         lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+        reader = threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True)
+        reader.start()
         site = Site(port, settings["COFFEECHAT_ALLOWED_HOSTS"], environ, steps, lines)
         try:
             site.log_lines_until(lambda line: line["message"].startswith("Listening at"))
             yield site
         finally:
             stop(process)
+            # The pipe ends with the process: close it once the reader has read it to the end.
+            reader.join(timeout=ANSWER_SECONDS)
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 def stop(process: subprocess.Popen) -> None:

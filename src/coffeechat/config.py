@@ -8,6 +8,7 @@ This module imports nothing from Django so the CLI can use it before deciding to
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import secrets
@@ -394,7 +395,19 @@ def database_settings(url: str) -> dict[str, Any]:
         ) from None
     if not database.get("NAME") and "service" not in database.get("OPTIONS", {}):
         raise ConfigError(f"DATABASE_URL names no database; end it with /NAME, as in {example}.")
+    if not postgresql_driver_installed():
+        raise ConfigError(
+            "DATABASE_URL names a PostgreSQL database, and the PostgreSQL driver is not "
+            "installed. Install it with: pip install 'coffeechat[postgres]' (or unset "
+            "DATABASE_URL to keep your data in SQLite in the coffeechat home)."
+        )
     return database
+
+
+def postgresql_driver_installed() -> bool:
+    """Whether Django can reach PostgreSQL here: the driver is the optional ``postgres`` extra,
+    since a home on SQLite (the default) never needs it."""
+    return any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
 
 
 def local_secret_key(home: Path) -> str:

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     # Below WhiteNoise, so they apply to what the app renders and not to static files.
     "csp.middleware.CSPMiddleware",
     "coffeechat.web.middleware.no_store",
+    # Vary on the partial header for the views that read it (shortcuts.wants_partial).
+    "coffeechat.web.middleware.vary_on_partial",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +137,8 @@ STATIC_URL = "/static/"
 # under names that carry a hash of their content (app.3f9c1b2e7a4d.css) and compresses them;
 # WhiteNoise answers them with a cache time of ten years, since a changed file gets a new
 # name. Otherwise (always in local mode) the files are served straight from the package, with
-# no collectstatic step for a local user.
+# no collectstatic step for a local user; in local mode their addresses carry a hash of the
+# file (app.css?v=3f9c1b2e7a4d, web/static_files.py), so an upgrade never runs a stale script.
 STATIC_ROOT = server_config.static_root(CONFIG.mode)
 if STATIC_ROOT is not None:
     STORAGES = {
@@ -144,6 +147,11 @@ if STATIC_ROOT is not None:
     }
     WHITENOISE_USE_FINDERS = False
 else:
+    if CONFIG.mode == "local":
+        STORAGES = {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "coffeechat.web.static_files.VersionedStaticFilesStorage"},
+        }
     WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import tzlocal
 
 from coffeechat.config import env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 COFFEECHAT = str(Path(sys.executable).with_name("coffeechat"))
+CLOCKED_SERVE = Path(__file__).with_name("clocked_serve.py")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Headless Chromium as CI runs it: no sandbox (CI runs as root), no GPU, no background traffic.
 CHROMIUM_ARGS = [
@@ -90,7 +93,11 @@ def chromium_executable() -> str:
 EXPECT_TIMEOUT_MS = 15_000
 
 
-@pytest.fixture(scope="session")
+# One browser a module, not a session: Playwright's synchronous API keeps an event loop marked
+# as running in this thread while it lives, and Django refuses database calls from a thread with
+# a running loop. Under xdist a worker runs other modules after a browser module, so the browser
+# must be gone when its module ends.
+@pytest.fixture(scope="module")
 def browser(chromium_executable):
     try:
         from playwright.sync_api import expect, sync_playwright
@@ -196,7 +203,8 @@ def wait_for_link(
     raise AssertionError  # pytest.fail does not return
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, reader: threading.Thread | None = None) -> None:
+    """End a server, then close its output pipe once ``reader`` is done reading it."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -204,25 +212,40 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+    # The pipe ends with the process; an open one is a ResourceWarning, an error in this suite.
+    if reader is not None:
+        reader.join(timeout=10)
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+# Where the shared demo server's clock starts: a Wednesday noon where the owner lives (the
+# server reads the computer's zone too), so no test depends on the real date or time of day.
+OWNER_ZONE = ZoneInfo(tzlocal.get_localzone_name() or "UTC")
+SESSION_START = datetime(2026, 3, 4, 12, 0, tzinfo=OWNER_ZONE)
 
 
 @pytest.fixture(scope="session")
-def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[Server]:
-    """`coffeechat serve` on a fresh demo home, for the whole session."""
+def coffeechat_server(tmp_path_factory, chromium_executable) -> Iterator[ClockedServer]:
+    """`coffeechat serve` on a fresh demo home, for the whole session, filled and served with
+    its clock starting at SESSION_START: ask ``coffeechat_server.now()`` for its time."""
     home = tmp_path_factory.mktemp("browser-home")
-    with server_database() as database_url:
-        environ = child_environment(home, database_url)
-        fill_with_demo(home, environ)
-        port = free_port()
-        command = [COFFEECHAT, "--home", str(home), "serve", "--no-browser", "--port", str(port)]
-        with serving(command, environ) as (link, output):
-            yield Server(f"http://127.0.0.1:{port}", link, home, output, environ)
+    with clocked_serving(home, SESSION_START, demo=True) as server:
+        yield server
 
 
-def fill_with_demo(home: Path, environ: dict[str, str]) -> None:
-    """`coffeechat demo` on ``home``: the demo user's contacts, chats and notes, around now."""
+def fill_with_demo(home: Path, environ: dict[str, str], clock_file: Path | None = None) -> None:
+    """`coffeechat demo` on ``home``: the demo user's contacts, chats and notes, around now
+    (with ``clock_file``, around the moment written there, as clocked_serve.py reads it)."""
+    launcher = [COFFEECHAT]
+    if clock_file is not None:
+        launcher = [
+            sys.executable,
+            str(Path(__file__).with_name("clocked_serve.py")),
+            str(clock_file),
+        ]
     demo = subprocess.run(
-        [COFFEECHAT, "--home", str(home), "demo"],
+        [*launcher, "--home", str(home), "demo"],
         env=environ,
         capture_output=True,
         text=True,
@@ -248,23 +271,32 @@ def serving(
     )
     lines: queue.Queue[str | None] = queue.Queue()
     # A reader thread keeps draining the pipe so the server never blocks on a full buffer.
-    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    reader = threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True)
+    reader.start()
     output: list[str] = []
     try:
         yield wait_for_link(process, lines, output, until), output
     finally:
-        stop(process)
+        stop(process, reader)
 
 
 @dataclass
 class ClockedServer(Server):
-    """A server whose clock the test moves: write a moment with ``set_clock``."""
+    """A server whose clock the test moves: write a moment with ``set_clock``, read its time
+    with ``now``."""
 
     clock_file: Path = Path()
+    moment: datetime = datetime.min.replace(tzinfo=UTC)
+    set_at: float = 0.0
 
     def set_clock(self, moment: datetime) -> None:
         """Move the server's clock to ``moment``; the next request sees it, and it runs on."""
         self.clock_file.write_text(moment.isoformat(), encoding="utf-8")
+        self.moment, self.set_at = moment, time.monotonic()
+
+    def now(self) -> datetime:
+        """The server's time: the moment last set, and the time run on since."""
+        return self.moment + timedelta(seconds=time.monotonic() - self.set_at)
 
 
 def move_clocks_to(
@@ -294,19 +326,26 @@ def clocked_server(request, tmp_path_factory, chromium_executable) -> Iterator[C
 
 
 @contextmanager
-def clocked_serving(home: Path, start: datetime | None) -> Iterator[ClockedServer]:
+def clocked_serving(
+    home: Path, start: datetime | None, *, demo: bool = False
+) -> Iterator[ClockedServer]:
     """`coffeechat serve` on ``home``, its clock starting at ``start``, until the block ends.
 
-    Without ``start`` the home is filled by `coffeechat demo` first and the clock starts at the
-    real time, so the demo's chats sit where they would for a real server.
+    With ``demo`` the home is filled by `coffeechat demo` first, on the same clock, so the
+    demo's chats sit where they would for a real server started at ``start``. Without ``start``
+    the home is filled by `coffeechat demo` and the clock starts at the real time (a test that
+    does so depends on the time of day: prefer a fixed ``start`` with ``demo``).
     """
     clock_file = home / "clock.txt"
-    launcher = str(Path(__file__).with_name("clocked_serve.py"))
+    launcher = str(CLOCKED_SERVE)
     with server_database() as database_url:
         environ = child_environment(home, database_url)
         if start is None:
             fill_with_demo(home, environ)
-        clock_file.write_text((start or datetime.now(UTC)).isoformat(), encoding="utf-8")
+        begun = start or datetime.now(UTC)
+        clock_file.write_text(begun.isoformat(), encoding="utf-8")
+        if start is not None and demo:
+            fill_with_demo(home, environ, clock_file)
         port = free_port()
         command = [
             sys.executable,
@@ -319,10 +358,15 @@ def clocked_serving(home: Path, start: datetime | None) -> Iterator[ClockedServe
             "--port",
             str(port),
         ]
+        launched_at = time.monotonic()
         with serving(command, environ) as (link, output):
-            yield ClockedServer(
+            server = ClockedServer(
                 f"http://127.0.0.1:{port}", link, home, output, environ, clock_file=clock_file
             )
+            # The server's clock started at ``begun`` when its process did; set it to about
+            # where it has run to, so that it and ``now()`` agree from here on.
+            server.set_clock(begun + timedelta(seconds=time.monotonic() - launched_at))
+            yield server
 
 
 def fresh_sign_in_link(server: Server) -> str:

@@ -10,7 +10,7 @@ opens the composer with a draft that carries what stuck, the step and the name s
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -54,14 +54,14 @@ def clicks(page: Page) -> int:
     return int(page.evaluate("Number(sessionStorage.getItem('clicks') || '0')"))
 
 
-def plan_chat_for_now(page: Page, base_url: str) -> str:
-    """Add the contact, plan a chat with them starting now; return the chat's code."""
+def plan_chat_for_now(page: Page, base_url: str, now: datetime) -> str:
+    """Add the contact, plan a chat with them starting ``now``; return the chat's code."""
     page.goto(base_url + "/contacts/new/")
     page.get_by_label("Name", exact=True).fill(CONTACT)
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("heading", name=CONTACT, level=1)).to_be_visible()
     page.get_by_role("link", name="Plan a chat").first.click()
-    now = datetime.now(UTC).astimezone(OWNER_ZONE)
+    now = now.astimezone(OWNER_ZONE)
     page.get_by_label("Date", exact=True).fill(f"{now:%Y-%m-%d}")
     page.get_by_label("Start time", exact=True).fill(f"{now:%H:%M}")
     page.get_by_label("Length (minutes)", exact=True).fill("20")
@@ -86,7 +86,8 @@ def test_from_end_to_a_thank_you_ready_to_send_in_three_clicks(owner, coffeechat
     base = coffeechat_server.base_url
     page = owner.new_page()
     page.add_init_script(COUNTER)
-    code = plan_chat_for_now(page, base)
+    page.clock.install(time=coffeechat_server.now())  # the page's clock runs with the server's
+    code = plan_chat_for_now(page, base, coffeechat_server.now())
     page.goto(f"{base}/chats/{code}/live/")
     page.get_by_role("button", name="Start").click()
     end = page.get_by_role("button", name="End")

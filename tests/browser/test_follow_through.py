@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import email
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,11 +39,11 @@ MESSAGE_LABEL = re.compile(r"^Message:?$")
 SUBJECT_LABEL = re.compile(r"^Subject:?$")
 
 
-def plan_chat_for_now(page: Page, base_url: str) -> str:
-    """Plan a chat with the contact whose page is open, starting now; return its code."""
+def plan_chat_for_now(page: Page, base_url: str, now: datetime) -> str:
+    """Plan a chat with the contact whose page is open, starting ``now``; return its code."""
     page.get_by_role("link", name="Plan a chat").first.click()
     expect(page).to_have_url(re.compile(r"/chats/new/\?contact="))
-    now = datetime.now(UTC).astimezone(OWNER_ZONE)
+    now = now.astimezone(OWNER_ZONE)
     page.get_by_label("Date", exact=True).fill(f"{now:%Y-%m-%d}")
     page.get_by_label("Start time", exact=True).fill(f"{now:%H:%M}")
     page.get_by_label("Length (minutes)", exact=True).fill("20")
@@ -69,6 +69,7 @@ def parse_eml(path: Path) -> email.message.EmailMessage:
 def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_server, artifacts):
     base = coffeechat_server.base_url
     page = owner.new_page()
+    page.clock.install(time=coffeechat_server.now())  # the page's clock runs with the server's
 
     # A contact of my own: nobody referred them.
     page.goto(base + "/contacts/new/")
@@ -77,7 +78,7 @@ def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_serve
     page.get_by_label("Emails", exact=True).fill(CONTACT_EMAIL)
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("heading", name=CONTACT, level=1)).to_be_visible()
-    code = plan_chat_for_now(page, base)
+    code = plan_chat_for_now(page, base, coffeechat_server.now())
 
     # Live: Start, End, the felt length, then the way on to the debrief.
     page.get_by_role("link", name="Go live").click()
@@ -96,7 +97,7 @@ def test_debrief_thank_you_and_a_referral_one_degree_out(owner, coffeechat_serve
     step = page.get_by_role("group", name="Next step 1", exact=True)
     step.get_by_label("Whose step", exact=True).select_option(label="Mine")
     step.get_by_label("Next step", exact=True).fill(STEP)
-    due = date.today() + timedelta(days=3)
+    due = coffeechat_server.now().astimezone(OWNER_ZONE).date() + timedelta(days=3)
     step.get_by_label("Due", exact=True).fill(f"{due:%Y-%m-%d}")
     referral = page.get_by_role("group", name="Referral 1", exact=True)
     referral.get_by_label("Name", exact=True).fill(REFERRAL)

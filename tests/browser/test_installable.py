@@ -146,13 +146,14 @@ def installable(tmp_path_factory, chromium_executable) -> Iterator[InstallableSe
             text=True,
         )
         lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+        reader = threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True)
+        reader.start()
         try:
             base_url = wait_for_link(process, lines, [], link_pattern=RUNNING)
             names = ("Ada Lovelace", "Bea Smith", "Cy Jones")
             yield InstallableServer(base_url, dict(zip(names, codes, strict=True)))
         finally:
-            stop(process)
+            stop(process, reader)
 
 
 @pytest.fixture(scope="module")

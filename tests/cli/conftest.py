@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 
 from coffeechat.cli.main import cli
 from coffeechat.services.accounts import ensure_owner
+from tests.powerless import drop_root_powers
 from tests.services.prefs import set_preferences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,11 +49,13 @@ def clean_environment(**extra: str) -> dict[str, str]:
 
 
 def coffeechat(
-    *args: str, timeout: float = 120, prefix: Sequence[str] = (), **extra: str
+    *args: str, timeout: float = 120, powerless: bool = False, **extra: str
 ) -> subprocess.CompletedProcess:
-    """Run ``python -m coffeechat ARGS`` as a user would (``prefix`` may switch user first)."""
+    """Run ``python -m coffeechat ARGS`` as a user would; ``powerless``: bound by file modes even
+    when the suite runs as root (tests/powerless.py)."""
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "coffeechat", *args],
+        [sys.executable, "-m", "coffeechat", *args],
+        preexec_fn=drop_root_powers if powerless else None,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from coffeechat.config import env_bool
 from tests.cli.conftest import coffeechat
 
 GARBAGE = b"This is not a database, just some bytes.\x00\x01\x02" * 200
@@ -65,47 +60,27 @@ def test_a_home_inside_a_file_cannot_be_created(tmp_path):
     assert_one_clear_line(result, "Cannot create the coffeechat home", "--home")
 
 
-def as_nobody() -> list[str]:
-    """How to run a command as the unprivileged ``nobody``: root reads and writes any file."""
-    if shutil.which("setpriv") is None:
-        reason = "running as root without setpriv: no way to run a command as another account"
-        if env_bool("COFFEECHAT_STRICT", False):
-            pytest.fail(f"{reason}. COFFEECHAT_STRICT=1 makes this a failure.", pytrace=False)
-        pytest.skip(reason)
-    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
-
 @pytest.fixture
 def read_only(tmp_path):
-    """A folder the command cannot write to, and how to run the command so that holds.
-
-    Root writes anywhere, so when the suite runs as root (as in CI) the command runs as the
-    unprivileged ``nobody`` through setpriv, against a root-owned folder in /tmp it can only read.
-    """
-    if os.geteuid() != 0:
-        folder = tmp_path / "read-only"
-        folder.mkdir()
-        folder.chmod(0o500)
-        yield folder, []
-        folder.chmod(0o700)
-        return
-    prefix = as_nobody()
-    folder = Path(tempfile.mkdtemp(prefix="coffeechat-read-only-"))
-    folder.chmod(0o755)
-    yield folder, prefix
-    shutil.rmtree(folder)
+    """A folder the command cannot write to: its owner may only read it, and the command runs
+    bound by file modes even when the suite runs as root (as in CI)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o500)
+    yield folder
+    folder.chmod(0o700)
 
 
 def test_a_home_under_a_read_only_folder_is_refused(read_only):
-    folder, prefix = read_only
-    result = coffeechat("--home", str(folder / "home"), "today", prefix=prefix)
+    folder = read_only
+    result = coffeechat("--home", str(folder / "home"), "today", powerless=True)
     assert_one_clear_line(result, "Cannot create the coffeechat home", "--home")
     assert list(folder.iterdir()) == []
 
 
 def test_a_read_only_home_is_refused(read_only):
-    folder, prefix = read_only
-    result = coffeechat("--home", str(folder), "demo", prefix=prefix)
+    folder = read_only
+    result = coffeechat("--home", str(folder), "demo", powerless=True)
     assert_one_clear_line(result, "not writable", "--home")
     assert list(folder.iterdir()) == []
 
@@ -121,53 +96,31 @@ def test_a_missing_home_is_created_and_used(tmp_path):
 
 @pytest.fixture
 def out_of_reach(tmp_path):
-    """A folder the command may not even look into, and how to run the command so that holds.
-
-    As root (in CI) the command runs as ``nobody`` against a root-only folder, as ``read_only``.
-    """
-    if os.geteuid() != 0:
-        folder = tmp_path / "locked"
-        folder.mkdir()
-        folder.chmod(0o000)
-        yield folder, []
-        folder.chmod(0o700)
-        return
-    prefix = as_nobody()
-    folder = Path(tempfile.mkdtemp(prefix="coffeechat-out-of-reach-"))
+    """A folder the command may not even look into (run bound by file modes, as ``read_only``)."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o000)
+    yield folder
     folder.chmod(0o700)
-    yield folder, prefix
-    shutil.rmtree(folder)
 
 
 def test_a_home_under_a_folder_you_cannot_open_is_refused(out_of_reach):
-    folder, prefix = out_of_reach
-    home = str(folder / "home")
-    by_option = coffeechat("--home", home, "today", prefix=prefix)
+    home = str(out_of_reach / "home")
+    by_option = coffeechat("--home", home, "today", powerless=True)
     assert_one_clear_line(by_option, "Cannot create the coffeechat home", home, "--home")
-    by_environment = coffeechat("demo", prefix=prefix, COFFEECHAT_HOME=home)
+    by_environment = coffeechat("demo", powerless=True, COFFEECHAT_HOME=home)
     assert_one_clear_line(by_environment, "Cannot create the coffeechat home", home)
 
 
 @pytest.fixture
-def read_only_database():
-    """A home its user may write to, holding a database file they may only read.
-
-    As root the command runs as ``nobody``, who then owns the home but not the right to write
-    the file (root writes any file whatever its mode).
-    """
-    parent = Path(tempfile.mkdtemp(prefix="coffeechat-read-only-db-"))
-    parent.chmod(0o755)
-    home = parent / "home"
+def read_only_database(tmp_path):
+    """A home its user may write to, holding a database file they may only read (the command
+    runs bound by file modes, as ``read_only``)."""
+    home = tmp_path / "home"
     assert coffeechat("--home", str(home), "today").returncode == 0
     database = home / "coffeechat.sqlite3"
     database.chmod(0o400)
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        prefix = as_nobody()
-        for path in (home, *home.iterdir()):
-            os.chown(path, 65534, 65534)
-    yield home, database, prefix
-    shutil.rmtree(parent)
+    return home, database
 
 
 @pytest.fixture
@@ -183,11 +136,11 @@ def taken_port() -> Iterator[int]:
 def test_a_read_only_database_file_is_reported_with_the_fix(
     read_only_database, taken_port, command
 ):
-    home, database, prefix = read_only_database
+    home, database = read_only_database
     before = database.read_bytes()
     if command[0] == "serve":
         command = [*command, "--port", str(taken_port)]
-    result = coffeechat("--home", str(home), *command, prefix=prefix)
+    result = coffeechat("--home", str(home), *command, powerless=True)
     assert_one_clear_line(result, f"The database file {database} is read-only", "chmod u+w")
     assert result.stdout == ""
     assert database.read_bytes() == before

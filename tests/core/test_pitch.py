@@ -33,6 +33,17 @@ from coffeechat.core.pitch import (
         ("1,500,000 learners", 5),
         ("up 30%", 3),
         ("Café, naïve résumé", 3),
+        # The page counts with the same rule (tests/browser/test_same_rule_twice.py), so these
+        # pin what both do with other scripts: their digits are digits, marks join letters,
+        # numbers written as signs are words, and only white space and joiners split.
+        ("since ٢٠٢٤", 3),
+        ("२०२४ में", 3),
+        ("𝟐𝟎𝟐𝟒", 2),
+        ("cafe\u0301 re\u0301sume\u0301", 2),
+        ("\u0301", 0),
+        ("½ x²", 2),
+        ("a\u00a0b\u3000c\x85d", 4),
+        ("a\u200bb\ufeffc", 1),
     ],
 )
 def test_it_counts_words_as_they_are_spoken(text, words):

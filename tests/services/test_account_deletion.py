@@ -104,12 +104,12 @@ def fill_everything(user, other, tmp_path) -> None:
     BusyBlock.objects.create(
         owner=user, calendar=calendar, starts_at=NOW, ends_at=NOW + timedelta(hours=1)
     )
-    ChatEvent.objects.create(owner=user, chat=chat, kind="start", at=NOW)
+    ChatEvent.objects.create(owner=user, chat=chat, kind="started", at=NOW)
     MessageTemplate.objects.create(owner=user, kind="thank_you", subject="Thanks", body="…")
     Question.objects.create(owner=user, text="What surprised you most?")
     ScriptTemplate.objects.create(owner=user, kind="confirm", text="Is until {end} good?")
     SyncedAction.objects.create(
-        owner=user, action=uuid.uuid4(), chat=chat, kind="note", received_at=NOW, status="done"
+        owner=user, action=uuid.uuid4(), chat=chat, kind="note", received_at=NOW, status="applied"
     )
     card = tmp_path / f"{user.username}.vcf"
     card.write_bytes(CARD)

@@ -489,8 +489,12 @@ def internet(monkeypatch) -> list:
             if ip in (PUBLIC, OTHER_PUBLIC):
                 # A plain connect to a numeric address: no look-up the scripted answers would see.
                 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.settimeout(deadline.left())
-                sock.connect(("127.0.0.1", port))
+                try:
+                    sock.settimeout(deadline.left())
+                    sock.connect(("127.0.0.1", port))
+                except OSError:
+                    sock.close()
+                    raise
                 return sock
         raise ConnectionRefusedError(111, "Connection refused")
 

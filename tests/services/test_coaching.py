@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from coffeechat.core.coaching import LONGER
 from coffeechat.services.accounts import create_user
 from coffeechat.services.coaching import (
+    SAME_VIEW_WITHIN,
     grant,
     grants_of,
     open_grant,
@@ -303,4 +304,29 @@ def test_the_cohort_takes_the_same_number_of_queries_for_3_students_as_for_30(ca
         log_outreach(student, writer, "Hi", sent_at=datetime(2026, 2, 19, 9, tzinfo=UTC))
         grant(student, carol.email)
     assert queries_for_cohort(carol) == few
-    assert CoachView.objects.filter(coach=carol).count() == 3 + 30
+    # The first three were recorded a moment ago: only the 27 new students get a line.
+    assert CoachView.objects.filter(coach=carol).count() == 30
+
+
+def test_a_look_again_within_the_hour_writes_nothing_and_later_one_line(alice, bob, carol):
+    grant(alice, carol.email)
+    grant(bob, carol.email)
+    students_of(carol, now=NOW)
+    with CaptureQueriesContext(connection) as again:
+        students_of(carol, now=NOW + SAME_VIEW_WITHIN - timedelta(minutes=1))
+    assert not [query for query in again.captured_queries if "INSERT" in query["sql"]]
+    assert [view.at for view in views_of(alice)] == [NOW]
+    students_of(carol, now=NOW + SAME_VIEW_WITHIN + timedelta(minutes=1))
+    assert len(views_of(alice)) == len(views_of(bob)) == 2
+    # Another page is another line, whatever the time.
+    student_detail(carol, person_key(alice), now=NOW + SAME_VIEW_WITHIN + timedelta(minutes=2))
+    assert views_of(alice)[0].what == "your progress page"
+
+
+def test_a_look_by_another_coach_is_its_own_line(alice, carol):
+    dan = make_coach("dan", your_name="Dan Coach")
+    grant(alice, carol.email)
+    grant(alice, dan.email)
+    students_of(carol, now=NOW)
+    students_of(dan, now=NOW)
+    assert sorted(view.coach_name for view in views_of(alice)) == ["Carol Coach", "Dan Coach"]

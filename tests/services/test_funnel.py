@@ -3,18 +3,25 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from coffeechat.core.funnel import Funnel
+from coffeechat.core.funnel import Funnel, Stage, funnel_from, furthest_stage
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.funnel import organisation_funnel, overall_funnel, target_funnels
+from coffeechat.services.funnel import (
+    _furthest,
+    organisation_funnel,
+    overall_funnel,
+    target_funnels,
+)
 from coffeechat.services.merge import merge_contacts
 from coffeechat.services.network import add_opportunity, add_referral
 from coffeechat.services.outreach import log_outreach, record_reply
 from coffeechat.services.targets import mark_target
-from coffeechat.store.models import Contact, Organisation
+from coffeechat.store.models import Chat, Contact, Opportunity, Organisation, Outreach, Referral
 
 NOW = datetime(2030, 1, 9, 12, 0, tzinfo=UTC)
 SENT = NOW - timedelta(days=20)
@@ -164,3 +171,73 @@ def test_the_number_of_queries_does_not_grow_with_the_data(alice, size, django_a
         target_funnels(alice)
     with django_assert_num_queries(1):
         organisation_funnel(alice, acme)
+
+
+# What one generated person did: requests (days after SENT they went out, or None for a draft;
+# whether each got a reply), held chats (days from SENT, and whether the chat came of the first
+# request), and whether they referred the user on or brought an opportunity.
+people = st.lists(
+    st.fixed_dictionaries(
+        {
+            "requests": st.lists(
+                st.tuples(st.one_of(st.none(), st.integers(0, 6)), st.booleans()), max_size=3
+            ),
+            "chats": st.lists(st.tuples(st.integers(-6, 6), st.booleans()), max_size=3),
+            "referred": st.booleans(),
+            "credited": st.booleans(),
+        }
+    ),
+    max_size=6,
+)
+
+
+def furthest_by_hand(contact: Contact) -> Stage | None:
+    """The funnel's rule read straight from the rows, one person at a time (the oracle)."""
+    requests = [o for o in Outreach.objects.filter(contact=contact) if o.sent_at is not None]
+    if not requests:
+        return None
+    first = min(o.sent_at for o in requests)
+    held = Chat.objects.filter(contact=contact, status=Chat.Status.HELD)
+    return furthest_stage(
+        replied=any(o.replied_at is not None for o in requests),
+        chatted=any(c.outreach_id is not None or c.starts_at >= first for c in held),
+        referred=Referral.objects.filter(from_contact=contact).exists(),
+        credited=Opportunity.objects.filter(contact=contact).exists(),
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(generated=people)
+def test_the_funnel_query_counts_what_the_rule_says_for_every_person(alice, generated):
+    # The query compares the latest held chat with the first request instead of each chat:
+    # this checks it against the rule applied chat by chat, on many shapes of data.
+    Contact.objects.filter(owner=alice).delete()
+    other = person(alice, "Someone else")
+    contacts = []
+    for index, facts in enumerate(generated):
+        contact = person(alice, f"Person {index}", organisation=f"Org {index % 2}")
+        contacts.append(contact)
+        sent = []
+        for days, replied in facts["requests"]:
+            at = None if days is None else SENT + timedelta(days=days)
+            outreach = write(alice, contact, sent_at=at, reply=(replied or None) if at else None)
+            sent.append(outreach)
+        for hour, (days, from_request) in enumerate(facts["chats"]):
+            request = sent[0] if from_request and sent else None
+            moment = SENT + timedelta(days=days, hours=hour)
+            held_chat(alice, contact, moment, outreach=request)
+        if facts["referred"]:
+            add_referral(alice, contact, other)
+        if facts["credited"]:
+            add_opportunity(alice, contact, "lead", "A role", arose_on=date(2030, 1, 2))
+    expected = [furthest_by_hand(contact) for contact in contacts]
+    rule = funnel_from(stage for stage in expected if stage is not None)
+    assert overall_funnel(alice) == rule
+    by_organisation = _furthest(Contact.objects.for_owner(alice))
+    assert sorted(stage for _, stage in by_organisation) == sorted(
+        stage for stage in expected if stage is not None
+    )

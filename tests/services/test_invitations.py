@@ -9,7 +9,7 @@ from email.policy import default
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.db import close_old_connections
+from django.db import connections
 
 from coffeechat.services import invitations
 from coffeechat.services.accounts import create_user, ensure_preferences
@@ -199,7 +199,7 @@ def test_two_joins_at_once_with_one_link_make_one_account():
         except invitations.InvitationRejected:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=join) for _ in range(2)]
     for thread in threads:

@@ -17,7 +17,15 @@ from coffeechat.services.messages import save_template
 from coffeechat.services.prep import add_question
 from coffeechat.services.restore import restore_json
 from coffeechat.services.scripts import save_script
-from coffeechat.store.models import CalendarSource, Chat, Contact, ContactKey, Note, Preferences
+from coffeechat.store.models import (
+    CalendarSource,
+    Chat,
+    Contact,
+    ContactKey,
+    Note,
+    Organisation,
+    Preferences,
+)
 from tests.services.prefs import set_preferences
 from tests.services.test_exports import NOW, build
 
@@ -421,3 +429,44 @@ def test_a_contacts_email_is_restored_by_the_forms_rule_local_part_as_written(bo
     doc = broken(lambda d: d["contacts"][0].update(emails=["Omega.Smith@Example.COM"]))
     restore_json(bob, as_file(doc))
     assert Contact.objects.for_owner(bob).get().emails == ["Omega.Smith@example.com"]
+
+
+def top(number: int, **fields) -> dict:
+    code = f"00000000-0000-4000-8000-0000000001{number:02}"
+    return organisation(
+        code, **{"name": f"Org {number}", "is_target": True, "motivation": 2, **fields}
+    )
+
+
+@pytest.mark.parametrize(
+    ("organisations", "message"),
+    [
+        ([top(1, top_slot=6)], "field top_slot is 6, not a place in the top five"),
+        ([top(1, top_slot=1, is_target=False)], "is in the top five but is not a target"),
+        ([top(1, top_slot=2), top(2, top_slot=2)], "both hold place 2 of the top five"),
+        (
+            [top(n, top_slot=n) for n in range(1, 6)] + [top(6, top_five=True)],
+            "is a sixth top target: at most five",
+        ),
+    ],
+)
+def test_a_top_five_the_database_would_refuse_is_refused_by_name(bob, organisations, message):
+    doc = empty_document()
+    doc["organisations"] = organisations
+    with pytest.raises(InvalidInput, match=message):
+        restore_json(bob, as_file(doc))
+    assert owned_rows(bob) == 0
+
+
+def test_an_older_exports_top_five_flags_take_free_places(bob):
+    doc = empty_document()
+    doc["organisations"] = [top(1, top_five=True), top(2, top_slot=1), top(3, top_five=False)]
+    restore_json(bob, as_file(doc))
+    places = dict(Organisation.objects.for_owner(bob).values_list("name", "top_slot"))
+    assert places == {"Org 1": 2, "Org 2": 1, "Org 3": None}
+
+
+def test_a_talk_share_over_100_is_refused_by_name(bob):
+    doc = broken(lambda d: d["chats"].append(chat(CODE_B, talk_share=101)))
+    with pytest.raises(InvalidInput, match='"chats" item 1 .* talk_share is 101, not a percent'):
+        restore_json(bob, as_file(doc))

@@ -394,3 +394,27 @@ def test_bulk_adding_refuses_a_motivation_out_of_range(alice):
         bulk_add_targets(alice, [acme.code], motivation=5)
     acme.refresh_from_db()
     assert not acme.is_target
+
+
+def test_a_sixth_top_target_from_a_race_gets_a_plain_message(alice, monkeypatch):
+    # Two tabs flag a target at once: both read the same free place before either saved. The
+    # stale read is played here by offering a place already taken; the database refuses it.
+    from coffeechat.services import targets
+
+    add_target(alice, "Acme", motivation=3, top_five=True)
+    monkeypatch.setattr(targets, "_top_slot", lambda owner, organisation: 1)
+    with pytest.raises(InvalidInput, match="changed at the same moment") as refused:
+        add_target(alice, "Initech", motivation=3, top_five=True)
+    assert refused.value.field == "top_five"
+    assert list(Organisation.objects.for_owner(alice).filter(top_slot=1).values_list("name")) == [
+        ("Acme",)
+    ]
+
+
+def test_the_top_five_take_free_places_and_keep_theirs(alice):
+    five = [add_target(alice, f"Org {n}", motivation=3, top_five=True) for n in range(5)]
+    assert [organisation.top_slot for organisation in five] == [1, 2, 3, 4, 5]
+    update_target(alice, five[3], motivation=1, top_five=True)
+    remove_target(alice, five[1])
+    assert (five[3].top_slot, five[1].top_slot) == (4, None)
+    assert add_target(alice, "Org 6", motivation=3, top_five=True).top_slot == 2

@@ -134,6 +134,17 @@ def test_each_coach_page_view_is_written_to_the_students_record(granted, alice, 
     assert page.index("viewed the notes") < page.index("viewed your progress page")
 
 
+def test_reloading_the_cohort_page_writes_no_new_line_to_the_record(alice, bob, carol):
+    grant(alice, carol.email)
+    grant(bob, carol.email)
+    coach = client_of(carol)
+    for _ in range(3):
+        assert coach.get("/students/").status_code == 200
+    assert CoachView.objects.filter(coach=carol).count() == 2
+    page = text_of(client_of(alice).get("/preferences/coaches/"))
+    assert "Carol Coach viewed your progress in their cohort" in page
+
+
 def test_names_are_escaped_on_every_page(alice, carol):
     Preferences.objects.filter(owner=alice).update(your_name="<b>Alice</b>")
     Preferences.objects.filter(owner=carol).update(your_name="<i>Carol</i>")

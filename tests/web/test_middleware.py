@@ -233,6 +233,7 @@ def test_what_scripts_fetch_is_never_cached(demo, alice_client):
 
 def test_static_files_keep_their_caching(alice_client):
     response = alice_client.get("/static/coffeechat/app.css")
+    response.close()  # WhiteNoise answers with the open file; filterwarnings=error would see it
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from coffeechat.core.prep import QUESTION_BANK
+from coffeechat.services.owed import HOME_ROWS
 from coffeechat.services.prep import MAX_CHOSEN_QUESTIONS, add_question
 from coffeechat.store.models import Question
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, text_of
@@ -158,3 +159,17 @@ def test_the_prep_page_runs_as_many_queries_for_many_questions(alice, alice_clie
     for n in range(15):
         add_question(alice, f"Another of mine, number {n}?", "advice")
     assert count_queries(alice_client, prep_url(chat)) == few
+
+
+def test_the_home_page_shows_the_soonest_unprepared_chats_and_counts_them_all(alice, alice_client):
+    # A busy week: the home page lists the soonest few and says how many there are in all.
+    chats = [
+        make_chat(
+            alice, make_contact(alice, f"Person {hour:02}"), NOW + timedelta(days=2, hours=hour)
+        )
+        for hour in range(1, 10)
+    ]
+    page = text_of(alice_client.get("/"))
+    shown = [chat for chat in chats if f'href="/chats/{chat.code}/prep/"' in page]
+    assert shown == chats[:HOME_ROWS]
+    assert f"All {len(chats)} chats not prepared yet are in your chats" in page

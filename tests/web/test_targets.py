@@ -125,7 +125,8 @@ def test_the_board_renders_45_targets_with_as_many_queries_as_for_3(alice, alice
     assert count_queries(alice_client, "/targets/?sort=last_request") == few
     page = text_of(alice_client.get("/targets/"))
     assert "45 targets · 5 top" in page
-    assert len(board_names(page)) == 45
+    # A page of them; tests/web/test_targets_pages.py reads the others.
+    assert len(board_names(page)) == 25
 
 
 # --- adding one ----------------------------------------------------------------------------------

@@ -182,9 +182,7 @@ def count_business_days(
     if end <= start:
         return 0
     begin, finish = _running_from(start, calendar), _running_from(end, calendar)
-    days = sum(
-        1 for day in _days_after(begin.date(), finish.date()) if calendar.is_business_day(day)
-    )
+    days = _business_days_between(begin.date(), finish.date(), calendar)
     # The last day only completes once the stopwatch passes the time of day it started at.
     if finish.time() < begin.time():
         days -= 1
@@ -206,12 +204,21 @@ def _running_from(moment: datetime, calendar: HolidayCalendar) -> datetime:
     return datetime.combine(day, time(0), tzinfo=moment.tzinfo)
 
 
+# Pages work out the timers of hundreds of requests sent over the same few weeks: the same days
+# asked again and again. The answers never change (a calendar is a frozen value), so keep them.
+@lru_cache(maxsize=8192)
 def _nth_business_day_after(day: date, count: int, calendar: HolidayCalendar) -> date:
     while count:
         day += ONE_DAY
         if calendar.is_business_day(day):
             count -= 1
     return day
+
+
+@lru_cache(maxsize=8192)
+def _business_days_between(start: date, end: date, calendar: HolidayCalendar) -> int:
+    """The business days after ``start`` up to and including ``end``."""
+    return sum(1 for day in _days_after(start, end) if calendar.is_business_day(day))
 
 
 def _days_after(start: date, end: date) -> Iterator[date]:

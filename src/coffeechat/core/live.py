@@ -4,6 +4,12 @@ Every instant here is an aware datetime and the arithmetic runs on UTC instants,
 spans a clock change still lasts the minutes that were agreed. Only ``format_clock`` turns an
 instant into the wall-clock time the user reads.
 
+The live page must keep time with no network, so static/coffeechat/live.js computes four of
+these again: ``phase_at``, ``wrap_up_at``, ``confirm_end``'s minutes and ``has_room`` (phaseAt,
+wrapUpAt, confirmedMinutes, hasRoom there), from inputs the server renders into the page.
+tests/browser/test_same_rule_twice.py runs both over the same table of moments, edges included;
+change one, change the other.
+
 The user's buffer after a chat is the time they keep for themselves before the next commitment
 (travel, a breath, writing notes). So the latest a chat may run is the next commitment's start
 minus that buffer, and the *flexibility* is what is left between the chat's end and that moment.
@@ -140,6 +146,26 @@ def has_room(flexibility: int | None, extend_minutes: int) -> bool:
 def wrap_up_at(starts_at: datetime, ends_at: datetime, wrapup_minutes: int) -> datetime:
     """When the wrap-up cue shows: some minutes before the end, but never before the start."""
     return max(utc(starts_at), utc(ends_at) - timedelta(minutes=wrapup_minutes))
+
+
+# The parts of a live chat, as the page names them (a class and the cue shown for each).
+RUNNING = "running"
+WRAPPING_UP = "wrap_up"
+CHECKING_IN = "check_in"
+
+
+def phase_at(now: datetime, wrap_at: datetime, ends_at: datetime) -> str:
+    """Which part of a live chat ``now`` falls in: running, then the wrap-up, then the check-in.
+
+    The live page works this out again every second, offline too (static/coffeechat/live.js,
+    phaseAt, with wrapUpAt and confirmedMinutes for what it does with no network);
+    tests/browser/test_same_rule_twice.py feeds both the same moments, edges included.
+    """
+    if utc(now) < utc(wrap_at):
+        return RUNNING
+    if utc(now) < utc(ends_at):
+        return WRAPPING_UP
+    return CHECKING_IN
 
 
 def check_in_kind(flexibility: int | None, extend_minutes: int, *, wrapping: bool) -> str:

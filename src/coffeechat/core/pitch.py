@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from coffeechat.core.text import counted
@@ -13,18 +14,29 @@ LIMIT_SECONDS = 30  # an elevator pitch should be over before the listener's att
 MAX_WORDS = 2_000  # beyond this it is a document, not something to say
 MIN_WPM, MAX_WPM = 60, 300  # outside this no one is speaking naturally
 
-# Pieces are split on whitespace and on joiners people read as a pause between two words:
-# hyphens, dashes and slashes ("career-change", "and/or" are two words said aloud).
-_PIECES = re.compile(r"[\s\-\u2010-\u2015/]+")
-_DIGITS = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
+# The page counts as you type with the same rule (static/coffeechat/pitch.js, countWords), and
+# tests/browser/test_same_rule_twice.py feeds both the same text. So every class is spelled out:
+# \s, \d and \w mean different things in Python and in JavaScript (\d is any script's digits
+# here, ASCII only there), and a piece is read by Unicode category, which both languages share.
+#
+# Pieces are split on white space (what Python's str.isspace() calls space, listed) and on
+# joiners people read as a pause between two words: hyphens, dashes and slashes
+# ("career-change", "and/or" are two words said aloud).
+_SPACES = "\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_PIECES = re.compile(f"[{_SPACES}\\-\u2010-\u2015/]+")
+# A piece with a letter (any script; a combining mark alone is none) or a number written as a
+# sign ("½", "²", "Ⅻ") is one word; otherwise its digits (Unicode category Nd, any script:
+# "2024", "٢٠٢٤", "२०२४") say how long it is.
+_WORDLIKE = ("Lu", "Ll", "Lt", "Lm", "Lo", "Nl", "No")
+_DIGIT = "Nd"
 
 
 def _spoken_words(piece: str) -> int:
     """How many words a written piece takes to say (0 for bare punctuation)."""
-    if _LETTER.search(piece):
+    categories = [unicodedata.category(char) for char in piece]
+    if any(category in _WORDLIKE for category in categories):
         return 1
-    digits = len(_DIGITS.findall(piece))
+    digits = categories.count(_DIGIT)
     if not digits:
         return 0  # "&", "...", a bullet: nothing said
     # A number takes longer to say the longer it is: "15" is one word, "2024" is "twenty

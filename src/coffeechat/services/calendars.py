@@ -168,6 +168,7 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         parts = urllib.parse.urlsplit(newurl)
         if parts.scheme.lower() not in _SCHEMES or not parts.hostname:
+            fp.close()  # urllib closes the redirect's response only when it follows it
             raise InvalidInput("The calendar address redirects somewhere that is not a web page.")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -256,6 +257,7 @@ def download(
                     )
                 chunks.append(chunk)
     except urllib.error.HTTPError as error:
+        error.close()  # it holds the answer's connection open
         raise InvalidInput(
             f"{host} answered {error.code} {error.reason}: check the address, or copy a fresh "
             "secret address from your calendar program.",

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core import chat_limits as limits
 from coffeechat.core.clock import ChatSpan, format_clock, is_time_zone, zone
 from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
@@ -16,8 +17,9 @@ from coffeechat.services.errors import InvalidInput, SlotTaken
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, Contact, Note, Outreach
 
-MAX_CHAT_MINUTES = 240
-MAX_BUFFER_MINUTES = 240
+# The limits live in core; these names stay for the modules that import them from here.
+MAX_CHAT_MINUTES = limits.LONGEST_CHAT
+MAX_BUFFER_MINUTES = limits.LONGEST_BUFFER
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,10 @@ def _checked(owner, plan: ChatPlan) -> dict:
     preferences = ensure_preferences(owner)
     agreed = preferences.chat_minutes if plan.agreed_minutes is None else plan.agreed_minutes
     buffer = preferences.buffer_minutes if plan.buffer_minutes is None else plan.buffer_minutes
-    if not 5 <= agreed <= MAX_CHAT_MINUTES:
+    if not limits.SHORTEST_CHAT <= agreed <= MAX_CHAT_MINUTES:
         raise InvalidInput(
-            f"Agree between 5 and {MAX_CHAT_MINUTES} minutes.", field="agreed_minutes"
+            f"Agree between {limits.SHORTEST_CHAT} and {MAX_CHAT_MINUTES} minutes.",
+            field="agreed_minutes",
         )
     if not 0 <= buffer <= MAX_BUFFER_MINUTES:
         raise InvalidInput(

@@ -18,7 +18,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -202,14 +202,38 @@ def views_of(student) -> QuerySet[CoachView]:
     return CoachView.objects.filter(student=student).order_by("-at", "-pk")
 
 
+# A look at the same thing by the same coach within this long of the last one recorded adds
+# nothing the student does not know: a coach reloading the cohort page must not write a line per
+# student each time.
+SAME_VIEW_WITHIN = timedelta(hours=1)
+
+
 def record_view(coach, students: Iterable, what: str, *, now: datetime | None = None) -> None:
-    """Write down that ``coach`` viewed ``what`` of each of ``students`` (one query for all)."""
+    """Write down that ``coach`` viewed ``what`` of each of ``students``.
+
+    A student whose record already says so, within SAME_VIEW_WITHIN before ``now``, gets no new
+    line. Two queries at most whatever the number of students: which were recorded lately, and
+    one insert of the rest.
+    """
     at = now or timezone.now()
+    students = list(students)
+    recent = set(
+        CoachView.objects.filter(
+            student__in=[student.pk for student in students],
+            coach=coach,
+            what=what,
+            at__gt=at - SAME_VIEW_WITHIN,
+            at__lte=at,
+        ).values_list("student_id", flat=True)
+    )
+    fresh = [student for student in students if student.pk not in recent]
+    if not fresh:
+        return
     coach_name = name_of(coach)[:200]
     CoachView.objects.bulk_create(
         [
             CoachView(student=student, coach=coach, coach_name=coach_name, what=what, at=at)
-            for student in students
+            for student in fresh
         ]
     )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core import chat_limits
 from coffeechat.core.clock import zone
 from coffeechat.core.contact_keys import (
     EMAIL,
@@ -19,7 +21,7 @@ from coffeechat.core.contact_keys import (
     name_key,
 )
 from coffeechat.core.followups import thank_you_due
-from coffeechat.core.text import clean_line, fold
+from coffeechat.core.text import clean_line, counted, fold
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import add_note
 from coffeechat.services.contacts import ContactDetails, add_contact
@@ -39,7 +41,7 @@ from coffeechat.store.models import (
 )
 
 # Longer than any real informational interview; a bigger span is a typing mistake.
-LONGEST_HELD = timedelta(hours=8)
+LONGEST_HELD = chat_limits.LONGEST_HELD
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,17 @@ def _checked(held: HeldChat, now: datetime) -> dict:
     if held.actual_end <= held.actual_start:
         raise InvalidInput("The chat must end after it started.", field="actual_end")
     if held.actual_end - held.actual_start > LONGEST_HELD:
-        raise InvalidInput("A chat lasts at most 8 hours; check the end time.", field="actual_end")
+        hours = counted(LONGEST_HELD // timedelta(hours=1), "hour")
+        raise InvalidInput(f"A chat lasts at most {hours}; check the end time.", field="actual_end")
     if held.actual_end > now:
         raise InvalidInput("A chat cannot have ended in the future.", field="actual_end")
     if held.extension not in Chat.Extension.values:
         raise InvalidInput("Say who asked to continue, if anyone.", field="extension")
-    if not 0 <= held.extension_minutes <= 240:
-        raise InvalidInput("An extension lasts 0 to 240 minutes.", field="extension_minutes")
+    if not 0 <= held.extension_minutes <= chat_limits.LONGEST_OVERRUN:
+        raise InvalidInput(
+            f"An extension lasts 0 to {chat_limits.LONGEST_OVERRUN} minutes.",
+            field="extension_minutes",
+        )
     if held.extension == Chat.Extension.NONE and held.extension_minutes:
         raise InvalidInput(
             "Minutes of extension need someone who asked to continue.", field="extension"
@@ -393,3 +399,47 @@ def _new_contact(owner, chat: Chat, referral: ReferralDetails, done: Debriefed) 
     if incomplete:
         done.to_complete.append(person)
     return person
+
+
+@dataclass(frozen=True)
+class DebriefSummary:
+    """A held chat's memorable notes, next steps and referrals."""
+
+    notes: list[Note]
+    steps: list[NextStep]
+    referrals: list[Referral]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.notes or self.steps or self.referrals)
+
+
+def debriefs_of(owner, chats: Iterable[Chat]) -> dict[int, DebriefSummary]:
+    """What the debrief of each held chat kept so far, by chat id; other chats are left out.
+
+    Three queries however many chats a page shows (a template tag asking per chat would run
+    three for each).
+    """
+    held = [chat.pk for chat in chats if chat.status == Chat.Status.HELD]
+    if not held:
+        return {}
+    kept: dict[int, DebriefSummary] = {pk: DebriefSummary([], [], []) for pk in held}
+    notes = (
+        Note.objects.for_owner(owner)
+        .filter(kind=Note.Kind.MEMORABLE, chat_id__in=held)
+        .order_by("taken_at", "pk")
+    )
+    for note in notes:
+        kept[note.chat_id].notes.append(note)
+    steps = NextStep.objects.for_owner(owner).filter(chat_id__in=held)
+    for step in steps.order_by("done_at", "due_on", "pk"):
+        kept[step.chat_id].steps.append(step)
+    referrals = (
+        Referral.objects.for_owner(owner)
+        .filter(chat_id__in=held)
+        .select_related("to_contact", "to_contact__organisation")
+        .order_by("created_at", "pk")
+    )
+    for referral in referrals:
+        kept[referral.chat_id].referrals.append(referral)
+    return kept

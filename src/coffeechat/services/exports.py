@@ -110,7 +110,7 @@ SECTIONS: tuple[Section, ...] = (
             "motivation",
             "has_advocate",
             "hiring_signal",
-            "top_five",
+            "top_slot",
         ),
     ),
     Section(
@@ -259,6 +259,9 @@ def _items(owner, section: Section, chat_stories: dict[int, list[str]]) -> Itera
         item = {name: plain(row[f"c{index}"]) for index, (name, _) in enumerate(columns)}
         if section.model is Chat:
             item["stories"] = chat_stories.get(row["pk"], [])
+        if section.model is Organisation:
+            # Kept beside top_slot for readers of exports made before the top five had places.
+            item["top_five"] = item["top_slot"] is not None
         yield item
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core import chat_limits as limits
 from coffeechat.core import live as clockwork
 from coffeechat.core.clock import format_clock, format_day, zone
 from coffeechat.core.fields import moment_in_range
@@ -30,9 +31,9 @@ from coffeechat.store.models import BusyBlock, Chat, ChatEvent, Note, Preference
 # guests and wrong clocks happen, but a chat from last week is a chat to re-plan or debrief.
 START_EARLY = timedelta(hours=1)
 START_LATE = timedelta(hours=3)
-LONGEST_EXTENSION = 60  # minutes in one tap
-LONGEST_OVERRUN = 240  # minutes of extension in all
-LONGEST_FELT = 600
+LONGEST_EXTENSION = limits.LONGEST_EXTENSION  # minutes in one tap
+LONGEST_OVERRUN = limits.LONGEST_OVERRUN  # minutes of extension in all
+LONGEST_FELT = limits.LONGEST_FELT
 # A live chat still running this long after its end was forgotten, not held that long.
 FORGOTTEN_AFTER = timedelta(hours=4)
 # Commitments further off than this say nothing about how long a chat can run.
@@ -431,11 +432,7 @@ def _phase(chat: Chat, now: datetime, wrap_at: datetime | None) -> str:
         return "ended"
     if chat.status != Chat.Status.LIVE or chat.target_end_at is None or wrap_at is None:
         return "closed"
-    if now < wrap_at:
-        return "running"
-    if now < chat.target_end_at:
-        return "wrap_up"
-    return "check_in"
+    return clockwork.phase_at(now, wrap_at, chat.target_end_at)
 
 
 def live_state(owner, chat: Chat, now: datetime | None = None) -> LiveState:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -444,13 +444,18 @@ class Row:
 
 @dataclass(frozen=True)
 class Board:
-    """The owner's requests by where they stand; answered and closed ones, the latest few."""
+    """The owner's requests by where they stand; answered and closed ones, the latest few.
+
+    ``waiting``: every request out and unanswered, most urgent first (see ``urgency``), for the
+    page to show a page of at a time; ``due``: how many of them have something due now.
+    """
 
     drafts: list[Row] = field(default_factory=list)
     waiting: list[Row] = field(default_factory=list)
     answered: list[Row] = field(default_factory=list)
     closed: list[Row] = field(default_factory=list)
     past_total: int = 0  # answered or closed, all of them
+    due: int = 0
 
     @property
     def empty(self) -> bool:
@@ -462,8 +467,11 @@ class Board:
 
 
 # The board shows the latest answered and closed requests; the rest are a page away.
-PAST_SHOWN = 20
+PAST_SHOWN = 10
 PAST = (*ANSWERED, Outreach.Status.CLOSED)
+OPEN = (Outreach.Status.DRAFT, *AWAITING)
+# Sorts after every real moment.
+_LAST = datetime.max.replace(tzinfo=UTC)
 
 
 def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
@@ -480,29 +488,107 @@ def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Ti
     )
 
 
+def is_due(row: Row, now: datetime) -> bool:
+    """Something of the request is for the user to do now (a request snoozed waits)."""
+    snoozed = row.outreach.snoozed_until is not None and row.outreach.snoozed_until > now
+    return row.timers.is_due and not snoozed
+
+
+def urgency(row: Row, now: datetime) -> tuple[int, datetime, str]:
+    """Sort key of a waiting request: nudges due, then second people to try, each longest due
+    first; then the rest by when their next timer fires.
+
+    A nudge is the last step before the request closes, so it leads.
+    """
+    timers, name = row.timers, row.outreach.contact.name.casefold()
+    if is_due(row, now) and timers.nudge_due:
+        return (0, timers.nudge_at or _LAST, name)
+    if is_due(row, now):
+        return (1, timers.second_contact_at or _LAST, name)
+    return (2, timers.next_at or _LAST, name)
+
+
+# What a row of the list and its timers read: reading every column of hundreds of requests and
+# their contacts cost more than the page's queries themselves.
+ROW_FIELDS = (
+    "owner_id",
+    "code",
+    "created_at",
+    "contact__code",
+    "contact__name",
+    "contact__owner_id",
+    "contact__merged_into_id",
+    "contact__organisation__code",
+    "contact__organisation__name",
+    "contact__organisation__owner_id",
+    "subject",
+    "status",
+    "sent_at",
+    "moved_on_at",
+    "replied_at",
+    "nudged_at",
+    "closed_at",
+    "snoozed_until",
+)
+
+
+def open_requests(owner):
+    """Every draft and every request out and unanswered, with their contacts: one query."""
+    # Named statuses, not "not past", so the (owner, status, sent_at) index finds them; no order,
+    # since sorting wide rows in the database costs more than sorting the few here.
+    return (
+        Outreach.objects.for_owner(owner)
+        .filter(status__in=OPEN)
+        .select_related("contact", "contact__organisation")
+        .only(*ROW_FIELDS)
+        .order_by()
+    )
+
+
+def board_of(owner, rows: list[Row], now: datetime, preferences: Preferences) -> Board:
+    """The board from the open requests' rows (timers worked out once, by the caller).
+
+    Two more queries, whatever the number of requests: the latest past requests and a count.
+    Rows whose timers closed them are read back with the past ones, so the caller closes them
+    first (services.outreach_timers.settled_board).
+    """
+    requests = Outreach.objects.for_owner(owner).filter(status__in=PAST)
+    # The latest few picked by their keys alone, then read whole: sorting every past request
+    # with its contact's columns was most of the page's database time.
+    # Ties broken by the key, not the creation time, so the (owner, status, sent_at) index
+    # holds all it sorts by.
+    latest = requests.order_by("-sent_at", "-pk").values("pk")[:PAST_SHOWN]
+    past = (
+        requests.filter(pk__in=latest)
+        .select_related("contact", "contact__organisation")
+        .only(*ROW_FIELDS)
+        .order_by("-sent_at", "-pk")
+    )
+    board = Board(past_total=requests.count())
+    for row in sorted(rows, key=lambda row: row.outreach.created_at, reverse=True):
+        if row.outreach.status == Outreach.Status.DRAFT:
+            board.drafts.append(row)
+        elif row.timers.stage not in (Stage.ANSWERED, Stage.CLOSED):
+            board.waiting.append(row)
+    for outreach in past:
+        row = Row(outreach, timers_of(outreach, now, preferences))
+        (board.answered if row.timers.stage == Stage.ANSWERED else board.closed).append(row)
+    board.waiting.sort(key=lambda row: urgency(row, now))
+    return replace(board, due=sum(1 for row in board.waiting if is_due(row, now)))
+
+
 def outreach_board(owner, now: datetime | None = None) -> Board:
     """Every draft and waiting request, and the latest answered and closed ones.
 
-    A fixed number of queries: the open requests, the latest of the past ones, and a count.
+    Reads only: a request whose wait is over shows as closed until something closes it (the
+    list page settles them first, with services.outreach_timers.settled_board).
     """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
-    requests = Outreach.objects.for_owner(owner).select_related("contact", "contact__organisation")
-    board = Board(past_total=requests.filter(status__in=PAST).count())
-    open_ones = requests.exclude(status__in=PAST).order_by("-sent_at", "-created_at")
-    past = requests.filter(status__in=PAST).order_by("-sent_at", "-created_at")[:PAST_SHOWN]
-    for outreach in [*open_ones, *past]:
-        row = Row(outreach, timers_of(outreach, now, preferences))
-        if outreach.status == Outreach.Status.DRAFT:
-            board.drafts.append(row)
-        elif row.timers.stage == Stage.ANSWERED:
-            board.answered.append(row)
-        elif row.timers.stage == Stage.CLOSED:
-            # Closed by the timers since the last close_quietly, or closed by hand.
-            board.closed.append(row)
-        else:
-            board.waiting.append(row)
-    return board
+    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests(owner)]
+    board = board_of(owner, rows, now, preferences)
+    over = [row for row in rows if row.timers.stage == Stage.CLOSED]
+    return replace(board, closed=[*over, *board.closed])
 
 
 def past_requests(owner):
@@ -511,5 +597,5 @@ def past_requests(owner):
         Outreach.objects.for_owner(owner)
         .filter(status__in=PAST)
         .select_related("contact", "contact__organisation")
-        .order_by("-sent_at", "-created_at")
+        .order_by("-sent_at", "-pk")
     )

@@ -24,7 +24,15 @@ from coffeechat.core.clock import format_day, zone
 from coffeechat.core.outreach_timers import Stage, Timers
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
-from coffeechat.services.outreach import ANSWERED, AWAITING, timers_of
+from coffeechat.services.outreach import (
+    ANSWERED,
+    AWAITING,
+    Board,
+    Row,
+    board_of,
+    open_requests,
+    timers_of,
+)
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import (
     Chat,
@@ -171,6 +179,20 @@ def settle(
     _close(owner, requests, now)
     due = _due(owner, requests, now)
     return suggest_people(owner, due) if suggest else due
+
+
+@transaction.atomic
+def settled_board(owner, now: datetime | None = None, *, preferences=None) -> Board:
+    """The outreach list's board, after closing the requests whose wait is over.
+
+    One read of the open requests serves both: each request's timers are worked out once,
+    where close_quietly and outreach_board would each read the requests and work them out.
+    """
+    now = now or timezone.now()
+    preferences = preferences or ensure_preferences(owner)
+    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests(owner)]
+    _close(owner, [(row.outreach, row.timers) for row in rows], now)
+    return board_of(owner, rows, now, preferences)
 
 
 def _close(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> int:

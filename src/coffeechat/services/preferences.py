@@ -10,6 +10,7 @@ from functools import cache
 from django.db import transaction
 from django.utils import timezone
 
+from coffeechat.core import chat_limits as limits
 from coffeechat.core.business_days import (
     WEEKENDS_ONLY,
     HolidayCalendar,
@@ -25,9 +26,10 @@ from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store.models import Preferences
 
-MIN_CHAT_MINUTES = 5
-MAX_WRAPUP_MINUTES = 60
-MAX_EXTEND_MINUTES = 60
+# The limits live in core (core/chat_limits.py); the forms import these names from here.
+MIN_CHAT_MINUTES = limits.SHORTEST_CHAT
+MAX_WRAPUP_MINUTES = limits.LONGEST_WRAPUP
+MAX_EXTEND_MINUTES = limits.LONGEST_EXTENSION
 WORDS_PER_MINUTE = (60, 300)
 # A language tag such as "en", "en-GB" or "pt-BR"; enough to pick date and number formats.
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

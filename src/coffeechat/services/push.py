@@ -283,6 +283,7 @@ def send_push(url: str, push: Push, *, timeout: float = PUSH_TIMEOUT) -> None:
         connection = PinnedHTTPConnection(
             topic.host, topic.port, timeout=timeout, addresses=addresses, deadline=deadline
         )
+    response: http.client.HTTPResponse | None = None
     try:
         connection.request(
             "POST",
@@ -330,6 +331,10 @@ def send_push(url: str, push: Push, *, timeout: float = PUSH_TIMEOUT) -> None:
             "ntfy server is running."
         ) from None
     finally:
+        # The answer holds its own reference to the socket: closing the connection alone
+        # leaves the socket open until the answer is closed too.
+        if response is not None:
+            response.close()
         connection.close()
     if not 200 <= status < 300:
         raise PushFailed(_refused(topic, status, reason, location))

@@ -30,10 +30,12 @@ from coffeechat.core.sizes import too_large
 from coffeechat.services.errors import InvalidInput, NotEmpty
 from coffeechat.services.exports import FORMAT, PREFERENCE_FIELDS, SECTIONS, VERSION, Section
 from coffeechat.services.rendering import rendered
+from coffeechat.services.targets import TOP_FIVE
 from coffeechat.store.models import (
     CalendarSource,
     Chat,
     Contact,
+    Organisation,
     Preferences,
     sync_contact_keys,
 )
@@ -170,6 +172,8 @@ def _plan(document: dict) -> Plan:
             seen.add(row["code"])
             known.add(row["code"])
             rows.append(row)
+        if section.model is Organisation:
+            _number_top_five(rows)
         plan.append((section, rows))
     # References are checked once every list is read: a contact may be merged into a later one.
     for section, rows in plan:
@@ -217,12 +221,58 @@ def _row(section: Section, item: Any, where: str) -> dict:
             row["refs"][name] = None
         else:
             row["refs"][name] = _code(value, f"{where} {name}")
+    if section.model is Organisation:
+        _top_slot(row, item, where)
     if section.model is Chat:
+        share = row["values"]["talk_share"]
+        if share is not None and not 0 <= share <= 100:
+            raise InvalidInput(f"{where} field talk_share is {share}, not a percentage (0 to 100).")
         stories = item.get("stories", [])
         if not isinstance(stories, list):
             raise InvalidInput(f"{where} stories must be a list of codes.")
         row["stories"] = [_code(value, f"{where} story") for value in stories]
     return row
+
+
+def _top_slot(row: dict, item: dict, where: str) -> None:
+    """Check an organisation's place in the top five; an older export's flag takes place 0 for
+    now (_number_top_five gives it a free place)."""
+    values = row["values"]
+    if "top_slot" not in item and item.get("top_five") is True:
+        values["top_slot"] = 0
+    slot = values["top_slot"]
+    if slot is None:
+        return
+    if slot != 0 and not 1 <= slot <= TOP_FIVE:
+        raise InvalidInput(
+            f"{where} field top_slot is {slot}, not a place in the top five (1 to 5)."
+        )
+    if not values["is_target"]:
+        raise InvalidInput(f"{where} is in the top five but is not a target.")
+
+
+def _number_top_five(rows: list[dict]) -> None:
+    """Give flagged organisations of an older export free places; refuse a sixth or a place
+    held twice."""
+    taken: dict[int, str] = {}
+    for row in rows:
+        slot = row["values"]["top_slot"]
+        if slot:
+            if slot in taken:
+                raise InvalidInput(
+                    f'"organisations" items {taken[slot]} and {row["code"]} both hold place '
+                    f"{slot} of the top five."
+                )
+            taken[slot] = row["code"]
+    free = [slot for slot in range(TOP_FIVE, 0, -1) if slot not in taken]
+    for row in rows:
+        if row["values"]["top_slot"] == 0:
+            if not free:
+                raise InvalidInput(
+                    f'"organisations" item {row["code"]} is a sixth top target: at most five '
+                    "organisations are in the top five."
+                )
+            row["values"]["top_slot"] = free.pop()
 
 
 def _code(value: Any, where: str) -> str:

@@ -2,7 +2,8 @@
 
 A target carries how much the user wants to work there (motivation 1 to 3), whether they know
 someone there (worked out from their contacts unless they said), what they know of its hiring,
-and a top-five flag that at most five targets carry.
+and a top-five flag that at most five targets carry: stored as a place, 1 to 5, which the
+database keeps unique per owner, so even two tabs at once cannot make a sixth.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -26,7 +27,7 @@ from coffeechat.store.models import Organisation, Outreach
 
 TOP_FIVE = 5
 # What makes an organisation a target, written together whenever any of it changes.
-PRIORITY_FIELDS = ("is_target", "motivation", "hiring_signal", "top_five", "has_advocate")
+PRIORITY_FIELDS = ("is_target", "motivation", "hiring_signal", "top_slot", "has_advocate")
 MOTIVATIONS = {1: "low", 2: "medium", 3: "high"}
 # Hiring signals from the most to the least promising; "unknown" beats a known "not hiring".
 HIRING_RANK = {
@@ -90,20 +91,51 @@ def _check_priority(motivation: object, hiring_signal: str) -> None:
         )
 
 
-def _check_top_five(owner, organisation: Organisation) -> None:
-    """Refuse a sixth top-five flag; called inside the transaction that sets it."""
-    flagged = Organisation.objects.for_owner(owner).filter(is_target=True, top_five=True)
-    # Lock the flagged rows first: a concurrent flagging waits here until the other one commits,
-    # and the count below, a fresh statement, then sees its result.
-    list(flagged.select_for_update().values_list("pk", flat=True))
-    others = list(
-        flagged.exclude(pk=organisation.pk).order_by(Lower("name")).values_list("name", flat=True)
+def _five_already(owner, organisation: Organisation) -> InvalidInput:
+    others = (
+        Organisation.objects.for_owner(owner)
+        .filter(top_slot__isnull=False)
+        .exclude(pk=organisation.pk)
+        .order_by(Lower("name"))
+        .values_list("name", flat=True)
     )
-    if len(others) >= TOP_FIVE:
-        names = ", ".join(others)
+    return InvalidInput(
+        f"You have five top targets already ({', '.join(others)}): unflag one first.",
+        field="top_five",
+    )
+
+
+def _top_slot(owner, organisation: Organisation) -> int:
+    """The place in the top five ``organisation`` keeps or takes; refuse a sixth.
+
+    Called inside the transaction that sets it. The database's unique place per owner is what
+    finally keeps it to five: see _save_priority for two flaggings at the same moment.
+    """
+    if organisation.top_slot is not None:
+        return organisation.top_slot
+    flagged = Organisation.objects.for_owner(owner).filter(top_slot__isnull=False)
+    # Lock the flagged rows first: a concurrent flagging waits here until the other one commits,
+    # and the read below, a fresh statement, then sees its result.
+    list(flagged.select_for_update().values_list("pk", flat=True))
+    taken = set(flagged.exclude(pk=organisation.pk).values_list("top_slot", flat=True))
+    free = [slot for slot in range(1, TOP_FIVE + 1) if slot not in taken]
+    if not free:
+        raise _five_already(owner, organisation)
+    return free[0]
+
+
+def _save_priority(organisation: Organisation) -> None:
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=[*PRIORITY_FIELDS, "updated_at"])
+    except IntegrityError:
+        # Another tab (or a second click) took the same place after we looked: with no
+        # flagged row to lock yet, both saw it free. The database refused the second.
         raise InvalidInput(
-            f"You have five top targets already ({names}): unflag one first.", field="top_five"
-        )
+            "Your top five changed at the same moment (in another tab or window?), so this "
+            "change was not saved. Reload the page to see your top five, then try again.",
+            field="top_five",
+        ) from None
 
 
 @transaction.atomic
@@ -122,14 +154,12 @@ def mark_target(
     """
     ensure_owned(owner, organisation)
     _check_priority(motivation, hiring_signal)
-    if top_five:
-        _check_top_five(owner, organisation)
+    organisation.top_slot = _top_slot(owner, organisation) if top_five else None
     organisation.is_target = True
     organisation.motivation = motivation
     organisation.hiring_signal = hiring_signal
-    organisation.top_five = top_five
     organisation.has_advocate = has_advocate
-    organisation.save(update_fields=[*PRIORITY_FIELDS, "updated_at"])
+    _save_priority(organisation)
     return organisation
 
 
@@ -199,7 +229,7 @@ def remove_target(owner, organisation: Organisation) -> Organisation:
     organisation.is_target = False
     organisation.motivation = None
     organisation.hiring_signal = Organisation.Hiring.UNKNOWN
-    organisation.top_five = False
+    organisation.top_slot = None
     organisation.has_advocate = None
     organisation.save(update_fields=[*PRIORITY_FIELDS, "updated_at"])
     return organisation
@@ -236,7 +266,7 @@ def bulk_add_targets(
         .update(
             is_target=True,
             motivation=motivation,
-            top_five=False,
+            top_slot=None,
             has_advocate=None,
             # update() skips auto_now, so say it.
             updated_at=timezone.now(),
@@ -363,7 +393,7 @@ def target_summary(owner) -> TargetSummary:
     """How many targets the owner has, and how many of them are top five."""
     counts = Organisation.objects.for_owner(owner).aggregate(
         targets=Count("pk", filter=Q(is_target=True)),
-        top_five=Count("pk", filter=Q(is_target=True, top_five=True)),
+        top_five=Count("pk", filter=Q(is_target=True, top_slot__isnull=False)),
     )
     return TargetSummary(targets=counts["targets"], top_five=counts["top_five"])
 

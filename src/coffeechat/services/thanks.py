@@ -6,6 +6,7 @@ that fails (no mail server, a server that refuses) leaves the draft saved and no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -271,6 +272,34 @@ def mailto_for(owner, follow_up: FollowUp) -> str:
         return ""
     message = current_message(owner, follow_up)
     return mail.mailto(follow_up.contact, message.subject, message.body)
+
+
+def thank_yous_of(owner, chats: Iterable[Chat]) -> dict[int, FollowUp]:
+    """Each held chat's thank-you (owed or sent), by chat id: one query for any number of chats."""
+    held = [chat.pk for chat in chats if chat.status == Chat.Status.HELD]
+    if not held:
+        return {}
+    found: dict[int, FollowUp] = {}
+    thank_yous = (
+        FollowUp.objects.for_owner(owner)
+        .filter(chat_id__in=held, kind=FollowUp.Kind.THANK_YOU)
+        .select_related("contact", "chat")
+        .order_by("created_at", "pk")
+    )
+    for follow_up in thank_yous:
+        found.setdefault(follow_up.chat_id, follow_up)  # the first made, should there be two
+    return found
+
+
+def open_mailto(owner, follow_up: FollowUp | None) -> str:
+    """A mailto: link with the thank-you as the composer drafts it; empty once it is sent,
+    before it is owed, or without one usable address."""
+    if follow_up is None or follow_up.sent_at is not None:
+        return ""
+    try:
+        return mailto_for(owner, follow_up)
+    except DomainError:
+        return ""
 
 
 def mailto_link(owner, follow_up: FollowUp) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db import models
+
+from coffeechat.core import chat_limits
 
 
 class OwnedQuerySet(models.QuerySet):
@@ -21,9 +21,9 @@ class ContactQuerySet(OwnedQuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-# The longest a chat plus its buffer may last (services.chats allows 240 + 240 minutes), so a
-# look-up for chats reaching into a window only scans that far back.
-LONGEST_BUFFERED_CHAT = timedelta(minutes=480)
+# The longest a chat plus its buffer may last, so a look-up for chats reaching into a window
+# only scans that far back (kept here too for the modules that import it from the store).
+LONGEST_BUFFERED_CHAT = chat_limits.LONGEST_BUFFERED_CHAT
 
 
 class ChatQuerySet(OwnedQuerySet):

@@ -17,6 +17,19 @@ from coffeechat.store.managers import (
 )
 
 
+def choices_check(field: str, values: list[str]) -> models.CheckConstraint:
+    """A check that keeps ``field`` to ``values``: its choices, and "" when it may be blank.
+
+    Every field with choices carries one: the forms and services check the value too, but a bulk
+    write or a script goes past them. The values are written out because a model's Meta cannot
+    see the model's own choices classes; tests/store/test_constraints.py walks every field with
+    choices and fails when its check is missing or its values differ from the choices.
+    """
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": values}), name=f"%(class)s_{field}_known"
+    )
+
+
 class Owned(models.Model):
     """Fields every user-owned row carries."""
 
@@ -102,6 +115,7 @@ class Preferences(models.Model):
                 ),
                 name="preferences_quiet_hours_both_or_neither",
             ),
+            choices_check("clock_format", ["24", "12"]),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +138,9 @@ class Organisation(Owned):
     motivation = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 (low) to 3 (high)
     has_advocate = models.BooleanField(null=True, blank=True)  # None: work it out from contacts
     hiring_signal = models.CharField(max_length=16, choices=Hiring, default=Hiring.UNKNOWN)
-    top_five = models.BooleanField(default=False)
+    # One of the owner's top five targets: its place, 1 to 5; None for every other organisation.
+    # A place rather than a flag, so that the database itself keeps the top five to five.
+    top_slot = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -134,11 +150,33 @@ class Organisation(Owned):
                 condition=models.Q(motivation__isnull=True) | models.Q(motivation__range=(1, 3)),
                 name="organisation_motivation_1_to_3",
             ),
+            models.CheckConstraint(
+                condition=models.Q(top_slot__isnull=True) | models.Q(top_slot__range=(1, 5)),
+                name="organisation_top_slot_1_to_5",
+            ),
+            # Five places and one organisation a place: never a sixth top target, even when two
+            # tabs flag one at the same moment.
+            models.UniqueConstraint(
+                "owner",
+                "top_slot",
+                condition=models.Q(top_slot__isnull=False),
+                name="organisation_top_slot_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(top_slot__isnull=True) | models.Q(is_target=True),
+                name="organisation_top_five_is_a_target",
+            ),
+            choices_check("hiring_signal", ["unknown", "none", "some", "active"]),
         ]
         indexes = [models.Index(fields=["owner", "is_target"])]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def top_five(self) -> bool:
+        """Whether this is one of the owner's top five targets."""
+        return self.top_slot is not None
 
 
 class Contact(Owned):
@@ -242,6 +280,13 @@ class Outreach(Owned):
     snoozed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            choices_check(
+                "status",
+                ["draft", "waiting", "replied", "declined", "moved_on", "nudged", "closed"],
+            ),
+            choices_check("sent_via", ["copy", "mailto", "eml", "smtp", "elsewhere", ""]),
+        ]
         ordering = ["-sent_at", "-created_at"]
         indexes = [models.Index(fields=["owner", "status", "sent_at"])]
 
@@ -278,7 +323,10 @@ class Pitch(Owned):
 
     class Meta:
         verbose_name_plural = "pitches"
-        constraints = [models.UniqueConstraint("owner", "kind", name="pitch_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint("owner", "kind", name="pitch_one_per_kind"),
+            choices_check("kind", ["elevator", "career_change"]),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -300,6 +348,12 @@ class Question(Owned):
     text = models.CharField(max_length=500)
 
     class Meta:
+        constraints = [
+            choices_check(
+                "theme",
+                ["trends", "insights", "advice", "resources", "assignments", "culture", "own"],
+            ),
+        ]
         ordering = ["theme", "text"]
 
     def __str__(self) -> str:
@@ -372,6 +426,15 @@ class Chat(Owned):
     objects = ChatManager()
 
     class Meta:
+        constraints = [
+            choices_check("medium", ["in_person", "video", "phone"]),
+            choices_check("status", ["planned", "live", "held", "cancelled", "no_show"]),
+            choices_check("extension", ["none", "they_asked", "i_offered"]),
+            models.CheckConstraint(
+                condition=models.Q(talk_share__isnull=True) | models.Q(talk_share__lte=100),
+                name="chat_talk_share_0_to_100",
+            ),
+        ]
         ordering = ["starts_at"]
         indexes = [
             models.Index(fields=["owner", "starts_at"]),
@@ -400,6 +463,11 @@ class ChatEvent(Owned):
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            choices_check(
+                "kind", ["started", "they_extended", "i_extended", "wrap_up", "ended", "felt"]
+            ),
+        ]
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["owner", "chat", "at"])]
 
@@ -433,6 +501,7 @@ class SyncedAction(Owned):
         ordering = ["received_at", "pk"]
         constraints = [
             models.UniqueConstraint("owner", "action", name="synced_action_once"),
+            choices_check("status", ["applied", "refused"]),
         ]
         indexes = [models.Index(fields=["owner", "chat", "kind"])]
 
@@ -454,7 +523,10 @@ class MessageTemplate(Owned):
     body = models.TextField()
 
     class Meta:
-        constraints = [models.UniqueConstraint("owner", "kind", name="message_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint("owner", "kind", name="message_one_per_kind"),
+            choices_check("kind", ["thank_you", "nudge", "add_value", "keep_in_touch"]),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -475,7 +547,20 @@ class ScriptTemplate(Owned):
     text = models.TextField()
 
     class Meta:
-        constraints = [models.UniqueConstraint("owner", "kind", name="script_one_per_kind")]
+        constraints = [
+            models.UniqueConstraint("owner", "kind", name="script_one_per_kind"),
+            choices_check(
+                "kind",
+                [
+                    "confirm",
+                    "confirm_capped",
+                    "wrap_up",
+                    "check_in_room",
+                    "check_in_close",
+                    "non_verbal",
+                ],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
@@ -501,6 +586,9 @@ class Note(Owned):
     taken_at = models.DateTimeField()
 
     class Meta:
+        constraints = [
+            choices_check("kind", ["insight", "memorable", "next_step", "referral", "question"]),
+        ]
         ordering = ["taken_at"]
         indexes = [
             models.Index(fields=["owner", "chat", "taken_at"]),
@@ -534,6 +622,9 @@ class NextStep(Owned):
     snoozed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            choices_check("side", ["me", "them"]),
+        ]
         ordering = ["due_on", "created_at"]
         indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
 
@@ -572,6 +663,7 @@ class Referral(Owned):
                 condition=~models.Q(from_contact=models.F("to_contact")),
                 name="referral_not_to_self",
             ),
+            choices_check("status", ["suggested", "intro_asked", "introduced", "met"]),
         ]
 
     def __str__(self) -> str:
@@ -622,7 +714,11 @@ class FollowUp(Owned):
                 "chat",
                 condition=models.Q(kind="thank_you"),
                 name="one_thank_you_per_chat",
-            )
+            ),
+            choices_check(
+                "kind", ["thank_you", "next_step", "add_value", "keep_in_touch", "outreach_nudge"]
+            ),
+            choices_check("sent_via", ["copy", "mailto", "eml", "smtp", "elsewhere", ""]),
         ]
 
     def __str__(self) -> str:
@@ -645,6 +741,9 @@ class Opportunity(Owned):
     arose_on = models.DateField()
 
     class Meta:
+        constraints = [
+            choices_check("kind", ["lead", "interview", "offer", "project"]),
+        ]
         ordering = ["-arose_on"]
         verbose_name_plural = "opportunities"
 
@@ -670,6 +769,9 @@ class CalendarSource(Owned):
     report: str = ""
 
     class Meta:
+        constraints = [
+            choices_check("kind", ["file", "feed"]),
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -734,6 +836,11 @@ class LoginLink(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     objects = OwnedManager()
+
+    class Meta:
+        constraints = [
+            choices_check("purpose", ["sign_in", "pair"]),
+        ]
 
     def __str__(self) -> str:
         return f"Sign-in link for {self.owner}"
@@ -806,6 +913,7 @@ class Reminder(Owned):
                 condition=models.Q(status__in=["claimed", "sent", "failed", "skipped"]),
                 name="reminder_status_known",
             ),
+            choices_check("kind", ["digest", "due_soon", "due"]),
         ]
         indexes = [models.Index(fields=["owner", "status", "next_try_at"])]
 
@@ -1038,6 +1146,10 @@ class ImportBatch(Owned):
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            choices_check("source", ["linkedin", "google", "vcard"]),
+            choices_check("status", ["staged", "applied", "undone"]),
+        ]
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "status", "created_at"])]
 
@@ -1070,6 +1182,9 @@ class ImportRow(models.Model):
     objects = OwnedManager()
 
     class Meta:
+        constraints = [
+            choices_check("outcome", ["new", "updated", "unchanged"]),
+        ]
         ordering = ["line"]
         indexes = [models.Index(fields=["batch", "line"])]
 

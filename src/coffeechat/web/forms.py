@@ -25,6 +25,7 @@ from coffeechat.core.text import split_list
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES, ChatPlan
 from coffeechat.services.contacts import KEEP_IN_TOUCH_MAX_DAYS, ContactDetails
 from coffeechat.services.library import StoryDetails
+from coffeechat.services.live import LONGEST_EXTENSION, LONGEST_FELT
 from coffeechat.services.preferences import (
     MAX_EXTEND_MINUTES,
     MAX_NAME,
@@ -332,7 +333,7 @@ class ChatForm(Form):
             "invalid": "Enter a time such as 13:20.",
         },
     )
-    agreed_minutes = minutes_field("Length (minutes)", 5, MAX_CHAT_MINUTES)
+    agreed_minutes = minutes_field("Length (minutes)", MIN_CHAT_MINUTES, MAX_CHAT_MINUTES)
     buffer_minutes = minutes_field(
         "Buffer after (minutes)",
         0,
@@ -616,14 +617,14 @@ class ExtendForm(Form):
         choices=[("they", "They want to continue"), ("me", "I asked to continue")],
         error_messages={"required": "Say who asked to continue."},
     )
-    minutes = minutes_field("Minutes more", 1, 60)
+    minutes = minutes_field("Minutes more", 1, LONGEST_EXTENSION)
 
 
 class FeltForm(Form):
     minutes = minutes_field(
         "How long did that feel?",
         1,
-        600,
+        LONGEST_FELT,
         help_text="In minutes, before you see the real length.",
     )
 

@@ -15,11 +15,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from coffeechat.services.devices import DeviceCheck, check_device
 from coffeechat.services.lan import LAN_MARK
-from coffeechat.web.shortcuts import PARTIAL_HEADER, preferences_of, wants_json
+from coffeechat.web.shortcuts import (
+    PARTIAL_CONSULTED,
+    PARTIAL_HEADER,
+    preferences_of,
+    wants_json,
+)
 
 
 def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -33,6 +38,24 @@ def no_store(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         patch_cache_control(response, no_store=True)
+        return response
+
+    return middleware
+
+
+def vary_on_partial(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Say ``Vary: X-Coffeechat-Partial`` on every answer of a view that read that header.
+
+    Such a view answers a page's script with a piece of the page and a person with the whole
+    page, at one address. Nothing is cached today (no_store), but a cache that ignored that rule,
+    or a later change to it, would otherwise hand one out for the other. Views mark the request
+    by asking shortcuts.wants_partial; pages that never ask are left alone.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if getattr(request, PARTIAL_CONSULTED, False):
+            patch_vary_headers(response, (PARTIAL_HEADER,))
         return response
 
     return middleware
@@ -99,9 +122,13 @@ def _pairing_needed(request: HttpRequest, signed_out_at) -> HttpResponse:
     else:
         message = "This phone is not paired with your computer yet."
     if _from_a_script(request):
-        return JsonResponse({"signed_out": True, "error": message}, status=401)
-    context = {"message": message, "signed_out": signed_out_at is not None}
-    return render(request, "coffeechat/phone/pair_first.html", context, status=403)
+        response: HttpResponse = JsonResponse({"signed_out": True, "error": message}, status=401)
+    else:
+        context = {"message": message, "signed_out": signed_out_at is not None}
+        response = render(request, "coffeechat/phone/pair_first.html", context, status=403)
+    # JSON or a page, chosen by these headers: a cache must keep the two apart.
+    patch_vary_headers(response, ("Accept", PARTIAL_HEADER))
+    return response
 
 
 # When this session signed in (ISO 8601, UTC): "sign out everywhere" ends the sessions older than

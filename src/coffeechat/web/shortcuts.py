@@ -121,8 +121,18 @@ def show_domain_error(form: Form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
+# Set on a request whose answer depends on PARTIAL_HEADER; middleware.vary_on_partial reads it.
+PARTIAL_CONSULTED = "_coffeechat_partial_consulted"
+
+
 def wants_partial(request: HttpRequest, name: str) -> bool:
-    """Whether the page's script asked for just the piece called ``name``."""
+    """Whether the page's script asked for just the piece called ``name``.
+
+    Asking marks the request, so its answer, piece or whole page, says ``Vary`` on the header
+    (middleware.vary_on_partial): a cache must never give the piece to someone who asked for the
+    page, or the page to the script.
+    """
+    setattr(request, PARTIAL_CONSULTED, True)
     return request.headers.get(PARTIAL_HEADER) == name
 
 

@@ -5,7 +5,33 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-from coffeechat.store.search import suspend_sqlite_triggers
+# store.search.suspend_sqlite_triggers as it was when this migration was written, copied rather
+# than imported so a later change to the search module cannot change what it does: drop the
+# search triggers (migration 0007) before SQLite rebuilds a table they name, since SQLite
+# refuses to rename the rebuilt table while a trigger on another table still names the old one.
+# store.search.repair puts them back after the migrate.
+SEARCH_TRIGGERS = (
+    "coffeechat_search_contact_insert",
+    "coffeechat_search_contact_update",
+    "coffeechat_search_contact_rename",
+    "coffeechat_search_contact_delete",
+    "coffeechat_search_organisation_insert",
+    "coffeechat_search_organisation_update",
+    "coffeechat_search_organisation_rename",
+    "coffeechat_search_organisation_delete",
+    "coffeechat_search_note_insert",
+    "coffeechat_search_note_update",
+    "coffeechat_search_note_delete",
+)
+
+
+def suspend_sqlite_triggers(apps, schema_editor):
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for name in SEARCH_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):

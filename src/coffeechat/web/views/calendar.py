@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
@@ -19,7 +18,6 @@ from coffeechat.core.clock import local_today, zone
 from coffeechat.core.fields import DAY_RANGE, EARLIEST_DAY, LATEST_DAY, day_in_range
 from coffeechat.core.ics import MAX_BYTES, too_big
 from coffeechat.core.qr import is_loopback
-from coffeechat.core.sizes import size_text
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.calendars import (
     add_feed,
@@ -38,7 +36,7 @@ from coffeechat.services.errors import DomainError
 from coffeechat.services.lan import lan_status
 from coffeechat.services.owed import item_path
 from coffeechat.store.models import CalendarSource, Chat
-from coffeechat.web.forms import Form
+from coffeechat.web.calendar_forms import FeedForm, UploadForm
 from coffeechat.web.shortcuts import (
     INVALID,
     allow,
@@ -50,41 +48,6 @@ from coffeechat.web.shortcuts import (
 from coffeechat.web.uploads import capped_upload, explain_refusal
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-
-
-class UploadForm(Form):
-    file = forms.FileField(
-        label="Calendar file (.ics)",
-        help_text=f"Exported from your calendar program; at most {size_text(MAX_BYTES)}.",
-        error_messages={
-            "required": "Choose an .ics file to import.",
-            "empty": "The file is empty.",
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
-    )
-    all_day_busy = forms.BooleanField(
-        label="All-day events are busy",
-        required=False,
-        help_text="Leave it off to treat holidays and birthdays as free, as calendar apps do; "
-        "an all-day event the calendar itself marks busy counts either way.",
-    )
-
-
-class FeedForm(Form):
-    url = forms.CharField(
-        label="Feed address",
-        max_length=1000,
-        help_text="The secret iCal address from your calendar's settings (https:// or webcal://).",
-        error_messages={"required": "Paste the calendar's address."},
-        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    all_day_busy = forms.BooleanField(
-        label="All-day events are busy",
-        required=False,
-        help_text="Leave it off to treat holidays and birthdays as free, as calendar apps do; "
-        "an all-day event the calendar itself marks busy counts either way.",
-    )
 
 
 def feed_address(request, token: str, chat: Chat | None = None, *, base: str = "") -> str:

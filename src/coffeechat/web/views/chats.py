@@ -16,10 +16,12 @@ from coffeechat.core.clock import local_today, zone
 from coffeechat.core.fields import check_day
 from coffeechat.services.capture import read_capture
 from coffeechat.services.chats import cancel_chat, change_chat, plan_chat, span_of
+from coffeechat.services.debrief import debriefs_of
 from coffeechat.services.errors import DomainError, SlotTaken
 from coffeechat.services.prep import readiness_of
 from coffeechat.services.ranking import ranked_stories
 from coffeechat.services.reflection import buffer_suggestion, reflection_for
+from coffeechat.services.thanks import thank_yous_of
 from coffeechat.store.models import Chat, Contact, Note, Outreach
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
 from coffeechat.web.shortcuts import (
@@ -191,6 +193,10 @@ def _detail(request, chat: Chat, note_form: NoteForm, **extra) -> dict:
         "prep_readiness": readiness_of(request.user, chat),
         "ranked_stories": ranked_stories(request.user, chat),
         "capture": read_capture(request.user, chat) if chat.status == Chat.Status.HELD else None,
+        # Looked up here, not by template tags, so a page's queries are counted where it is made.
+        "thank_you": thank_yous_of(request.user, [chat]).get(chat.pk),
+        "thank_you_now": timezone.now(),
+        "kept": debriefs_of(request.user, [chat]).get(chat.pk),
         **extra,
     }
 

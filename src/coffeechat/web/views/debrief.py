@@ -22,6 +22,7 @@ from coffeechat.services.debrief import (
     PossibleDuplicate,
     confirmed_live,
     debrief_problem,
+    debriefs_of,
     look_alikes,
     save_debrief,
 )
@@ -216,5 +217,7 @@ def debrief(request, code):
         "steps": steps,
         "referrals": referrals,
         "problems": _problems(form, steps, referrals) if form.is_bound and not problem else [],
+        # What the debrief kept already, shown above the form.
+        "kept": debriefs_of(request.user, [chat]).get(chat.pk) if not problem else None,
     }
     return render(request, TEMPLATE, context, status=status)

@@ -8,14 +8,13 @@ one: what you send is what you see.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from coffeechat.core.compose import LONGEST_SUBJECT, PLACEHOLDERS
+from coffeechat.core.compose import PLACEHOLDERS
 from coffeechat.core.followups import describe_left, urgency
 from coffeechat.services import thanks
 from coffeechat.services.errors import DomainError
@@ -27,7 +26,7 @@ from coffeechat.services.messages import (
 )
 from coffeechat.services.rate_limits import SEND, RateLimited, check_rate
 from coffeechat.store.models import FollowUp
-from coffeechat.web.forms import Form
+from coffeechat.web.followup_forms import ComposeForm, TemplateForm
 from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import (
     INVALID,
@@ -39,21 +38,6 @@ from coffeechat.web.shortcuts import (
 )
 
 THANK_YOU = "thank_you"
-
-
-class ComposeForm(Form):
-    subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT, required=False)
-    body = forms.CharField(
-        label="Message",
-        required=False,
-        max_length=thanks.MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
-    )
-
-
-class TemplateForm(Form):
-    subject = forms.CharField(label="Subject", max_length=LONGEST_SUBJECT)
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 14}))
 
 
 def _follow_up(request, code) -> FollowUp:

@@ -8,7 +8,15 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from coffeechat.services.agenda import chats_tomorrow, today
-from coffeechat.services.owed import DONE_WITHIN, Item, Owed, on_home, owed, with_suggestions
+from coffeechat.services.owed import (
+    DONE_WITHIN,
+    HOME_ROWS,
+    Item,
+    Owed,
+    on_home,
+    owed,
+    with_suggestions,
+)
 from coffeechat.services.prep import pocket_briefs, unprepared_upcoming
 from coffeechat.store.models import Contact
 from coffeechat.web.forms import SnoozeForm
@@ -28,6 +36,9 @@ def home(request):
     tomorrow = chats_tomorrow(request.user, agenda.now)
     # One call for both days, so the brief that opens by itself is the next chat of either.
     pockets = pocket_briefs(request.user, [*agenda.chats, *tomorrow], agenda.now)
+    # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
+    # whole count, and the chat list holds every one.
+    unprepared = unprepared_upcoming(request.user, agenda.now)
     context = {
         "agenda": agenda,
         "today_pockets": pockets[: len(agenda.chats)],
@@ -38,7 +49,8 @@ def home(request):
         "done_days": DONE_WITHIN.days,
         "snooze_choices": SnoozeForm.CHOICES,
         "is_new": is_new,
-        "unprepared": unprepared_upcoming(request.user, agenda.now),
+        "unprepared": unprepared[:HOME_ROWS],
+        "unprepared_total": len(unprepared),
     }
     return render(request, "coffeechat/home.html", context)
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from coffeechat.core.sizes import size_text
 from coffeechat.core.text import counted
 from coffeechat.services.imports import (
     MAX_IMPORT_BYTES,
@@ -33,7 +31,7 @@ from coffeechat.services.imports import (
 )
 from coffeechat.services.rate_limits import IMPORT, RateLimited, check_rate
 from coffeechat.store.models import ImportBatch, ImportRow
-from coffeechat.web.forms import Form
+from coffeechat.web.import_forms import ImportForm
 from coffeechat.web.limits import limited
 from coffeechat.web.shortcuts import INVALID, PER_PAGE, allow, page_of
 from coffeechat.web.uploads import capped_upload, explain_refusal
@@ -43,29 +41,6 @@ TEMPLATES = "coffeechat/imports/"
 OPEN_SKIPS = 10
 # Names of kept contacts spelled out in the undo message; the rest are counted.
 KEPT_NAMES = 10
-FILE_TYPES = ".csv,.zip,.vcf,.vcard,text/csv,text/vcard,text/x-vcard,application/zip"
-
-
-class ImportForm(Form):
-    source = forms.ChoiceField(
-        label="Where is the file from?",
-        choices=ImportBatch.Source.choices,
-        initial=ImportBatch.Source.LINKEDIN,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose where the file comes from.",
-            "invalid_choice": "Choose LinkedIn, Google Contacts or vCard.",
-        },
-    )
-    file = forms.FileField(
-        label="File",
-        help_text=f"A .csv, .vcf or LinkedIn's .zip; at most {size_text(MAX_IMPORT_BYTES)}.",
-        error_messages={
-            "required": "Choose the file to import.",
-            "empty": "The file is empty; export it again and upload the new file.",
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": FILE_TYPES}),
-    )
 
 
 def _page(request, form: ImportForm, status: int = 200):

@@ -55,6 +55,7 @@ from coffeechat.services.live import (
 )
 from coffeechat.services.scripts import scripts_of
 from coffeechat.services.sync import MOST_ACTIONS, ChatGone, apply_actions, start_steps
+from coffeechat.services.thanks import open_mailto, thank_yous_of
 from coffeechat.store.models import Chat, Note
 from coffeechat.web.capture_forms import CaptureForm
 from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
@@ -160,6 +161,8 @@ def _context(request, chat: Chat, **extra) -> dict:
     capture_form = extra.pop("capture_form", None)
     if capture_form is None and state.status == Chat.Status.HELD:
         capture_form = CaptureForm.of(chat)
+    # The way on to the thank-you, under the capture once the chat is held.
+    thank_you = thank_yous_of(request.user, [chat]).get(chat.pk)
     return {
         "chat": chat,
         "state": state,
@@ -173,6 +176,9 @@ def _context(request, chat: Chat, **extra) -> dict:
         "note_action": reverse("web:live_note", args=[chat.code]),
         "capture_form": capture_form,
         "capture": read_capture(request.user, chat) if capture_form is not None else None,
+        "thank_you": thank_you,
+        "thank_you_now": state.now,
+        "thank_you_mailto": open_mailto(request.user, thank_you),
         "running": running,
         "start_steps": steps,
         # Until End, what End shows is on the page already (inert), to type into offline.

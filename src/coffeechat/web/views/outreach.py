@@ -10,6 +10,7 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from coffeechat.core.text import counted, first_name
 from coffeechat.services import mail
 from coffeechat.services import outreach as service
 from coffeechat.services.errors import DomainError
-from coffeechat.services.outreach_timers import close_quietly
+from coffeechat.services.outreach_timers import close_quietly, settled_board
 from coffeechat.services.rate_limits import SEND, RateLimited, check_rate
 from coffeechat.store.models import Contact, Outreach
 from coffeechat.web.forms import (
@@ -98,17 +99,22 @@ def stage_text(row: service.Row) -> str:
     }[timers.stage]
 
 
+# Waiting requests a page: the most urgent, enough to work through at one sitting.
+WAITING_PER_PAGE = 25
+
+
 @allow("GET")
 def outreach_list(request):
-    # Requests whose wait is over are closed first, as on the home page, so none shows as due.
-    close_quietly(request.user)
     if request.GET.get("show") == "past":
+        close_quietly(request.user)
         return _past_requests(request)
-    board = service.outreach_board(request.user)
-    for rows in (board.waiting, board.closed):
-        for row in rows:
-            row.outreach.stage_text = stage_text(row)
-    return render(request, "coffeechat/outreach/list.html", {"board": board})
+    # Requests whose wait is over are closed first, as on the home page, so none shows as due.
+    board = settled_board(request.user, preferences=preferences_of(request))
+    # Every waiting request counts, but a page of them shows, most urgent first.
+    page = Paginator(board.waiting, WAITING_PER_PAGE).get_page(request.GET.get("page"))
+    for row in [*page.object_list, *board.closed]:
+        row.outreach.stage_text = stage_text(row)
+    return render(request, "coffeechat/outreach/list.html", {"board": board, "page": page})
 
 
 def _past_requests(request):

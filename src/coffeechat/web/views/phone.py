@@ -8,7 +8,6 @@ is what gets the device session it makes.
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -35,45 +34,12 @@ from coffeechat.services.lan import (
     turn_off,
     turn_on,
 )
-from coffeechat.web.forms import Form
 from coffeechat.web.middleware import DEVICE_SESSION_KEY
+from coffeechat.web.phone_forms import LanForm
 from coffeechat.web.shortcuts import INVALID, allow
 from coffeechat.web.views.auth import LINK_BACKEND, onward
 
 DAY_SECONDS = 24 * 60 * 60
-
-
-class LanForm(Form):
-    """Which of this computer's addresses phones use: one found, or another typed in."""
-
-    address = forms.ChoiceField(
-        label="Address on your network", widget=forms.RadioSelect, required=False
-    )
-    other_address = forms.CharField(
-        label="Or type another address", required=False, max_length=45, strip=True
-    )
-
-    def __init__(self, *args, found=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [(entry.address, f"{entry.address} ({entry.interface})") for entry in found]
-        self.fields["address"].choices = choices
-        self.fields["address"].initial = choices[0][0] if choices else None
-        self.fields["other_address"].widget.attrs.update(
-            {"inputmode": "decimal", "placeholder": "192.168.1.20", "autocomplete": "off"}
-        )
-
-    def clean(self):
-        data = super().clean() or {}
-        if not (data.get("other_address") or data.get("address")):
-            raise forms.ValidationError("Pick an address of this computer, or type one.")
-        return data
-
-    def chosen(self) -> str:
-        """What was typed, else what was picked: typing is the deliberate act."""
-        return self.cleaned_data["other_address"] or self.cleaned_data["address"]
-
-    def field_of(self) -> str:
-        return "other_address" if self.cleaned_data["other_address"] else "address"
 
 
 def _page(request, form: LanForm | None = None, *, status: int = 200):

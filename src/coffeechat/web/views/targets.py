@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -28,6 +29,9 @@ from coffeechat.services.targets import (
 from coffeechat.store.models import Contact, Organisation
 from coffeechat.web.forms import BulkTargetsForm, TargetAddForm, TargetPriorityForm
 from coffeechat.web.shortcuts import allow, show_domain_error, show_form
+
+# Targets a page: a short list is the point of targets; a long one is read a page at a time.
+TARGETS_PER_PAGE = 25
 
 # The board's columns: the sort each header asks for, and its label.
 COLUMNS = [
@@ -74,6 +78,8 @@ def target_board(request):
         hiring=hiring or None,
     )
     summary = target_summary(request.user)
+    # A page of the sorted board at a time: every target counts, a readable number shows.
+    page = Paginator(rows, TARGETS_PER_PAGE).get_page(request.GET.get("page"))
     filters = {"top": "1" if top else "", "hiring": hiring}
     columns = []
     for key, label in COLUMNS:
@@ -91,7 +97,9 @@ def target_board(request):
             }
         )
     context = {
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "matching": len(rows),
         "summary": summary,
         "columns": columns,
         "sort": sort,

@@ -53,13 +53,21 @@ for (const button of document.querySelectorAll("[data-copy]")) {
   });
 }
 
-// RFC 6068, encoded as the server encodes it (Python's quote with nothing safe): line breaks
-// travel as CRLF and every character but letters, digits and -._~ is percent-encoded.
+// RFC 6068, encoded as the server encodes it (core/compose.mailto_query: Python's quote with
+// nothing safe): line breaks travel as CRLF and every character but letters, digits and -._~ is
+// percent-encoded. One rule written twice: tests/browser/test_same_rule_twice.py runs
+// mailtoQuery here and the Python function over the same awkward text and compares them.
 const encode = (text) =>
   encodeURIComponent(text).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
+
+// Exported for that test; the page itself only runs this file as a script.
+export function mailtoQuery(subjectText, bodyText) {
+  const text = bodyText.replace(/\r\n|\r/g, "\n").replace(/\n/g, "\r\n");
+  return `subject=${encode(subjectText)}&body=${encode(text)}`;
+}
 
 const subject = field("id_subject");
 const body = field("id_body");
@@ -70,8 +78,7 @@ for (const link of document.querySelectorAll("[data-mailto]")) {
   // The address comes from the server's link, so the rule for a usable one lives there alone.
   const to = link.getAttribute("href").split("?", 1)[0];
   const update = () => {
-    const text = body.value.replace(/\r\n|\r/g, "\n").replace(/\n/g, "\r\n");
-    link.href = `${to}?subject=${encode(subject.value)}&body=${encode(text)}`;
+    link.href = `${to}?${mailtoQuery(subject.value, body.value)}`;
   };
   subject.addEventListener("input", update);
   body.addEventListener("input", update);

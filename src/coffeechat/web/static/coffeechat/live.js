@@ -127,6 +127,29 @@ function cueOnce(p, phase) {
   vibrate(p, phase);
 }
 
+// The live chat's rules, as core/live.py has them (phase_at, wrap_up_at, confirm_end, has_room),
+// for what this page does on its own: every second, and with no network. Times are ms since
+// the epoch; latest is null when nothing follows. tests/browser/test_same_rule_twice.py runs
+// these and the Python functions over the same table; change one, change the other. Exported
+// for that test; the page itself only runs this file as a script.
+export function phaseAt(now, wrapAt, endsAt) {
+  if (now < wrapAt) return "running";
+  return now < endsAt ? "wrap_up" : "check_in";
+}
+
+export function wrapUpAt(start, end, wrapupMinutes) {
+  return Math.max(start, end - wrapupMinutes * 60_000);
+}
+
+export function confirmedMinutes(start, agreed, latest) {
+  if (latest === null) return agreed;
+  return Math.min(agreed, Math.max(0, Math.floor((latest - start) / 60_000)));
+}
+
+export function hasRoom(end, latest, extendMinutes) {
+  return latest === null || Math.floor((latest - end) / 60_000) >= extendMinutes;
+}
+
 function tick() {
   const p = panel();
   if (p) showOffset(p);
@@ -135,7 +158,7 @@ function tick() {
   const endsAt = Date.parse(p.dataset.endsAt);
   const wrapAt = Date.parse(p.dataset.wrapupAt || p.dataset.endsAt);
   const left = endsAt - now;
-  const phase = now < wrapAt ? "running" : now < endsAt ? "wrap_up" : "check_in";
+  const phase = phaseAt(now, wrapAt, endsAt);
 
   const digits = p.querySelector("[data-countdown]");
   if (digits) digits.textContent = clockText(left);
@@ -478,10 +501,10 @@ function startHere(p, action) {
   }
   const step = steps.filter((one) => Date.parse(one.since) <= start).pop() ?? steps[0] ?? {};
   const latest = step.latest_end ? Date.parse(step.latest_end) : null;
-  const minutes = latest === null ? agreed : Math.min(agreed, Math.max(0, Math.floor((latest - start) / 60_000)));
+  const minutes = confirmedMinutes(start, agreed, latest);
   const end = start + minutes * 60_000;
-  const wrapAt = Math.max(start, end - Number(p.dataset.wrapupMinutes || 0) * 60_000);
-  const room = latest === null || latest - end >= Number(made.dataset.extendMinutes) * 60_000;
+  const wrapAt = wrapUpAt(start, end, Number(p.dataset.wrapupMinutes || 0));
+  const room = hasRoom(end, latest, Number(made.dataset.extendMinutes));
 
   const running = made.content.cloneNode(true);
   const confirm = running.querySelector(`[data-confirm="${minutes < agreed ? "capped" : "agreed"}"]`);
@@ -541,16 +564,19 @@ function actHere(action) {
   if (p.dataset.status !== "live" || !p.dataset.endsAt) return;
   const at = Date.parse(action.at);
   const endsAt = Date.parse(p.dataset.endsAt);
-  const wrapAt = Date.parse(p.dataset.wrapupAt || p.dataset.endsAt);
+  const wrapupMinutes = Number(p.dataset.wrapupMinutes || 0);
+  // Where the server will put the wrap-up cue for the new end (services/live.py, live_state).
+  const startedAt = Date.parse(p.dataset.startedAt || p.dataset.endsAt);
   if (action.kind === "extend") {
     const later = endsAt + Number(action.minutes) * 60_000;
     p.dataset.endsAt = iso(later);
-    p.dataset.wrapupAt = iso(later - (endsAt - wrapAt));
+    p.dataset.wrapupAt = iso(wrapUpAt(startedAt, later, wrapupMinutes));
     shownPhase = null;
   } else if (action.kind === "wrap") {
-    const soon = at + Number(p.dataset.wrapupMinutes || 0) * 60_000;
-    p.dataset.endsAt = iso(Math.max(at, Math.min(endsAt, soon)));
-    p.dataset.wrapupAt = iso(at);
+    const soon = at + wrapupMinutes * 60_000;
+    const sooner = Math.max(at, Math.min(endsAt, soon));
+    p.dataset.endsAt = iso(sooner);
+    p.dataset.wrapupAt = iso(wrapUpAt(startedAt, sooner, wrapupMinutes));
     p.querySelector("[data-queue=wrap] button")?.setAttribute("aria-pressed", "true");
     shownPhase = null;
   } else if (action.kind === "end") {
