@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import free_port, server_database
+from tests.browser.conftest import close_output, free_port, server_database
 
 pytestmark = pytest.mark.postgres_only
 
@@ -185,10 +185,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
             yield site
         finally:
             stop(process)
-            # The pipe ends with the process: close it once the reader has read it to the end.
-            reader.join(timeout=ANSWER_SECONDS)
-            if process.stdout is not None:
-                process.stdout.close()
+            close_output(process, reader)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -212,7 +212,14 @@ def stop(process: subprocess.Popen, reader: threading.Thread | None = None) -> N
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-    # The pipe ends with the process; an open one is a ResourceWarning, an error in this suite.
+    close_output(process, reader)
+
+
+def close_output(process: subprocess.Popen, reader: threading.Thread | None = None) -> None:
+    """Close an ended server's output pipe once ``reader`` has read it to the end.
+
+    An open pipe is a ResourceWarning, which this suite turns into an error.
+    """
     if reader is not None:
         reader.join(timeout=10)
     if process.stdout is not None:
