@@ -27,6 +27,9 @@ FULL = {
     "notes": 200_000,
     "targets": 100,
     "outreaches": 5_000,
+    "referrals": 1_000,
+    "opportunities": 100,
+    "merges": 20,
 }
 BATCH = 2_000
 SEED = 20260302
@@ -106,8 +109,10 @@ def generate(scale: float, *, quiet: bool = False) -> dict[str, float]:
         Contact,
         FollowUp,
         Note,
+        Opportunity,
         Organisation,
         Outreach,
+        Referral,
         SendChannel,
     )
 
@@ -277,6 +282,51 @@ def generate(scale: float, *, quiet: bool = False) -> dict[str, float]:
                 outreach.replied_at = sent_at + timedelta(days=rng.randint(1, 6))
         outreaches.append(outreach)
     insert(Outreach, outreaches, "requests for a chat")
+
+    # Referrals made in held chats, one person in ten reached through someone: half of them
+    # suggested by someone who was suggested too, so chains run several people deep.
+    by_contact: dict[int, list[int]] = {}
+    for chat_id, contact_id, _began, _ended in held:
+        by_contact.setdefault(contact_id, []).append(chat_id)
+    talked = list(by_contact)
+    referred: list[int] = []
+    taken: set[int] = set()
+    referrals = []
+    while len(referrals) < counts["referrals"] and len(taken) < len(contact_ids) - 1:
+        pool = [c for c in referred if c in by_contact] if referred and rng.random() < 0.5 else []
+        source = rng.choice(pool or talked)
+        target = rng.choice(contact_ids)
+        if target == source or target in taken:
+            continue
+        taken.add(target)
+        referred.append(target)
+        referrals.append(
+            Referral(
+                owner=owner,
+                from_contact_id=source,
+                to_contact_id=target,
+                chat_id=rng.choice(by_contact[source]),
+                status=rng.choice(Referral.Status.values),
+            )
+        )
+    insert(Referral, referrals, "referrals")
+    opportunities = [
+        Opportunity(
+            owner=owner,
+            contact_id=rng.choice(referred or contact_ids),
+            kind=rng.choice(Opportunity.Kind.values),
+            title=f"{rng.choice(ROLES)} at {rng.choice(organisations).name}",
+            arose_on=(now - timedelta(days=rng.randint(0, 700))).date(),
+        )
+        for _ in range(counts["opportunities"])
+    ]
+    insert(Opportunity, opportunities, "opportunities")
+    # A few duplicates merged into the person they repeat, as the merge page leaves them.
+    doubles = rng.sample(contact_ids, min(2 * counts["merges"], len(contact_ids)))
+    with transaction.atomic():
+        for duplicate, kept in zip(doubles[::2], doubles[1::2], strict=False):
+            Contact.objects.for_owner(owner).filter(pk=duplicate).update(merged_into_id=kept)
+    say(f"  {len(doubles) // 2:>7,} merged contacts")
     took = time.monotonic() - started
     say(f"Done in {took:.1f} s.")
     return {**counts, "follow_ups": len(follow_ups), "seconds": round(took, 1)}

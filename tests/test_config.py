@@ -404,6 +404,27 @@ def test_a_postgresql_url_becomes_the_database_settings(tmp_path):
     )
 
 
+def test_postgresql_runs_without_jit_unless_the_url_says_otherwise(tmp_path):
+    url = "postgres://coffeechat:secret@db.example:6543/coffeechat"
+    database = config.load(environ=local_env(tmp_path, DATABASE_URL=url)).database
+    assert database is not None
+    assert database["OPTIONS"]["options"] == "-c jit=off"
+    url += "?options=-c%20jit%3Don%20-c%20statement_timeout%3D5000"
+    database = config.load(environ=local_env(tmp_path, DATABASE_URL=url)).database
+    assert database is not None
+    # The URL's own options come last, so PostgreSQL takes them over the default.
+    assert database["OPTIONS"]["options"] == "-c jit=off -c jit=on -c statement_timeout=5000"
+
+
+@pytest.mark.postgres_only
+def test_the_app_connects_to_postgresql_with_jit_off(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 def test_a_postgresql_url_without_the_driver_says_how_to_install_it(tmp_path, monkeypatch):
     # The driver is the optional `postgres` extra; None in sys.modules reads as not installed.
     monkeypatch.setitem(sys.modules, "psycopg", None)

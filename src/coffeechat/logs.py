@@ -19,6 +19,7 @@ import re
 import secrets
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 # The segment of a path after these is a secret: whoever reads it can use the link.
 SECRET_SEGMENT = re.compile(
@@ -75,7 +76,7 @@ class JsonFormatter(logging.Formatter):
         if request_id:
             entry["request_id"] = request_id
         # Django's request logger passes the request and the status it answered.
-        request = getattr(record, "request", None)
+        request: Any = getattr(record, "request", None)
         if hasattr(request, "method") and hasattr(request, "path"):
             entry["method"] = request.method
             entry["path"] = request.path

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,6 +33,7 @@ import pytest
 import tzlocal
 
 from coffeechat.config import env_bool
+from tests.migrated import start_migrated
 
 ROOT = Path(__file__).resolve().parents[2]
 COFFEECHAT = str(Path(sys.executable).with_name("coffeechat"))
@@ -334,29 +335,35 @@ def clocked_server(request, tmp_path_factory, chromium_executable) -> Iterator[C
 
 @contextmanager
 def clocked_serving(
-    home: Path, start: datetime | None, *, demo: bool = False
+    home: Path,
+    start: datetime,
+    *,
+    demo: bool = False,
+    port: int | None = None,
+    options: tuple[str, ...] = (),
+    until: str = "",
+    environ: dict[str, str] | None = None,
 ) -> Iterator[ClockedServer]:
     """`coffeechat serve` on ``home``, its clock starting at ``start``, until the block ends.
 
     With ``demo`` the home is filled by `coffeechat demo` first, on the same clock, so the
-    demo's chats sit where they would for a real server started at ``start``. Without ``start``
-    the home is filled by `coffeechat demo` and the clock starts at the real time (a test that
-    does so depends on the time of day: prefer a fixed ``start`` with ``demo``).
+    demo's chats sit where they would for a real server started at ``start``. ``port``,
+    ``options`` (such as ``--lan``) and ``until`` go to the server as to ``serving``. A server
+    started again on the same home passes the first one's ``environ`` (its database) and
+    ``start=first.now()``, so its clock carries on where the first one's was.
     """
     clock_file = home / "clock.txt"
-    launcher = str(CLOCKED_SERVE)
-    with server_database() as database_url:
-        environ = child_environment(home, database_url)
-        if start is None:
-            fill_with_demo(home, environ)
-        begun = start or datetime.now(UTC)
-        clock_file.write_text(begun.isoformat(), encoding="utf-8")
-        if start is not None and demo:
+    with nullcontext(None) if environ is not None else server_database() as database_url:
+        environ = environ if environ is not None else child_environment(home, database_url)
+        if "DATABASE_URL" not in environ:
+            start_migrated(home)
+        clock_file.write_text(start.isoformat(), encoding="utf-8")
+        if demo:
             fill_with_demo(home, environ, clock_file)
-        port = free_port()
+        port = port or free_port()
         command = [
             sys.executable,
-            launcher,
+            str(CLOCKED_SERVE),
             str(clock_file),
             "--home",
             str(home),
@@ -364,15 +371,16 @@ def clocked_serving(
             "--no-browser",
             "--port",
             str(port),
+            *options,
         ]
         launched_at = time.monotonic()
-        with serving(command, environ) as (link, output):
+        with serving(command, environ, until) as (link, output):
             server = ClockedServer(
                 f"http://127.0.0.1:{port}", link, home, output, environ, clock_file=clock_file
             )
-            # The server's clock started at ``begun`` when its process did; set it to about
+            # The server's clock started at ``start`` when its process did; set it to about
             # where it has run to, so that it and ``now()`` agree from here on.
-            server.set_clock(begun + timedelta(seconds=time.monotonic() - launched_at))
+            server.set_clock(start + timedelta(seconds=time.monotonic() - launched_at))
             yield server
 
 
@@ -399,17 +407,38 @@ def fresh_sign_in_link(server: Server) -> str:
     return f"{server.base_url}/signin/{made.stdout.strip().splitlines()[-1]}/"
 
 
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def sign_in(page, link: str) -> None:
+    """Sign in on ``page`` through the one-time ``link``; when the first sign-in asks who you
+    are, skip the question; end on the page of today."""
+    from playwright.sync_api import expect
+
+    page.goto(link)
+    skip = page.get_by_role("button", name="Skip for now")
+    today = page.get_by_role("heading", name="Today", level=1)
+    expect(skip.or_(today)).to_be_visible()
+    if skip.is_visible():
+        skip.click()
+    expect(today).to_be_visible()
+
+
+def signed_in_context(browser, link: str, *, viewport: dict[str, int] = DESKTOP, **options):
+    """A new browser context (``options`` as for ``browser.new_context``) signed in through
+    ``link`` with ``sign_in``, its page closed again."""
+    context = browser.new_context(viewport=viewport, **options)
+    context.set_default_timeout(EXPECT_TIMEOUT_MS)
+    page = context.new_page()
+    sign_in(page, link)
+    page.close()
+    return context
+
+
 @pytest.fixture(scope="module")
 def owner(browser, coffeechat_server):
     """A desktop browser context signed in with a sign-in link of its own."""
-    from playwright.sync_api import expect
-
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(fresh_sign_in_link(coffeechat_server))
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-    page.close()
+    context = signed_in_context(browser, fresh_sign_in_link(coffeechat_server))
     yield context
     context.close()
 

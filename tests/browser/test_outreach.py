@@ -15,6 +15,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 # A Tuesday morning: three business days later is Friday, with no weekend in between.
@@ -56,10 +58,8 @@ def test_a_request_flagged_fixed_sent_and_followed_up_after_three_business_days(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(clocked_server.link)
     # A fresh home: the first sign-in asks who you are, once; this journey skips it.
-    page.get_by_role("button", name="Skip for now").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    sign_in(page, clocked_server.link)
 
     # A target, before knowing anyone there.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Targets").click()

@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from coffeechat.core.compose import mailto_url
 from coffeechat.core.pitch import DEFAULT_WORDS_PER_MINUTE, LIMIT_SECONDS, estimate
+from tests.browser.conftest import signed_in_context
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +37,10 @@ ADDRESS = "imogen@harrowgate.example"
 @pytest.fixture(scope="module")
 def signed_in(browser, clocked_server):
     """A desktop browser signed in to the module's server, with three contacts at three places."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context = signed_in_context(
+        browser, clocked_server.link, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
-    page.goto(clocked_server.link)
-    page.get_by_role("button", name="Skip for now").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     people = ["Imogen Threlkeld", "Barnaby Okonjo", "Wren Castellanos"]
     for index, (name, organisation) in enumerate(zip(people, ORGANISATIONS, strict=True)):
         page.goto(f"{clocked_server.base_url}/contacts/new/?organisation={quote(organisation)}")

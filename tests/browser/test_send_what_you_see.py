@@ -18,7 +18,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import fresh_sign_in_link
+from tests.browser.conftest import fresh_sign_in_link, signed_in_context
 
 pytestmark = pytest.mark.browser
 
@@ -108,21 +108,12 @@ def leave_by_every_way(page: Page, artifacts: Path, name: str, *, mail_link: boo
 @pytest.fixture(scope="module")
 def signed_in(browser, coffeechat_server):
     """A browser context signed in, allowed to read and write the clipboard."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context = signed_in_context(
+        browser, fresh_sign_in_link(coffeechat_server), viewport={"width": 1280, "height": 900}
+    )
     context.grant_permissions(
         ["clipboard-read", "clipboard-write"], origin=coffeechat_server.base_url
     )
-    page = context.new_page()
-    page.goto(fresh_sign_in_link(coffeechat_server))
-    # The first sign-in may ask who you are; this test is not about that.
-    skip = page.get_by_role("button", name="Skip for now")
-    today = page.get_by_role("heading", name="Today", level=1)
-    expect(skip.or_(today)).to_be_visible()
-    if skip.is_visible():
-        skip.click()
-    expect(today).to_be_visible()
-    page.close()
     yield context
     context.close()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coffeechat.core.search import (
@@ -14,13 +16,14 @@ from coffeechat.core.search import (
     START,
     clean_query,
     folded,
+    fts5_highlight,
     fts5_query,
+    fts5_snippet,
     marked_html,
     marked_plain,
     owner_token,
     query_terms,
     search_words,
-    unfolded,
 )
 
 
@@ -133,22 +136,6 @@ def test_folding_keeps_the_length_and_drops_accents_and_address_punctuation():
     assert len(folded("ÀÉÎÕÜ ñ ç")) == len("ÀÉÎÕÜ ñ ç")
 
 
-def test_highlights_found_in_the_folded_text_go_back_on_the_original():
-    original = "Mail José at ada@example.com"
-    marked = f"Mail {START}Jose{END} at ada {START}example{END} com"
-    assert unfolded(original, marked) == f"Mail {START}José{END} at ada@{START}example{END}.com"
-
-
-def test_fragments_are_placed_one_by_one():
-    original = "Café one two three. Later: crème brûlée"
-    marked = f"{START}Cafe{END} one … {START}creme{END} brulee"
-    assert unfolded(original, marked, " … ") == f"{START}Café{END} one … {START}crème{END} brûlée"
-
-
-def test_a_fragment_that_cannot_be_placed_stays_as_it_came():
-    assert unfolded("abc", f"{START}zzz{END}") == f"{START}zzz{END}"
-
-
 @given(st.text(max_size=200))
 def test_the_words_of_any_text_make_a_valid_looking_query(text):
     words = search_words(text)
@@ -160,3 +147,104 @@ def test_the_words_of_any_text_make_a_valid_looking_query(text):
 
 def test_folding_hides_markup_from_postgresqls_parser():
     assert folded("<b>x</b> &amp;") == " b x  b   amp;"
+
+
+# --- Marks drawn as FTS5 draws them (issue 18: asking FTS5 meant reading every match again) ----
+
+PIECES = [
+    "ada",
+    "Ada",
+    "ADA",
+    "adam",
+    "lovelace",
+    "Lovelace.",
+    "José",
+    "jose",
+    "Zoë",
+    "Łukasz",
+    "Øster",
+    "straße",
+    "naïve",
+    "café",
+    "x²",
+    "a_b",
+    "l'amour",
+    "e-mail",
+    "ada@example.com",
+    "don't",
+    "l",
+    "la",
+    "on",
+    "onboarding",
+    "ÉCOLE",
+    "İstanbul",
+    "ﬁne",
+    "ǅemal",
+    "42",
+    "..",
+    "—",
+]
+SEPARATORS = [" ", "  ", ". ", ": ", ", ", "\n", " - ", ".", "\t", "(", ")", " · "]
+QUERY_WORDS = [
+    "ada",
+    "jose",
+    "zoe",
+    "l",
+    "la",
+    "on",
+    "lukasz",
+    "oster",
+    "cafe",
+    "ecole",
+    "e",
+    "x",
+    "naive",
+    "istanbul",
+    "fine",
+    "42",
+    "example",
+    "lovelace",
+]
+
+
+def _texts(most: int):
+    piece = st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)).map("".join)
+    return st.lists(piece, max_size=most).map(lambda parts: "".join(parts).strip())
+
+
+@pytest.fixture(scope="module")
+def fts5():
+    database = sqlite3.connect(":memory:")
+    database.execute(
+        "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    yield database
+    database.close()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    title=_texts(5),
+    body=_texts(60),
+    words=st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=3).map(tuple),
+)
+def test_highlights_and_snippets_are_what_fts5_makes(fts5, title, body, words):
+    fts5.execute("DELETE FROM t")
+    fts5.execute("INSERT INTO t (title, body) VALUES (?, ?)", (title, body))
+    match = fts5_query(words, columns=("title",)).replace("{title}", "{title body}")
+    row = fts5.execute(
+        "SELECT highlight(t, 0, ?, ?), snippet(t, 1, ?, ?, '…', 24) FROM t WHERE t MATCH ?",
+        (START, END, START, END, match),
+    ).fetchone()
+    if row is None:
+        return  # FTS5 marks rows that match only
+    assert (fts5_highlight(title, words), fts5_snippet(body, words, 24, "…")) == row
+
+
+def test_a_snippet_is_the_best_window_of_words_cut_with_an_ellipsis():
+    body = " ".join(f"w{n}" for n in range(60)) + ". Ada came late: ada again"
+    assert (
+        fts5_snippet(body, ("ada",), 5, "…") == f"…{START}Ada{END} came late: {START}ada{END} again"
+    )
+    assert fts5_snippet("short text", ("zzz",), 24, "…") == "short text"
+    assert fts5_snippet("one two three", (), 2, "…") == "one two…"

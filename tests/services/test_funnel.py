@@ -13,6 +13,7 @@ from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.funnel import (
     _furthest,
+    funnels,
     organisation_funnel,
     overall_funnel,
     target_funnels,
@@ -130,6 +131,8 @@ def test_targets_get_a_funnel_each_top_five_then_motivation_then_name(alice):
     assert [row.funnel.counts[:2] for row in rows] == [(1, 0), (1, 1), (1, 0), (0, 0), (1, 0)]
     # The overall funnel has everyone, at a target or not.
     assert overall_funnel(alice).outreach == 5
+    # The page's one read of the people gives both, the same.
+    assert funnels(alice) == (overall_funnel(alice), rows)
 
 
 def test_no_targets_means_no_rows(alice):
@@ -169,6 +172,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(alice, size, django_a
         overall_funnel(alice)
     with django_assert_num_queries(2):
         target_funnels(alice)
+    with django_assert_num_queries(2):
+        funnels(alice)
     with django_assert_num_queries(1):
         organisation_funnel(alice, acme)
 
@@ -237,6 +242,7 @@ def test_the_funnel_query_counts_what_the_rule_says_for_every_person(alice, gene
     expected = [furthest_by_hand(contact) for contact in contacts]
     rule = funnel_from(stage for stage in expected if stage is not None)
     assert overall_funnel(alice) == rule
+    assert funnels(alice)[0] == rule
     by_organisation = _furthest(Contact.objects.for_owner(alice))
     assert sorted(stage for _, stage in by_organisation) == sorted(
         stage for stage in expected if stage is not None

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coffeechat.services import network as network_services
+from coffeechat.core.network import Edge, Network, Person, build_network, referral_yield
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
@@ -19,8 +19,9 @@ from coffeechat.services.network import (
     contacts_at_degree,
     degree_of,
     network_of,
+    opportunities_of,
 )
-from coffeechat.store.models import Contact
+from coffeechat.store.models import Chat, Contact, Opportunity, Referral
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_the_network_holds_degrees_chains_yield_and_credit(alice, chain):
     assert view.longest_chains() == [(ada, bea, cy)]
     assert (view.yields.held, view.yields.referrals, view.yields.rate) == (2, 2, 1.0)
     assert {item.chat: item.referrals for item in view.chat_yields()}[ada_chat] == 1
-    [credited] = view.opportunities
+    [credited] = view.credited(opportunities_of(alice))
     assert (credited.opportunity.title, credited.chain) == ("Editor", (ada, bea, cy))
 
 
@@ -178,17 +179,31 @@ def _grow(owner, size: int) -> None:
         add_opportunity(owner, people[index], "lead", f"Lead {index}", arose_on=date(2030, 1, 1))
 
 
+def _read_the_page(owner) -> None:
+    view = network_of(owner)
+    view.per_degree(12)
+    view.longest_chains(5)
+    view.chat_yields(10, led_nowhere=False)
+    view.chat_yields()
+    view.credited(opportunities_of(owner)[:10])
+
+
 def test_the_network_reads_in_the_same_few_queries_whatever_its_size(alice, bob):
     _grow(alice, 5)
     _grow(bob, 50)
+    # People nobody referred, who referred nobody: the page counts them instead of reading them.
+    for owner, alone in ((alice, 2), (bob, 30)):
+        for index in range(alone):
+            add_contact(owner, ContactDetails(name=f"Alone {index}"))
     with CaptureQueriesContext(connection) as small:
-        network_of(alice).per_degree()
+        _read_the_page(alice)
     with CaptureQueriesContext(connection) as large:
-        view = network_of(bob)
-        view.per_degree()
-        view.chat_yields()
-    assert len(small) == len(large) == 4
+        _read_the_page(bob)
+    assert len(small) == len(large) == 10
+    view = network_of(bob)
     assert max(view.network.degrees.values()) == 50
+    assert view.reach()[1] == 31
+    assert len(view.network.nodes) == 50
 
 
 # A contact's standing is worked out from its own ancestry, read with one recursive query,
@@ -241,7 +256,7 @@ def test_a_standing_read_from_its_ancestry_is_the_standing_in_the_whole_network(
         add_referral(alice, contacts[source], contacts[target], chat=chat)
     for name, into in merges.items():
         Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
-    whole, found, edges = network_services._graph(alice)
+    whole, edges = _whole_network(alice)
     for name, contact in contacts.items():
         key = whole.resolve(str(contact.code))
         standing = degree_of(alice, Contact.objects.get(pk=contact.pk))
@@ -251,3 +266,122 @@ def test_a_standing_read_from_its_ancestry_is_the_standing_in_the_whole_network(
             whole.resolve(edge.source) for edge in edges if whole.resolve(edge.target) == key
         }
         assert {str(other.code) for other in standing.referred_by} == referrers - {key}, name
+
+
+def _whole_network(owner) -> tuple[Network, list[Edge]]:
+    """The network walked over every contact, as the page did before it read only the linked
+    part: the reference the faster reads are checked against."""
+    contacts = list(Contact.objects.filter(owner=owner).order_by("created_at", "pk"))
+    key = {contact.pk: str(contact.code) for contact in contacts}
+    people = [
+        Person(key[c.pk], c.name, key.get(c.merged_into_id) if c.merged_into_id else None)
+        for c in contacts
+    ]
+    added = {key[contact.pk]: contact.created_at for contact in contacts}
+    edges, direct = [], set()
+    for referral in (
+        Referral.objects.filter(owner=owner).select_related("chat").order_by("created_at", "pk")
+    ):
+        target = key[referral.to_contact_id]
+        chat = referral.chat
+        edges.append(Edge(key[referral.from_contact_id], target, str(chat.code) if chat else None))
+        began = chat and (chat.actual_start or chat.starts_at)
+        if began and added[target] < began:
+            direct.add(target)
+    return build_network(people, edges, direct), edges
+
+
+def _build(owner, names, merges, pairs, held_days, opportunities):
+    Contact.objects.filter(owner=owner).delete()
+    start = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    contacts = {}
+    for index, name in enumerate(names):
+        contact = add_contact(owner, ContactDetails(name=name))
+        # Added a day apart, so a referral made in a chat on day N finds some known before it.
+        Contact.objects.filter(pk=contact.pk).update(created_at=start + timedelta(days=index))
+        contacts[name] = contact
+    for hour, (source, target, day) in enumerate(pairs, start=1):
+        # One chat an hour, so that no two of a day meet.
+        chat = plan_chat(owner, ChatPlan(contacts[source], start + timedelta(days=day, hours=hour)))
+        add_referral(owner, contacts[source], contacts[target], chat=chat)
+    for index, (name, day) in enumerate(held_days):
+        # Weeks after the referrals' chats, three hours apart: none of them meet.
+        moment = start + timedelta(days=30 + day, hours=3 * index)
+        plan_chat(owner, ChatPlan(contacts[name], moment))
+    # Every other chat held, whether or not it led to anyone.
+    for chat in Chat.objects.filter(owner=owner).order_by("starts_at")[::2]:
+        Chat.objects.filter(pk=chat.pk).update(status=Chat.Status.HELD)
+    for name in opportunities:
+        add_opportunity(
+            owner, contacts[name], "lead", f"Lead via {name}", arose_on=date(2030, 3, 1)
+        )
+    for name, into in merges.items():
+        Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    graph=networks(),
+    held_days=st.lists(st.tuples(st.sampled_from(NAMES), st.integers(0, 9)), max_size=4),
+    opportunities=st.lists(st.sampled_from(NAMES), max_size=3),
+    names_shown=st.integers(1, 4),
+)
+def test_the_network_read_from_its_linked_part_is_the_whole_network(
+    alice, graph, held_days, opportunities, names_shown
+):
+    names, merges, pairs = graph
+    held_days = [(name, day) for name, day in held_days if name in names]
+    opportunities = [name for name in opportunities if name in names]
+    _build(alice, names, merges, pairs, held_days, opportunities)
+    whole, edges = _whole_network(alice)
+    code = {contact.pk: str(contact.code) for contact in Contact.objects.filter(owner=alice)}
+    view = network_of(alice)
+
+    assert view.total == len(whole.nodes)
+    assert view.reach() == whole.reach()
+    every = [(degree, [code[c.pk] for c in people]) for degree, people in view.per_degree()]
+    assert every == [(degree, list(whole.at_degree(degree))) for degree in whole.reach()]
+    first = [
+        (degree, [code[c.pk] for c in people]) for degree, people in view.per_degree(names_shown)
+    ]
+    assert first == [(degree, people[:names_shown]) for degree, people in every]
+    chains = [tuple(code[c.pk] for c in chain) for chain in view.longest_chains(3)]
+    assert chains == list(whole.longest_chains(3))
+    rows, left_out = view.network.outline(60)
+    whole_rows, whole_left_out = whole.outline(60)
+    assert [code[int(key)] for key, _ in rows] == [key for key, _ in whole_rows]
+    assert left_out + view.alone == whole_left_out
+
+    held = Chat.objects.filter(owner=alice, status=Chat.Status.HELD).order_by("-starts_at", "pk")
+    expected = referral_yield(whole, edges, [str(chat.code) for chat in held])
+    assert (view.yields.held, view.yields.referrals) == (expected.held, expected.referrals)
+    listed = [(str(item.chat.code), item.referrals) for item in view.chat_yields()]
+    assert listed == [(item.chat, item.referrals) for item in expected.per_chat]
+    assert [(str(item.chat.code), item.referrals) for item in view.chat_yields(2)] == listed[:2]
+    led = [
+        (str(item.chat.code), n)
+        for item in view.chat_yields(2, led_nowhere=False)
+        if (n := item.referrals)
+    ]
+    assert led == [pair for pair in listed if pair[1]][:2]
+
+    credited = {
+        str(item.opportunity.code): [code[c.pk] for c in item.chain]
+        for item in view.credited(opportunities_of(alice))
+    }
+    for opportunity in Opportunity.objects.filter(owner=alice):
+        contact = code[opportunity.contact_id]
+        assert credited[str(opportunity.code)] == list(whole.chain_to(contact))
+    for contact in Contact.objects.filter(owner=alice):
+        assert view.degree_of(contact) == whole.degree_of(code[contact.pk])
+        assert [code[c.pk] for c in view.chain_of(contact)] == list(
+            whole.chain_to(code[contact.pk])
+        )
+        degree = whole.degree_of(code[contact.pk])
+        narrowed = contacts_at_degree(alice, Contact.objects.filter(owner=alice), degree)
+        at_degree = {code[c.pk] for c in narrowed}
+        assert at_degree == set(whole.at_degree(degree))

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.core.business_days import WEEKENDS_ONLY
@@ -198,6 +199,42 @@ def test_due_requests_take_the_same_queries_for_2_as_for_20(me, clock):
     add(18, 2)
     assert queries() == few
     assert len(due_outreach(me)) == 40
+
+
+def test_a_page_showing_a_few_due_requests_reads_only_those_and_counts_the_rest(me, clock):
+    clock(SENT + timedelta(hours=10))
+    for number in range(10):
+        ada = person(me, f"Ada {number}", organisation=f"Org {number}")
+        request_to(me, ada, sent_at=SENT + timedelta(hours=number))
+    old = request_to(
+        me, person(me, "Old", organisation="Org old"), sent_at=SENT - timedelta(days=30)
+    )
+    # The first four have their nudge due; the other six their second person only.
+    clock(NUDGE + timedelta(hours=3, minutes=30))
+    some = owed(me, rows=3)
+    assert Outreach.objects.get(pk=old.pk).status == Outreach.Status.CLOSED
+    full = owed(me)
+    assert len(full.nudges) == 10
+    shown = [item.request.outreach.pk for item in some.nudges if item.request]
+    assert shown == [item.request.outreach.pk for item in full.nudges[:3] if item.request]
+    assert [item.due_at for item in some.nudges] == [item.due_at for item in full.nudges[:3]]
+    assert some.total("nudges") == 10 and len(some.requests_not_read) == 7
+    assert some.overdue_count == len(full.overdue) == 10
+    assert some.due_within_a_day_count == len(full.due_within_a_day)
+    assert some.has_open_items and not some.is_empty
+
+    built: list[Outreach] = []
+
+    def count(sender, instance, **kwargs) -> None:
+        built.append(instance)
+
+    post_init.connect(count, sender=Outreach)
+    try:
+        owed(me, rows=3)
+    finally:
+        post_init.disconnect(count, sender=Outreach)
+    # The three shown; the seven others only counted, not read in full.
+    assert len(built) == 3
 
 
 # The one nudge

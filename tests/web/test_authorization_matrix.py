@@ -166,6 +166,7 @@ PAGES: dict[str, Page] = {
     "story_edit": Page("owned", ("story",)),
     "story_delete": Page("owned", ("story",)),
     "network": Page("own"),
+    "network_opportunities": Page("own"),
     "follow_up_snooze": Page("owned", ("follow_up",)),
     "contact_snooze_reminders": Page("owned", ("contact",)),
     "contact_keep_in_touch": Page("owned", ("contact",)),

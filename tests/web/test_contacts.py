@@ -6,6 +6,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coffeechat.store.models import Chat, Contact, Note
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
@@ -62,6 +64,19 @@ def test_the_list_shows_name_role_and_organisation(alice, alice_client):
     assert "Analyst" in page
     assert "Analytical Engines" in page
     assert 'href="/contacts/new/">Add contact</a>' in page
+
+
+def test_the_list_reads_only_what_its_rows_show(alice, alice_client):
+    # Emails, phones, tags and notes cost most of reading a page of contacts, and no row shows
+    # them; the page still shows what it did.
+    make_contact(alice, "Ada Lovelace", role="Analyst", organisation="Acme", tags=("data",))
+    with CaptureQueriesContext(connection) as captured:
+        page = text_of(alice_client.get("/contacts/"))
+    assert "Ada Lovelace" in page and "Analyst" in page and "Acme" in page
+    rows = [query["sql"] for query in captured.captured_queries if "ORDER BY" in query["sql"]]
+    [read] = [sql for sql in rows if '"coffeechat_contact"."name"' in sql]
+    for column in ("emails", "phones", "tags", "research_notes", "how_we_met"):
+        assert f'"coffeechat_contact"."{column}"' not in read
 
 
 def test_the_list_hides_other_peoples_contacts(alice, bob, alice_client):

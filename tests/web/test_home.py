@@ -234,6 +234,19 @@ def test_a_chat_about_to_start_has_a_big_go_live_button(alice, alice_client):
     assert f'class="button button--go" href="/chats/{chat.code}/live/"' in page
 
 
+def test_a_full_day_tomorrow_shows_its_soonest_few_and_links_to_all(alice, alice_client):
+    for hour in range(HOME_ROWS + 2):
+        prepared(alice, f"Person {hour:02}", NOW + timedelta(days=1, hours=hour - 6))
+    page = pocket_part(text_of(alice_client.get("/")))
+    tomorrow = page[page.index('id="chats-tomorrow"') :]
+    assert tomorrow.count('<details class="pocket"') == HOME_ROWS
+    assert f"Person {HOME_ROWS - 1:02}" in tomorrow
+    assert f"Person {HOME_ROWS:02}" not in tomorrow
+    # The first of them is the next chat: its brief is open.
+    assert tomorrow.count('<details class="pocket" open') == 1
+    assert f'href="/chats/">All {HOME_ROWS + 2} chats tomorrow are in your chats</a>' in tomorrow
+
+
 def test_with_no_chats_tomorrow_it_says_so_in_one_line(alice_client):
     page = text_of(alice_client.get("/"))
     assert 'id="chats-tomorrow"' in page
@@ -259,7 +272,8 @@ def test_the_pocket_briefs_take_as_many_queries_for_20_chats_as_for_2(alice, ali
     few = count_queries(alice_client, "/")
     add(10, 1)
     page = pocket_part(text_of(alice_client.get("/")))
-    assert page.count('<details class="pocket"') == 22
+    # Eleven today and tomorrow's soonest few.
+    assert page.count('<details class="pocket"') == 11 + HOME_ROWS
     assert count_queries(alice_client, "/") == few
 
 
@@ -460,14 +474,37 @@ def test_each_section_shows_its_most_urgent_few_with_the_whole_count(alice, alic
 
 def test_every_overdue_thank_you_is_on_the_home_page_however_many(alice, alice_client):
     count = HOME_ROWS * 3
+    thanks_owed = []
     for number in range(count):
+        contact = make_contact(alice, f"Person {number}")
+        thanks_owed.append(
+            add_follow_up(alice, contact, "thank_you", NOW - timedelta(minutes=number + 1))
+        )
+    page = owed_part(text_of(alice_client.get("/")))
+    thanks = page[page.index('id="follow-ups-due"') :]
+    # The first few as full rows, the rest one line each; every one with its link to write it.
+    assert thanks.count("Write the thank-you</a>") == HOME_ROWS
+    assert thanks.count("Write the thank-you<span") == count - HOME_ROWS
+    for follow_up in thanks_owed:
+        assert f"/follow-ups/{follow_up.code}/" in thanks
+    assert f">{count - HOME_ROWS} more overdue thank-yous</h4>" in thanks
+    assert thanks.count('<span class="countdown countdown--overdue">') == count
+    assert f'<span class="owed__count">{count}</span>' in thanks
+    assert "/owed/thank-yous/" not in page
+
+
+def test_overdue_thank_yous_past_the_first_few_are_one_line_each(alice, alice_client):
+    for number in range(HOME_ROWS + 2):
         contact = make_contact(alice, f"Person {number}")
         add_follow_up(alice, contact, "thank_you", NOW - timedelta(minutes=number + 1))
     page = owed_part(text_of(alice_client.get("/")))
-    thanks = page[page.index('id="follow-ups-due"') :]
-    assert thanks.count("Write the thank-you</a>") == count
-    assert f'<span class="owed__count">{count}</span>' in thanks
-    assert "/owed/thank-yous/" not in page
+    brief = page[page.index('class="owed__brief"') :]
+    brief = brief[: brief.index("</ul>")]
+    # The most overdue lead as full rows; the two due last follow, one line each, no forms.
+    assert brief.count("<li>") == 2
+    assert "Person 1<" in brief and "Person 0<" in brief and "Person 2<" not in brief
+    assert "<form" not in brief
+    assert '<span class="visually-hidden"> to Person 0</span>' in brief
 
 
 def test_who_do_i_owe_runs_as_many_queries_past_the_bound_as_under_it(alice, alice_client):

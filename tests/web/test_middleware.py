@@ -86,6 +86,7 @@ NOT_LINKED = {
     "service_worker",  # registered by pwa.js in server mode: tests/web/test_pwa.py
     "offline_pages",  # fetched by the service worker: tests/web/test_pwa.py
     "offline",  # kept by the service worker for when a page was not: tests/web/test_pwa.py
+    "network_opportunities",  # linked from the network page past ten: tests/web/test_network.py
     "healthz",  # asked by the proxy and monitors, never by a person: tests/web/test_health.py
     "readyz",  # the same, for a load balancer: tests/web/test_health.py
     "coach_revoke",  # the Coaches page's "Take access back" buttons post to it

@@ -135,3 +135,51 @@ def test_the_page_runs_as_many_queries_for_30_contacts_as_for_3(alice, alice_cli
     few = count_queries(alice_client, "/network/")
     grow(3, 27)
     assert count_queries(alice_client, "/network/") == few
+
+
+def test_the_page_reads_as_few_for_many_people_nobody_referred(alice, alice_client, chain):
+    few = count_queries(alice_client, "/network/")
+    for number in range(40):
+        make_contact(alice, f"Alone {number:02}")
+    assert count_queries(alice_client, "/network/") == few
+    page = text_of(alice_client.get("/network/"))
+    # Everyone counted, the first twelve named in the order they were added.
+    assert "1st degree</a>: 42 people" in page
+    assert "Alone 09" in page and "Alone 10" not in page
+    assert 'href="/contacts/?degree=1">and 30 more</a>' in page
+
+
+def test_the_latest_ten_opportunities_show_and_all_of_them_are_one_click_away(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace")
+    for day in range(1, 13):
+        add_opportunity(alice, ada, "lead", f"Lead of day {day:02}", arose_on=date(2026, 1, day))
+    page = text_of(alice_client.get("/network/"))
+    assert "Lead of day 12" in page and "Lead of day 03" in page
+    assert "Lead of day 02" not in page
+    assert 'href="/network/opportunities/">All 12 opportunities</a>' in page
+    every = text_of(alice_client.get("/network/opportunities/"))
+    assert "12 opportunities, the latest first." in every
+    assert every.index("Lead of day 12") < every.index("Lead of day 01")
+    assert every.count('aria-label="Credited to"') == 12
+
+
+def test_the_opportunities_page_reads_as_many_queries_for_30_as_for_3(alice, alice_client):
+    people = [make_contact(alice, f"Person {number}") for number in range(30)]
+    for before, after in zip(people, people[1:], strict=False):
+        add_referral(alice, before, after)
+
+    def credit(start: int, stop: int) -> None:
+        for number in range(start, stop):
+            add_opportunity(
+                alice, people[number], "lead", f"Lead {number}", arose_on=date(2026, 1, 1)
+            )
+
+    credit(0, 3)
+    few = count_queries(alice_client, "/network/opportunities/")
+    credit(3, 30)
+    assert count_queries(alice_client, "/network/opportunities/") == few
+
+
+def test_the_opportunities_page_is_empty_without_any(alice_client):
+    page = text_of(alice_client.get("/network/opportunities/"))
+    assert "No opportunities yet." in page

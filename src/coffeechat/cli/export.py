@@ -6,7 +6,9 @@ import io
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -60,6 +62,7 @@ def export(fmt: str, output: Path | None, user_email: str | None) -> None:
       coffeechat export json --user sam@example.edu -o sam.json    (server mode)
     """
     owner = owner_for(user_email)
+    write: Callable[[Any, TextIO], dict[str, int]]
     if fmt == "ics":
         from coffeechat.services.calendars import write_ics as write
     elif fmt == "csv":

@@ -53,10 +53,10 @@ class LanListener:
         self._thread: threading.Thread | None = None
 
     def open(self, address: str) -> None:
-        import waitress
+        from waitress.server import create_server
 
         # Its own connection map and worker threads: closing it leaves the loopback server be.
-        server = waitress.create_server(
+        server = create_server(
             on_lan(self._application, address, self.port),
             map={},
             host=address,

@@ -12,10 +12,10 @@ from coffeechat.core.text import counted
 WIDTH = 80
 
 
-def _names(names: list[str], most: int) -> str:
-    shown = ", ".join(names[:most])
-    left = len(names) - most
-    return f"{shown} and {left} more" if left > 0 else shown
+def _names(names: list[str], count: int) -> str:
+    shown = ", ".join(names)
+    left = count - len(names)
+    return f"{shown} and {left} more" if left > 0 and names else shown
 
 
 def _wrapped(text: str, indent: int) -> str:
@@ -79,23 +79,24 @@ def network(most_names: int, most_chains: int, as_json: bool) -> None:
         click.echo(dumps(network_document(view, most_chains)))
         return
     tz = zone(preferences.time_zone)
-    total = len(view.network.nodes)
+    total = view.total
     if not total:
         click.echo(
             "No contacts yet, so no network. Add people with `coffeechat serve` "
             "or `coffeechat demo` to try it out."
         )
         return
-    levels = view.per_degree()
+    counts = view.reach()
+    levels = view.per_degree(most_names)
     deepest = levels[-1][0]
     click.echo(f"Your network: {counted(total, 'contact')}, {counted(deepest, 'degree')} deep")
 
     click.echo("")
     click.echo("Contacts per degree")
-    count_width = len(str(max(len(people) for _, people in levels)))
+    count_width = len(str(max(counts.values())))
     for degree, people in levels:
-        head = f"  {ordinal(degree):>4}  {len(people):>{count_width}}  "
-        names = _names([contact.name for contact in people], most_names)
+        head = f"  {ordinal(degree):>4}  {counts[degree]:>{count_width}}  "
+        names = _names([contact.name for contact in people], counts[degree])
         click.echo(head + _wrapped(names, len(head)) if names else head.rstrip())
 
     click.echo("")
@@ -109,7 +110,7 @@ def network(most_names: int, most_chains: int, as_json: bool) -> None:
         )
     else:
         click.echo("  No chats held yet.")
-    for item in [row for row in view.chat_yields() if row.referrals][:5]:
+    for item in view.chat_yields(5, led_nowhere=False):
         local = item.chat.starts_at.astimezone(tz)
         click.echo(
             f"  {item.referrals:>3}  {item.chat.contact.name}, {local:%a} {local.day} {local:%b %Y}"

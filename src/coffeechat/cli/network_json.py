@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from coffeechat.services.exports import plain
+from coffeechat.services.network import opportunities_of
 
 # Bumped when a key changes meaning or goes away; new keys may appear without a bump.
 VERSION = 1
@@ -30,7 +31,7 @@ def network_document(view, most_chains: int) -> dict[str, Any]:
     yields = view.yields
     return {
         "version": VERSION,
-        "total": len(view.network.nodes),
+        "total": view.total,
         "deepest": levels[-1][0] if levels else 0,
         "degrees": [
             {"degree": degree, "count": len(people), "contacts": _people(people)}
@@ -66,6 +67,6 @@ def network_document(view, most_chains: int) -> dict[str, Any]:
                 "contact": _person(item.chain[-1]),
                 "chain": _people(item.chain),
             }
-            for item in view.opportunities
+            for item in view.credited(opportunities_of(view.owner))
         ],
     }

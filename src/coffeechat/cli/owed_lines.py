@@ -7,7 +7,8 @@ due time in the user's zone. Columns line up within a section.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from coffeechat.core.clock import format_clock, format_day, zone
 from coffeechat.core.followups import describe_left
@@ -21,12 +22,12 @@ def _short(text: str) -> str:
     return text if len(text) <= TEXT_WIDTH else text[: TEXT_WIDTH - 1].rstrip() + "…"
 
 
-def _when(moment: datetime, tz: tzinfo, clock_format: str) -> str:
+def _when(moment: datetime, tz: ZoneInfo, clock_format: str) -> str:
     local = moment.astimezone(tz)
     return f"due {format_day(local)}, {format_clock(moment, tz, clock_format)}"
 
 
-def item_row(item, now: datetime, tz: tzinfo, clock_format: str) -> tuple[str, ...]:
+def item_row(item, now: datetime, tz: ZoneInfo, clock_format: str) -> tuple[str, ...]:
     """(mark, what, who, time left, due) for one owed item."""
     if item.kind in ("step", "promise"):
         what = _short(item.text) + (" (theirs)" if item.kind == "promise" else "")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from coffeechat.cli.bootstrap import ready, use_database_of
 from coffeechat.core.text import counted
+
+if TYPE_CHECKING:
+    from coffeechat.store.owners import Owner
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -63,7 +68,7 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
     # app server sharing the database; a laptop migrates as it starts.
     use_database_of(config)
 
-    import waitress
+    from waitress.server import create_server
 
     from coffeechat.cli.lan import LanListener
     from coffeechat.services import lan
@@ -71,13 +76,13 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
     from coffeechat.services.uploads import MAX_REQUEST_BYTES
     from coffeechat.wsgi import application
 
-    options = {
+    options: dict[str, Any] = {
         "threads": 8,
         "ident": "coffeechat",
         # A larger body is refused from its Content-Length (413), before any of it is read.
         "max_request_body_size": MAX_REQUEST_BYTES,
     }
-    proxy = {}
+    proxy: dict[str, Any] = {}
     if config.trusted_proxy:
         # Behind a TLS proxy: believe its X-Forwarded-* headers, so Django sees https and the
         # public host (CSRF checks and secure cookies depend on both).
@@ -87,7 +92,7 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
             "clear_untrusted_proxy_headers": True,
         }
     try:
-        server = waitress.create_server(
+        server = create_server(
             application,
             host=host,
             port=port,
@@ -134,7 +139,7 @@ def serve(host: str, port: int, no_browser: bool, lan_address: str | None) -> No
 REMIND_EVERY_SECONDS = 300
 
 
-def start_reminders(owner, base: str) -> None:
+def start_reminders(owner: Owner, base: str) -> None:
     """Send due reminders now and every few minutes while the app runs, in a daemon thread.
 
     Links point at this app (unless the user set another address). What went out, or failed,
@@ -168,7 +173,7 @@ def start_reminders(owner, base: str) -> None:
     threading.Thread(target=loop, name="coffeechat-reminders", daemon=True).start()
 
 
-def start_lan(owner, listener, asked: str | None, *, minutes: int) -> None:
+def start_lan(owner: Owner, listener, asked: str | None, *, minutes: int) -> None:
     """Open the LAN listener if asked (or left on last time), and print how to pair a phone."""
     from coffeechat.core.qr import qr_text
     from coffeechat.services import lan

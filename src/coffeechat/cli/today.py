@@ -52,7 +52,8 @@ def today(as_json: bool) -> None:
         click.echo(dumps(today_document(agenda, due)))
         return
     messages = due.messages
-    steps = sorted([*due.next_steps, *due.intros], key=lambda item: item.due_at)
+    # Today's items all have a date (Owed.today keeps dated ones only).
+    steps = sorted([*due.next_steps, *due.intros], key=lambda item: item.due_at)  # type: ignore[arg-type,return-value]
     click.echo(f"Today, {local:%A} {local.day} {local:%B %Y} ({agenda.time_zone})")
     if not agenda.chats and not due.open_items:
         click.echo(

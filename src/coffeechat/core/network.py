@@ -273,8 +273,14 @@ def build_network(
     )
 
 
-def referral_yield(network: Network, referrals: Sequence[Edge], held: Sequence[str]) -> Yield:
-    """Distinct people each chat led to, held chats first by count, and the rate per held chat."""
+def referral_yield(
+    network: Network, referrals: Sequence[Edge], held: Sequence[str], held_elsewhere: int = 0
+) -> Yield:
+    """Distinct people each chat led to, held chats first by count, and the rate per held chat.
+
+    ``held_elsewhere`` counts held chats left out of ``held`` (the service leaves out those that
+    led to nobody, which can be thousands): they count towards the rate but are not listed.
+    """
     targets: dict[str, set[str]] = {}
     for edge in referrals:
         if edge.chat is None or edge.target not in network.canonical:
@@ -285,7 +291,7 @@ def referral_yield(network: Network, referrals: Sequence[Edge], held: Sequence[s
     per_chat = [ChatYield(chat, len(targets.get(chat, ()))) for chat in chats]
     per_chat.sort(key=lambda item: -item.referrals)
     from_held = sum(len(people) for chat, people in targets.items() if chat in held_set)
-    return Yield(per_chat=tuple(per_chat), held=len(held_set), referrals=from_held)
+    return Yield(per_chat=tuple(per_chat), held=len(held_set) + held_elsewhere, referrals=from_held)
 
 
 def credit(network: Network, opportunities: Sequence[tuple[str, str]]) -> tuple[Credit, ...]:

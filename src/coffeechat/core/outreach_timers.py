@@ -18,7 +18,7 @@ autumn clock change a wall-clock time happens twice, and a stage must never step
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
@@ -91,31 +91,38 @@ def outreach_timers(
         nudge_at if nudged_at is None else max(nudged_at.astimezone(tz), nudge_at, key=_instant)
     )
     close_at = add_business_days(last_call, CLOSE_AFTER_NUDGE, calendar)
-    timers = Timers(Stage.WAITING, second_at, nudge_at, close_at)
+    # Each Timers is built once, with all its fields: pages work out hundreds on every visit.
     if answered:
-        return replace(timers, stage=Stage.ANSWERED)
+        return Timers(Stage.ANSWERED, second_at, nudge_at, close_at)
     local_now = now.astimezone(tz)
     if closed or _reached(local_now, close_at):
         stopped = min(local_now, close_at, key=_instant)
         waited = count_business_days(sent, stopped, calendar)
-        return replace(timers, stage=Stage.CLOSED, waited=waited)
+        return Timers(Stage.CLOSED, second_at, nudge_at, close_at, waited=waited)
     upcoming = [
         moment for moment in (second_at, nudge_at, close_at) if not _reached(local_now, moment)
     ]
-    timers = replace(
-        timers,
-        waited=count_business_days(sent, local_now, calendar),
-        next_at=min(upcoming, key=_instant, default=None),
-        # Once the nudge went out, the earlier suggestion lapses: all that is left is to wait.
-        second_contact_due=_reached(local_now, second_at) and not moved_on and nudged_at is None,
-    )
+    # Once the nudge went out, the earlier suggestion lapses: all that is left is to wait.
+    second_due = _reached(local_now, second_at) and not moved_on and nudged_at is None
+    nudge_due = False
     if nudged_at is not None:
-        return replace(timers, stage=Stage.NUDGED)
-    if _reached(local_now, nudge_at):
-        return replace(timers, stage=Stage.NUDGE_DUE, nudge_due=True)
-    if timers.second_contact_due:
-        return replace(timers, stage=Stage.TRY_SECOND)
-    return timers
+        stage = Stage.NUDGED
+    elif _reached(local_now, nudge_at):
+        stage, nudge_due = Stage.NUDGE_DUE, True
+    elif second_due:
+        stage = Stage.TRY_SECOND
+    else:
+        stage = Stage.WAITING
+    return Timers(
+        stage,
+        second_at,
+        nudge_at,
+        close_at,
+        waited=count_business_days(sent, local_now, calendar),
+        second_contact_due=second_due,
+        nudge_due=nudge_due,
+        next_at=min(upcoming, key=_instant, default=None),
+    )
 
 
 def _instant(moment: datetime) -> datetime:

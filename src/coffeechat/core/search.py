@@ -16,7 +16,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
 
 from coffeechat.core.text import distinct
 
@@ -143,27 +146,147 @@ def folded(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def unfolded(original: str, marked: str, delimiter: str = "") -> str:
-    """Highlighting found in the folded copy of ``original``, put back on the original text.
+# --- Highlights and snippets as SQLite's FTS5 draws them --------------------------------------
+#
+# FTS5's highlight() and snippet() need the query's cursor on the row, and on SQLite 3.40 a
+# query whose last word is a prefix ("onboarding"*, "l"*) first reads every matching word's
+# list of rows in full: a pass for the page's rows alone cost as much as the whole ranking
+# (issue 18). These draw the same marks and the same window from the row's stored text, the
+# way FTS5's unicode61 tokenizer (remove_diacritics 2) reads it.
 
-    ``marked`` is the folded text (or fragments of it, joined by ``delimiter``) with markers;
-    a fragment that cannot be placed is returned as it is.
-    """
-    pieces = marked.split(delimiter) if delimiter else [marked]
-    folded_original = folded(original)
-    restored: list[str] = []
-    for piece in pieces:
-        start = folded_original.find(unmarked(piece))
-        if start < 0:
-            restored.append(piece)
-            continue
-        characters: list[str] = []
-        position = start
-        for character in piece:
-            if character in (START, END):
-                characters.append(character)
-            else:
-                characters.append(original[position])
-                position += 1
-        restored.append("".join(characters))
-    return delimiter.join(restored)
+# Split keeping the tokens: separator, token, separator, token, ..., separator.
+_TOKENS = re.compile(r"([^\W_]+)")
+_SPACE = " \t\n\r"
+
+
+def _folded_token(token: str) -> str:
+    lowered = token.lower()
+    if lowered.isascii():
+        return lowered
+    # Accents go, as with remove_diacritics; letters that are not a base letter plus an accent
+    # (ø, ł) stay, as FTS5 keeps them.
+    return "".join(
+        ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch)
+    )
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """A text cut into tokens: ``parts`` alternate separator and token, ``offsets`` where each
+    part starts; ``instances`` are (token number, word number) of the matches, in order."""
+
+    parts: list[str]
+    offsets: list[int]
+    instances: list[tuple[int, int]]
+
+    @property
+    def count(self) -> int:
+        return len(self.parts) // 2
+
+    def span(self, token: int) -> tuple[int, int]:
+        return self.offsets[2 * token + 1], self.offsets[2 * token + 2]
+
+
+def _tokens(text: str, words: tuple[str, ...]) -> _Tokens:
+    # Splitting and measuring run in C; only matched tokens cost Python work (a contact's
+    # research notes run to hundreds of words).
+    folded_words = [_folded_token(word) for word in words]
+    *whole, last = folded_words or [""]
+    lowered = text.lower()
+    # Lower-cased in one go when that keeps every character's place (it nearly always does).
+    source = lowered if len(lowered) == len(text) else text
+    parts = _TOKENS.split(source)
+    tokens = parts[1::2]
+    if source is text:
+        tokens = [_folded_token(token) for token in tokens]
+    elif not source.isascii():
+        tokens = [token if token.isascii() else _folded_token(token) for token in tokens]
+    exact = set(whole)
+    instances = []
+    for number in [
+        n for n, token in enumerate(tokens) if token in exact or (last and token.startswith(last))
+    ]:
+        token = tokens[number]
+        instances += [(number, n) for n, word in enumerate(whole) if token == word]
+        if last and token.startswith(last):
+            instances.append((number, len(whole)))
+    return _Tokens(parts, list(accumulate(map(len, parts), initial=0)), instances)
+
+
+def _marked(text: str, cut: _Tokens, first: int, last: int) -> tuple[list[str], int]:
+    """Tokens ``first`` to ``last`` of ``text``, matches marked, and where the output stopped."""
+    parts: list[str] = []
+    position = 0 if first == 0 else cut.span(first)[0]
+    matched = sorted({token for token, _ in cut.instances if first <= token <= last})
+    for token in matched:
+        start, stop = cut.span(token)
+        parts += [text[position:start], START, text[start:stop], END]
+        position = stop
+    return parts, position
+
+
+def fts5_highlight(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with every word of the query marked, as FTS5's ``highlight()`` marks it."""
+    if not words or not text:
+        return text
+    cut = _tokens(text, words)
+    parts, position = _marked(text, cut, 0, cut.count)
+    return "".join([*parts, text[position:]])
+
+
+def _window_score(instances: list[tuple[int, int]], start: int, size: int) -> tuple[int, int, int]:
+    # FTS5's fts5SnippetScore: 1,000 for each word first seen in the window, 1 for each repeat;
+    # with the first and last matched positions, to centre the window on them.
+    seen: set[int] = set()
+    score, first, last = 0, -1, 0
+    for position, word in instances[bisect_left(instances, (start, -1)) :]:
+        if position >= start + size:
+            break
+        score += 1 if word in seen else 1000
+        seen.add(word)
+        if first < 0:
+            first = position
+        last = position + 1
+    return score, first, last
+
+
+def _sentence_starts(cut: _Tokens) -> list[int]:
+    # A token starts a sentence when it is the first, or follows a full stop or colon and spaces.
+    separators = cut.parts[0:-1:2]
+    return [0] + [
+        n
+        for n, before in enumerate(separators)
+        if n and before[-1:] in _SPACE and before and before.rstrip(_SPACE)[-1:] in (".", ":")
+    ]
+
+
+def fts5_snippet(text: str, words: tuple[str, ...], size: int, ellipsis: str) -> str:
+    """The ``size`` words of ``text`` FTS5's ``snippet()`` would show, matched words marked."""
+    if not text:
+        return text
+    cut = _tokens(text, words)
+    count, instances = cut.count, cut.instances
+    sentences = _sentence_starts(cut) if count > size and instances else []
+    best_score, best_start = 0, 0
+    for position, _ in instances:
+        score, first, last = _window_score(instances, position, size)
+        adjusted = first - (size - (last - first)) // 2
+        adjusted = max(0, min(adjusted, count - size))
+        if score > best_score:
+            best_score, best_start = score, adjusted
+        if sentences:
+            sentence = sentences[bisect_right(sentences, position) - 1]
+            if sentence < position:
+                score = _window_score(instances, sentence, size)[0]
+                score += 120 if sentence == 0 else 100
+                if score > best_score:
+                    best_score, best_start = score, sentence
+    end = best_start + size - 1
+    parts, position = _marked(text, cut, best_start, end)
+    if best_start > 0:
+        parts.insert(0, ellipsis)
+    if end >= count - 1:
+        parts.append(text[position:])
+    else:
+        parts += [text[position : cut.span(end)[1]], ellipsis]
+    return "".join(parts)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from coffeechat.services.errors import InvalidInput, LoginLinkRejected
 from coffeechat.store.models import Invitation, LoginFailure, LoginLink, Preferences
+from coffeechat.store.owners import Owner
 
 OWNER_USERNAME = "owner"
 
@@ -40,7 +41,7 @@ def ensure_owner():
     return owner
 
 
-def ensure_preferences(owner) -> Preferences:
+def ensure_preferences(owner: Owner) -> Preferences:
     """The owner's preferences, created with the method's defaults when missing."""
     preferences, _ = Preferences.objects.get_or_create(owner=owner)
     return preferences
@@ -55,7 +56,7 @@ def create_user(username: str, *, email: str = "", password: str | None = None):
     return user
 
 
-def issue_login_link(owner, purpose=LoginLink.Purpose.SIGN_IN) -> str:
+def issue_login_link(owner: Owner, purpose=LoginLink.Purpose.SIGN_IN) -> str:
     """A single-use secret for ``owner`` to sign in (or pair a phone); only its hash is kept."""
     secret = secrets.token_urlsafe(32)
     LoginLink.objects.create(
@@ -96,14 +97,14 @@ def redeem_login_link(secret: str, purpose=LoginLink.Purpose.SIGN_IN):
     return link.owner
 
 
-def sign_out_everywhere(owner, now: datetime | None = None) -> datetime:
+def sign_out_everywhere(owner: Owner, now: datetime | None = None) -> datetime:
     """End every session of ``owner`` that signed in before now (web.middleware refuses them)."""
     now = now or timezone.now()
     Preferences.objects.filter(pk=ensure_preferences(owner).pk).update(signed_out_at=now)
     return now
 
 
-def change_password(owner, current: str, new: str) -> None:
+def change_password(owner: Owner, current: str, new: str) -> None:
     """Replace ``owner``'s password once the current one is given; sessions elsewhere end."""
     if not owner.check_password(current):
         raise InvalidInput("That is not your current password.", field="old_password")
@@ -116,7 +117,7 @@ def change_password(owner, current: str, new: str) -> None:
 
 
 @transaction.atomic
-def delete_account(owner) -> None:
+def delete_account(owner: Owner) -> None:
     """Remove ``owner`` and every row that is theirs: their data, sessions and invitations.
 
     Rows of theirs are deleted with the account (every owned table cascades). What names them

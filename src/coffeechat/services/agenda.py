@@ -10,6 +10,7 @@ from django.utils import timezone
 from coffeechat.core.clock import day_bounds, local_today, zone
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.store.models import Chat
+from coffeechat.store.owners import Owner
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Agenda:
     time_zone: str
 
 
-def _chats_between(owner, start: datetime, end: datetime) -> list[Chat]:
+def _chats_between(owner: Owner, start: datetime, end: datetime) -> list[Chat]:
     return list(
         Chat.objects.for_owner(owner)
         .starting_between(start, end)
@@ -31,7 +32,7 @@ def _chats_between(owner, start: datetime, end: datetime) -> list[Chat]:
     )
 
 
-def today(owner, now: datetime | None = None) -> Agenda:
+def today(owner: Owner, now: datetime | None = None) -> Agenda:
     """The owner's chats on their local today."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
@@ -40,7 +41,7 @@ def today(owner, now: datetime | None = None) -> Agenda:
     return Agenda(now, start, _chats_between(owner, start, end), preferences.time_zone)
 
 
-def chats_tomorrow(owner, now: datetime | None = None) -> list[Chat]:
+def chats_tomorrow(owner: Owner, now: datetime | None = None) -> list[Chat]:
     """The owner's chats on their local tomorrow, cancelled ones left out, soonest first."""
     now = now or timezone.now()
     tz = zone(ensure_preferences(owner).time_zone)

@@ -53,6 +53,7 @@ from coffeechat.services.outbound import (
     seconds,
 )
 from coffeechat.store.models import BusyBlock, CalendarSource, Chat, FollowUp, Preferences
+from coffeechat.store.owners import Owner
 
 if TYPE_CHECKING:
     from coffeechat.services.owed import Item, Owed
@@ -72,7 +73,9 @@ def import_window(now: datetime) -> Span:
     return Span(now - WINDOW_BEFORE, now + WINDOW_AFTER)
 
 
-def _replace_blocks(owner, source: CalendarSource, data: bytes, now: datetime, label: str) -> int:
+def _replace_blocks(
+    owner: Owner, source: CalendarSource, data: bytes, now: datetime, label: str
+) -> int:
     """Read ``data`` and swap the source's blocks for what it holds; nothing changes on error.
 
     Blocks of all-day events are stored whatever the source's "all-day events are busy" says
@@ -122,7 +125,12 @@ def _file_name(name: str) -> str:
 
 @transaction.atomic
 def import_file(
-    owner, name: str, data: bytes, *, now: datetime | None = None, all_day_busy: bool | None = None
+    owner: Owner,
+    name: str,
+    data: bytes,
+    *,
+    now: datetime | None = None,
+    all_day_busy: bool | None = None,
 ) -> CalendarSource:
     """Import busy blocks from an uploaded .ics file; importing the same file name replaces it.
 
@@ -296,7 +304,9 @@ def _feed_name(url: str, name: str) -> str:
 
 
 @transaction.atomic
-def add_feed(owner, url: str, name: str = "", *, all_day_busy: bool = False) -> CalendarSource:
+def add_feed(
+    owner: Owner, url: str, name: str = "", *, all_day_busy: bool = False
+) -> CalendarSource:
     """Remember a calendar feed address (the same address twice is one source)."""
     url = _normal_url(url)
     sources = CalendarSource.objects.for_owner(owner).filter(kind=CalendarSource.Kind.FEED)
@@ -318,7 +328,11 @@ def add_feed(owner, url: str, name: str = "", *, all_day_busy: bool = False) -> 
 
 
 def fetch_feed(
-    owner, source: CalendarSource, *, timeout: float = FETCH_TIMEOUT, now: datetime | None = None
+    owner: Owner,
+    source: CalendarSource,
+    *,
+    timeout: float = FETCH_TIMEOUT,
+    now: datetime | None = None,
 ) -> int:
     """Fetch a feed now and replace its busy blocks; on failure keep them and note the error."""
     if source.owner_id != owner.pk:
@@ -340,7 +354,7 @@ def fetch_feed(
 
 
 @transaction.atomic
-def delete_source(owner, source: CalendarSource) -> None:
+def delete_source(owner: Owner, source: CalendarSource) -> None:
     """Forget an imported calendar and every busy block it brought."""
     if source.owner_id != owner.pk:
         raise NotFound("That calendar is not yours.")
@@ -348,7 +362,7 @@ def delete_source(owner, source: CalendarSource) -> None:
 
 
 @transaction.atomic
-def set_all_day_busy(owner, source: CalendarSource, busy: bool) -> CalendarSource:
+def set_all_day_busy(owner: Owner, source: CalendarSource, busy: bool) -> CalendarSource:
     """Count the source's all-day events as busy, or not; its stored blocks follow at once."""
     if source.owner_id != owner.pk:
         raise NotFound("That calendar is not yours.")
@@ -357,7 +371,7 @@ def set_all_day_busy(owner, source: CalendarSource, busy: bool) -> CalendarSourc
     return source
 
 
-def busy_blocks(owner):
+def busy_blocks(owner: Owner):
     """The owner's blocks that take their time: all-day ones only where their calendar says so.
 
     Calendar apps show an all-day event (a holiday, a birthday) as free unless it is marked
@@ -367,7 +381,7 @@ def busy_blocks(owner):
     return BusyBlock.objects.for_owner(owner).exclude(all_day=True, calendar__all_day_busy=False)
 
 
-def busy_collisions(owner, starts_at: datetime, free_at: datetime) -> list[BusyBlock]:
+def busy_collisions(owner: Owner, starts_at: datetime, free_at: datetime) -> list[BusyBlock]:
     """The owner's busy blocks that overlap the span from ``starts_at`` to ``free_at``."""
     blocks = busy_blocks(owner).filter(starts_at__lt=free_at, ends_at__gt=starts_at)
     return list(blocks.order_by("starts_at", "pk")[:5])
@@ -387,7 +401,7 @@ class FreeDay:
 
 
 def free_day(
-    owner,
+    owner: Owner,
     day: date,
     *,
     now: datetime | None = None,
@@ -420,7 +434,7 @@ def _new_token() -> str:
 
 
 @transaction.atomic
-def renew_feed_token(owner) -> str:
+def renew_feed_token(owner: Owner) -> str:
     """Create the feed's secret, or replace it so the old address stops working."""
     preferences = ensure_preferences(owner)
     preferences.calendar_token = _new_token()
@@ -429,7 +443,7 @@ def renew_feed_token(owner) -> str:
 
 
 @transaction.atomic
-def revoke_feed_token(owner) -> None:
+def revoke_feed_token(owner: Owner) -> None:
     """Turn the subscription feed off: its address answers "not found" from now on."""
     preferences = ensure_preferences(owner)
     preferences.calendar_token = ""
@@ -449,7 +463,9 @@ def owner_of_feed(token: str):
 # Chats as iCalendar.
 
 
-def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> tuple[list[ChatEntry], int]:
+def _entries(
+    owner: Owner, chats: Iterable[Chat], preferences: Preferences
+) -> tuple[list[ChatEntry], int]:
     """The chats as calendar entries, and how many were left out for lying outside 1900-2200.
 
     Such a row (an older coffeechat let a chat in year 9999 through) would overflow on the way
@@ -493,7 +509,7 @@ def _entries(owner, chats: Iterable[Chat], preferences: Preferences) -> tuple[li
     return entries, skipped
 
 
-def _chats(owner):
+def _chats(owner: Owner):
     return (
         Chat.objects.for_owner(owner)
         .select_related("contact", "contact__organisation")
@@ -501,7 +517,7 @@ def _chats(owner):
     )
 
 
-def chat_calendar(owner, chat: Chat, *, now: datetime | None = None) -> bytes:
+def chat_calendar(owner: Owner, chat: Chat, *, now: datetime | None = None) -> bytes:
     """One chat as an .ics download: the chat, its buffer, its alarms and the thank-you."""
     if chat.owner_id != owner.pk:
         raise NotFound("That chat is not yours.")
@@ -550,7 +566,7 @@ def deadlines(owing: Owed, link: Callable[[Item], str] | None = None) -> list[Du
 
 
 def coming_deadlines(
-    owner, now: datetime, preferences: Preferences, link: Callable[[Item], str] | None = None
+    owner: Owner, now: datetime, preferences: Preferences, link: Callable[[Item], str] | None = None
 ) -> list[DueEntry]:
     """The 3-and-7 timers of requests waiting for a reply, as events at the moment each fires.
 
@@ -579,7 +595,7 @@ def coming_deadlines(
 
 
 def feed_calendar(
-    owner, *, now: datetime | None = None, link: Callable[[Item], str] | None = None
+    owner: Owner, *, now: datetime | None = None, link: Callable[[Item], str] | None = None
 ) -> bytes:
     """The subscription feed: every chat of the owner, past ones included, and what is owed.
 
@@ -598,7 +614,7 @@ def feed_calendar(
     return write_calendar(entries, now=now, name="coffeechat: my chats", due=due)
 
 
-def write_ics(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
+def write_ics(owner: Owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
     """Write every chat of the owner as one iCalendar document; return how many chats.
 
     "skipped" counts chats left out for lying outside 1900-2200, when there are any.

@@ -26,6 +26,7 @@ from coffeechat.services.nextsteps import add_step, sync_nudge
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, NextStep, Note, Referral
+from coffeechat.store.owners import Owner
 
 # Enough for a thank-you's worth of detail; a longer text is a paste gone wrong.
 LONGEST_FIELD = 2000
@@ -67,13 +68,13 @@ def capture_problem(chat: Chat) -> str:
     )
 
 
-def _day_of(owner, chat: Chat, now: datetime) -> date:
+def _day_of(owner: Owner, chat: Chat, now: datetime) -> date:
     """The day the chat's words were said, where the user lives."""
     said = chat.actual_end or chat.actual_start or now
     return local_today(said, zone(ensure_preferences(owner).time_zone))
 
 
-def read_capture(owner, chat: Chat, *, now: datetime | None = None) -> Reading:
+def read_capture(owner: Owner, chat: Chat, *, now: datetime | None = None) -> Reading:
     """The chat's capture as understood: whose each step is, its due date, each name."""
     ensure_owned(owner, chat)
     day = _day_of(owner, chat, now or timezone.now())
@@ -97,7 +98,7 @@ def _checked(**texts: str) -> dict[str, str]:
     return texts
 
 
-def _sync_memorable(owner, chat: Chat, before: str, now: datetime) -> None:
+def _sync_memorable(owner: Owner, chat: Chat, before: str, now: datetime) -> None:
     """One memorable note for what stuck, updated in place; found by the text it had."""
     text = chat.capture_stuck.strip()
     note = (
@@ -128,7 +129,7 @@ def _sync_memorable(owner, chat: Chat, before: str, now: datetime) -> None:
         note.save(update_fields=["text", "text_html", "updated_at"])
 
 
-def _sync_steps(owner, chat: Chat, wanted: tuple[AgreedStep, ...]) -> None:
+def _sync_steps(owner: Owner, chat: Chat, wanted: tuple[AgreedStep, ...]) -> None:
     """The chat's next steps from the capture, one a line; a line kept keeps its row."""
     existing = list(
         NextStep.objects.for_owner(owner).filter(chat=chat, from_capture=True).order_by("pk")
@@ -165,7 +166,7 @@ def _sync_steps(owner, chat: Chat, wanted: tuple[AgreedStep, ...]) -> None:
 
 @transaction.atomic
 def save_capture(
-    owner,
+    owner: Owner,
     chat: Chat,
     *,
     stuck: str = "",
@@ -204,7 +205,7 @@ def save_capture(
     return reading
 
 
-def names_to_add(owner, chat: Chat) -> tuple[SuggestedName, ...]:
+def names_to_add(owner: Owner, chat: Chat) -> tuple[SuggestedName, ...]:
     """The names suggested in the capture that the chat's debrief has not added yet."""
     ensure_owned(owner, chat)
     added = {

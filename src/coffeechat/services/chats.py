@@ -16,6 +16,7 @@ from coffeechat.services.calendars import busy_collisions
 from coffeechat.services.errors import InvalidInput, SlotTaken
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Chat, Contact, Note, Outreach
+from coffeechat.store.owners import Owner
 
 # The limits live in core; these names stay for the modules that import them from here.
 MAX_CHAT_MINUTES = limits.LONGEST_CHAT
@@ -38,7 +39,7 @@ class ChatPlan:
     outreach: Outreach | None = None
 
 
-def _checked(owner, plan: ChatPlan) -> dict:
+def _checked(owner: Owner, plan: ChatPlan) -> dict:
     if plan.contact.owner_id != owner.pk:
         raise InvalidInput("Choose one of your contacts.", field="contact")
     if timezone.is_naive(plan.starts_at):
@@ -89,7 +90,7 @@ def span_of(chat: Chat) -> ChatSpan:
     return ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes)
 
 
-def collisions(owner, span: ChatSpan, *, excluding: Chat | None = None) -> list[Chat]:
+def collisions(owner: Owner, span: ChatSpan, *, excluding: Chat | None = None) -> list[Chat]:
     """The owner's planned chats whose buffered span overlaps ``span``'s."""
     nearby = Chat.objects.for_owner(owner).reaching_into(span.starts_at, span.free_at)
     if excluding is not None:
@@ -97,7 +98,7 @@ def collisions(owner, span: ChatSpan, *, excluding: Chat | None = None) -> list[
     return [chat for chat in nearby if span.collides_with(span_of(chat))]
 
 
-def _refuse_collisions(owner, fields: dict, excluding: Chat | None) -> None:
+def _refuse_collisions(owner: Owner, fields: dict, excluding: Chat | None) -> None:
     span = ChatSpan(fields["starts_at"], fields["agreed_minutes"], fields["buffer_minutes"])
     clashes = collisions(owner, span, excluding=excluding)
     blocks = busy_collisions(owner, span.starts_at, span.free_at)
@@ -132,7 +133,7 @@ def _refuse_collisions(owner, fields: dict, excluding: Chat | None) -> None:
 
 
 @transaction.atomic
-def plan_chat(owner, plan: ChatPlan, *, allow_overlap: bool = False) -> Chat:
+def plan_chat(owner: Owner, plan: ChatPlan, *, allow_overlap: bool = False) -> Chat:
     """Plan a chat; refuse (SlotTaken) when its buffered span collides, unless allowed."""
     fields = _checked(owner, plan)
     if not allow_overlap:
@@ -141,7 +142,7 @@ def plan_chat(owner, plan: ChatPlan, *, allow_overlap: bool = False) -> Chat:
 
 
 @transaction.atomic
-def change_chat(owner, chat: Chat, plan: ChatPlan, *, allow_overlap: bool = False) -> Chat:
+def change_chat(owner: Owner, chat: Chat, plan: ChatPlan, *, allow_overlap: bool = False) -> Chat:
     """Change a planned chat's time, length, buffer or place."""
     if chat.owner_id != owner.pk:
         raise InvalidInput("That chat is not yours.")
@@ -160,7 +161,7 @@ def change_chat(owner, chat: Chat, plan: ChatPlan, *, allow_overlap: bool = Fals
 
 
 @transaction.atomic
-def cancel_chat(owner, chat: Chat, reason: str = "") -> Chat:
+def cancel_chat(owner: Owner, chat: Chat, reason: str = "") -> Chat:
     """Cancel a planned chat, keeping its notes and prep."""
     if chat.owner_id != owner.pk:
         raise InvalidInput("That chat is not yours.")
@@ -177,7 +178,7 @@ def cancel_chat(owner, chat: Chat, reason: str = "") -> Chat:
 
 @transaction.atomic
 def add_note(
-    owner,
+    owner: Owner,
     contact: Contact,
     text: str,
     *,

@@ -374,7 +374,8 @@ def _recent_overruns(ids: list[int], now: datetime) -> dict[int, list[int]]:
     )
     found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for owner, rank, starts_at, agreed, actual_start, actual_end in ranked:
-        times = HeldTimes(starts_at, agreed, actual_start, actual_end)
+        # actual_start and actual_end are filtered non-null above.
+        times = HeldTimes(starts_at, agreed, actual_start, actual_end)  # type: ignore[arg-type]
         found[owner].append((rank, reflect(times).overrun_minutes))
     return {
         owner: [minutes for _, minutes in sorted(rows, reverse=True)]
@@ -491,7 +492,7 @@ def _shared_rows(chats: Iterable[Chat]) -> list[SharedChatRow]:
             status_label=chat.get_status_display(),
             medium_label=chat.get_medium_display(),
             agreed_minutes=chat.agreed_minutes,
-            notes=chat.note_count,
+            notes=chat.note_count,  # type: ignore[attr-defined]  # annotated by _shared_chats
         )
         for chat in chats
     ]

@@ -16,6 +16,7 @@ from coffeechat.services.errors import InvalidInput
 from coffeechat.services.organisations import organisation_named
 from coffeechat.services.rendering import rendered
 from coffeechat.store.models import Contact
+from coffeechat.store.owners import Owner
 
 # A cadence longer than ten years is a typing mistake, not a plan.
 KEEP_IN_TOUCH_MAX_DAYS = 3650
@@ -114,7 +115,7 @@ def _website(value: str) -> str:
 
 
 @transaction.atomic
-def add_contact(owner, details: ContactDetails) -> Contact:
+def add_contact(owner: Owner, details: ContactDetails) -> Contact:
     """Add a contact, creating its organisation on first mention."""
     fields = _cleaned(details)
     organisation = organisation_named(owner, details.organisation)
@@ -122,7 +123,7 @@ def add_contact(owner, details: ContactDetails) -> Contact:
 
 
 @transaction.atomic
-def change_contact(owner, contact: Contact, details: ContactDetails) -> Contact:
+def change_contact(owner: Owner, contact: Contact, details: ContactDetails) -> Contact:
     """Replace a contact's details with ``details``."""
     _check_owner(owner, contact)
     fields = _cleaned(details)
@@ -134,13 +135,13 @@ def change_contact(owner, contact: Contact, details: ContactDetails) -> Contact:
 
 
 @transaction.atomic
-def remove_contact(owner, contact: Contact) -> None:
+def remove_contact(owner: Owner, contact: Contact) -> None:
     """Delete a contact with its chats, notes and follow-ups."""
     _check_owner(owner, contact)
     contact.delete()
 
 
-def find_contacts(owner, query: str = "") -> QuerySet[Contact]:
+def find_contacts(owner: Owner, query: str = "") -> QuerySet[Contact]:
     """The owner's contacts matching ``query`` in name, role, organisation, email or tags."""
     contacts = Contact.objects.for_owner(owner).active().select_related("organisation")
     for word in query_terms(query):
@@ -154,7 +155,7 @@ def find_contacts(owner, query: str = "") -> QuerySet[Contact]:
     return contacts.order_by("name", "pk")
 
 
-def _check_owner(owner, row) -> None:
+def _check_owner(owner: Owner, row) -> None:
     if row.owner_id != owner.pk:
         # Callers look rows up through for_owner(); reaching here is a programming error.
         raise InvalidInput("That record is not yours.")

@@ -39,6 +39,7 @@ from coffeechat.store.models import (
     Note,
     Referral,
 )
+from coffeechat.store.owners import Owner
 
 # Longer than any real informational interview; a bigger span is a typing mistake.
 LONGEST_HELD = chat_limits.LONGEST_HELD
@@ -96,7 +97,7 @@ def _checked(held: HeldChat, now: datetime) -> dict:
 
 
 @transaction.atomic
-def record_held(owner, chat: Chat, held: HeldChat, *, now: datetime | None = None) -> Chat:
+def record_held(owner: Owner, chat: Chat, held: HeldChat, *, now: datetime | None = None) -> Chat:
     """Mark a planned or live chat as held and owe its thank-you 24 hours after it ended."""
     ensure_owned(owner, chat)
     if chat.status not in (Chat.Status.PLANNED, Chat.Status.LIVE):
@@ -122,7 +123,7 @@ def record_held(owner, chat: Chat, held: HeldChat, *, now: datetime | None = Non
 
 
 @transaction.atomic
-def record_no_show(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
+def record_no_show(owner: Owner, chat: Chat, *, now: datetime | None = None) -> Chat:
     """Mark a planned chat whose start has passed as a no-show."""
     ensure_owned(owner, chat)
     if chat.status != Chat.Status.PLANNED:
@@ -221,7 +222,7 @@ class Debriefed:
     to_complete: list[Contact] = field(default_factory=list)
 
 
-def _matches(owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[int, tuple]:
+def _matches(owner: Owner, chat: Chat, referrals: tuple[ReferralDetails, ...]) -> dict[int, tuple]:
     """Existing contacts each referral may already be, by email, LinkedIn URL or name."""
     wanted = [
         (index, referral)
@@ -299,7 +300,7 @@ def confirmed_live(chat: Chat) -> ConfirmedLive | None:
     return ConfirmedLive(started.minutes, started.at + timedelta(minutes=started.minutes))
 
 
-def look_alikes(owner, chat: Chat, referral: ReferralDetails) -> tuple[Match, ...]:
+def look_alikes(owner: Owner, chat: Chat, referral: ReferralDetails) -> tuple[Match, ...]:
     """The existing contacts a referral may be, whatever the user chose about them before."""
     unchosen = ReferralDetails(
         name=referral.name,
@@ -310,7 +311,7 @@ def look_alikes(owner, chat: Chat, referral: ReferralDetails) -> tuple[Match, ..
     return _matches(owner, chat, (unchosen,)).get(0, ())
 
 
-def _story_of(owner, chat: Chat) -> str:
+def _story_of(owner: Owner, chat: Chat) -> str:
     day = chat.starts_at.astimezone(zone(ensure_preferences(owner).time_zone))
     return f"Suggested by {chat.contact.name} in our chat on {day.day} {day:%B %Y}."
 
@@ -321,7 +322,7 @@ def _in_row(kind: str, index: int, error: DomainError) -> InvalidInput:
 
 
 @transaction.atomic
-def save_debrief(owner, chat: Chat, details: DebriefDetails) -> Debriefed:
+def save_debrief(owner: Owner, chat: Chat, details: DebriefDetails) -> Debriefed:
     """Keep a held chat's debrief: memorable notes, next steps, referrals and self-assessment.
 
     All or nothing: any refusal (a bad row, a possible duplicate) leaves nothing written.
@@ -380,7 +381,7 @@ def save_debrief(owner, chat: Chat, details: DebriefDetails) -> Debriefed:
     return done
 
 
-def _new_contact(owner, chat: Chat, referral: ReferralDetails, done: Debriefed) -> Contact:
+def _new_contact(owner: Owner, chat: Chat, referral: ReferralDetails, done: Debriefed) -> Contact:
     incomplete = referral.first_name_only
     person = add_contact(
         owner,
@@ -414,7 +415,7 @@ class DebriefSummary:
         return not (self.notes or self.steps or self.referrals)
 
 
-def debriefs_of(owner, chats: Iterable[Chat]) -> dict[int, DebriefSummary]:
+def debriefs_of(owner: Owner, chats: Iterable[Chat]) -> dict[int, DebriefSummary]:
     """What the debrief of each held chat kept so far, by chat id; other chats are left out.
 
     Three queries however many chats a page shows (a template tag asking per chat would run
@@ -429,11 +430,12 @@ def debriefs_of(owner, chats: Iterable[Chat]) -> dict[int, DebriefSummary]:
         .filter(kind=Note.Kind.MEMORABLE, chat_id__in=held)
         .order_by("taken_at", "pk")
     )
+    # chat_id__in=held: every row below has its chat.
     for note in notes:
-        kept[note.chat_id].notes.append(note)
+        kept[note.chat_id].notes.append(note)  # type: ignore[index]
     steps = NextStep.objects.for_owner(owner).filter(chat_id__in=held)
     for step in steps.order_by("done_at", "due_on", "pk"):
-        kept[step.chat_id].steps.append(step)
+        kept[step.chat_id].steps.append(step)  # type: ignore[index]
     referrals = (
         Referral.objects.for_owner(owner)
         .filter(chat_id__in=held)
@@ -441,5 +443,5 @@ def debriefs_of(owner, chats: Iterable[Chat]) -> dict[int, DebriefSummary]:
         .order_by("created_at", "pk")
     )
     for referral in referrals:
-        kept[referral.chat_id].referrals.append(referral)
+        kept[referral.chat_id].referrals.append(referral)  # type: ignore[index]
     return kept

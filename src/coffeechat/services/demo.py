@@ -55,6 +55,7 @@ from coffeechat.store.models import (
     Referral,
     Story,
 )
+from coffeechat.store.owners import Owner
 
 SEED = 20_240_917
 # The demo's user: a science teacher moving into learning design (see the pitch in library()).
@@ -317,7 +318,7 @@ class _Slots:
 
 
 class _Demo:
-    def __init__(self, owner, rng: random.Random) -> None:
+    def __init__(self, owner: Owner, rng: random.Random) -> None:
         self.owner = owner
         self.rng = rng
         self.now = timezone.now()
@@ -893,7 +894,7 @@ def _request(contact: Contact) -> str:
 
 
 @transaction.atomic
-def fill_demo(owner, *, seed: int = SEED) -> DemoSummary:
+def fill_demo(owner: Owner, *, seed: int = SEED) -> DemoSummary:
     """Fill an empty home with the demo network; refuse (NotEmpty) when it has contacts."""
     if Contact.objects.for_owner(owner).exists():
         raise NotEmpty(
@@ -917,7 +918,7 @@ def fill_demo(owner, *, seed: int = SEED) -> DemoSummary:
     )
 
 
-def counts(owner) -> dict[str, int]:
+def counts(owner: Owner) -> dict[str, int]:
     """How many rows of each kind the owner has, in the order a summary lists them."""
     models = (
         ("organisations", Organisation),

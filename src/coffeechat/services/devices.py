@@ -17,6 +17,7 @@ from django.utils import timezone
 from coffeechat.core.devices import NAME_LENGTH, device_name, numbered
 from coffeechat.services.accounts import issue_login_link, redeem_login_link
 from coffeechat.store.models import Device, LoginLink
+from coffeechat.store.owners import Owner
 
 # "Last seen" is written at most this often: a phone polling the live page every few seconds
 # should not write a row every few seconds.
@@ -26,7 +27,7 @@ DEVICE_SESSION_DAYS = 90
 USER_AGENT_LENGTH = 400  # store.models.Device.user_agent
 
 
-def pairing_secret(owner) -> str:
+def pairing_secret(owner: Owner) -> str:
     """A one-time pairing secret (see services.accounts for how long it lasts)."""
     return issue_login_link(owner, LoginLink.Purpose.PAIR)
 
@@ -52,7 +53,7 @@ class DeviceCheck:
     signed_out_at: datetime | None = None
 
 
-def check_device(owner, code: str, *, now: datetime | None = None) -> DeviceCheck:
+def check_device(owner: Owner, code: str, *, now: datetime | None = None) -> DeviceCheck:
     """The owner's device under ``code``, marked seen now; None when unknown or signed out."""
     now = now or timezone.now()
     try:
@@ -70,12 +71,12 @@ def check_device(owner, code: str, *, now: datetime | None = None) -> DeviceChec
     return DeviceCheck(device)
 
 
-def paired_devices(owner) -> list[Device]:
+def paired_devices(owner: Owner) -> list[Device]:
     """The owner's phones that are still signed in, the most recently seen first."""
     return list(Device.objects.for_owner(owner).filter(revoked_at__isnull=True))
 
 
-def sign_out_device(owner, code, *, now: datetime | None = None) -> Device | None:
+def sign_out_device(owner: Owner, code, *, now: datetime | None = None) -> Device | None:
     """Sign a device out at once; None when the owner has no such device still signed in."""
     now = now or timezone.now()
     device = Device.objects.for_owner(owner).filter(code=code, revoked_at__isnull=True).first()

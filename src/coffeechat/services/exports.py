@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 from uuid import UUID
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from coffeechat.core.clock import zone
 from coffeechat.core.csvsafe import write_rows
 from coffeechat.core.fields import linkable
 from coffeechat.core.vcard_write import Card, write_card
+from coffeechat.store.meta import column
 from coffeechat.store.models import (
     BusyBlock,
     CalendarSource,
@@ -40,6 +41,7 @@ from coffeechat.store.models import (
     Opportunity,
     Organisation,
     Outreach,
+    Owned,
     Pitch,
     Preferences,
     Question,
@@ -47,6 +49,7 @@ from coffeechat.store.models import (
     ScriptTemplate,
     Story,
 )
+from coffeechat.store.owners import Owner
 
 FORMAT = "coffeechat"
 VERSION = 1
@@ -87,7 +90,7 @@ class Section:
     """One list in the document: a model, its exported fields, and how references are named."""
 
     key: str
-    model: type[models.Model]
+    model: type[Owned]
     fields: tuple[str, ...]  # exported as they are
     references: tuple[str, ...] = ()  # foreign keys, exported as the code of the row they name
 
@@ -246,7 +249,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _items(owner, section: Section, chat_stories: dict[int, list[str]]) -> Iterator[dict]:
+def _items(owner: Owner, section: Section, chat_stories: dict[int, list[str]]) -> Iterator[dict]:
     columns = section.columns()
     # Aliases keep a reference's document name ("contact") apart from the model field it shadows.
     aliases = {f"c{index}": F(lookup) for index, (_, lookup) in enumerate(columns)}
@@ -255,7 +258,8 @@ def _items(owner, section: Section, chat_stories: dict[int, list[str]]) -> Itera
         .order_by("created_at", "code")
         .values("pk", **aliases)
     )
-    for row in rows.iterator(chunk_size=_CHUNK):
+    # The keys are made up above (c0, c1...), so each row is read as a plain mapping.
+    for row in cast("Iterator[Mapping[str, Any]]", rows.iterator(chunk_size=_CHUNK)):
         item = {name: plain(row[f"c{index}"]) for index, (name, _) in enumerate(columns)}
         if section.model is Chat:
             item["stories"] = chat_stories.get(row["pk"], [])
@@ -265,7 +269,7 @@ def _items(owner, section: Section, chat_stories: dict[int, list[str]]) -> Itera
         yield item
 
 
-def _chat_stories(owner) -> dict[int, list[str]]:
+def _chat_stories(owner: Owner) -> dict[int, list[str]]:
     links = (
         Chat.stories.through.objects.filter(chat__owner=owner)
         .order_by("chat_id", "story__created_at", "story__code")
@@ -277,12 +281,11 @@ def _chat_stories(owner) -> dict[int, list[str]]:
     return chosen
 
 
-def _preferences(owner) -> dict:
+def _preferences(owner: Owner) -> dict:
     found = Preferences.objects.filter(owner=owner).values(*PREFERENCE_FIELDS).first()
     if found is None:
         # Not created yet: the defaults are what the user effectively has.
-        fields = Preferences._meta
-        found = {name: fields.get_field(name).get_default() for name in PREFERENCE_FIELDS}
+        found = {name: column(Preferences, name).get_default() for name in PREFERENCE_FIELDS}
     return {name: plain(found[name]) for name in PREFERENCE_FIELDS}
 
 
@@ -307,7 +310,7 @@ def _header(now: datetime | None) -> dict:
     }
 
 
-def document(owner, *, now: datetime | None = None) -> dict:
+def document(owner: Owner, *, now: datetime | None = None) -> dict:
     """The whole export as one dictionary (for tests and small data; prefer write_json)."""
     with _snapshot():
         result = _header(now)
@@ -318,7 +321,7 @@ def document(owner, *, now: datetime | None = None) -> dict:
     return result
 
 
-def write_json(owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
+def write_json(owner: Owner, out: TextIO, *, now: datetime | None = None) -> dict[str, int]:
     """Write the export to ``out`` as UTF-8 JSON, one item per line; return the count per list."""
     counts: dict[str, int] = {}
 
@@ -363,7 +366,7 @@ CSV_COLUMNS = (
 CELL_JOIN = "; "
 
 
-def _contact_rows(owner):
+def _contact_rows(owner: Owner):
     return (
         Contact.objects.for_owner(owner)
         .active()
@@ -388,12 +391,12 @@ def _contact_rows(owner):
     )
 
 
-def _owner_zone(owner):
+def _owner_zone(owner: Owner):
     name = Preferences.objects.filter(owner=owner).values_list("time_zone", flat=True).first()
     return zone(name or "")
 
 
-def write_csv(owner, out: TextIO) -> dict[str, int]:
+def write_csv(owner: Owner, out: TextIO) -> dict[str, int]:
     """Write the owner's contacts as spreadsheet-safe CSV, one row each; return the count."""
     local = _owner_zone(owner)
 
@@ -418,7 +421,7 @@ def write_csv(owner, out: TextIO) -> dict[str, int]:
     return {"contacts": write_rows(out, CSV_COLUMNS, rows())}
 
 
-def write_vcard(owner, out: TextIO) -> dict[str, int]:
+def write_vcard(owner: Owner, out: TextIO) -> dict[str, int]:
     """Write the owner's contacts as vCard 4.0, one card each; return the count."""
     count = 0
     for row in _contact_rows(owner):

@@ -12,6 +12,7 @@ from coffeechat.services.errors import InvalidInput
 from coffeechat.services.outreach_timers import record_nudge_sent
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep
+from coffeechat.store.owners import Owner
 
 MAX_DRAFT = 20_000
 MAX_STEP = 500
@@ -24,7 +25,7 @@ def _chat_with(contact: Contact, chat: Chat | None) -> None:
 
 @transaction.atomic
 def add_follow_up(
-    owner,
+    owner: Owner,
     contact: Contact,
     kind: str,
     due_at: datetime,
@@ -47,7 +48,7 @@ def add_follow_up(
 
 
 @transaction.atomic
-def mark_sent(owner, follow_up: FollowUp, *, sent_at: datetime | None = None) -> FollowUp:
+def mark_sent(owner: Owner, follow_up: FollowUp, *, sent_at: datetime | None = None) -> FollowUp:
     """Record that a follow-up went out; it no longer counts as owed."""
     ensure_owned(owner, follow_up)
     now = timezone.now()
@@ -67,7 +68,7 @@ def mark_sent(owner, follow_up: FollowUp, *, sent_at: datetime | None = None) ->
 
 @transaction.atomic
 def add_next_step(
-    owner,
+    owner: Owner,
     contact: Contact,
     text: str,
     *,
@@ -91,7 +92,9 @@ def add_next_step(
 
 
 @transaction.atomic
-def complete_next_step(owner, step: NextStep, *, done_at: datetime | None = None) -> NextStep:
+def complete_next_step(
+    owner: Owner, step: NextStep, *, done_at: datetime | None = None
+) -> NextStep:
     """Mark a next step as done."""
     ensure_owned(owner, step)
     if step.done_at is not None:

@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 
 from coffeechat.core.funnel import Funnel, Stage, funnel_from, furthest_stage
 from coffeechat.services.ownership import ensure_owned
+from coffeechat.store.managers import ContactQuerySet
 from coffeechat.store.models import Chat, Contact, Opportunity, Organisation, Outreach, Referral
 
 
@@ -27,7 +28,7 @@ class TargetFunnel:
     funnel: Funnel
 
 
-def _furthest(contacts: QuerySet[Contact]) -> list[tuple[int | None, Stage]]:
+def _furthest(contacts: ContactQuerySet) -> list[tuple[int | None, Stage]]:
     """Each contact written to among ``contacts``: their organisation's id and furthest stage."""
     sent = Outreach.objects.filter(contact=OuterRef("pk"), sent_at__isnull=False)
     first_sent = (
@@ -88,19 +89,25 @@ def _priority(organisation: Organisation) -> tuple[bool, int, str]:
     )
 
 
-def target_funnels(owner) -> list[TargetFunnel]:
-    """One funnel per target organisation, top five and most motivated first, then by name.
+def funnels(owner) -> tuple[Funnel, list[TargetFunnel]]:
+    """The overall funnel and each target's (as ``target_funnels``), from one read of the people.
 
-    A target nobody was written to yet has an empty funnel. Two queries, whatever the numbers.
+    Two queries whatever the numbers: the funnel page shows both, and every target's people are
+    among everyone's, so reading them a second time only repeated the costliest query.
     """
-    targets = sorted(Organisation.objects.for_owner(owner).filter(is_target=True), key=_priority)
-    if not targets:
-        return []
-    rows = _furthest(
-        Contact.objects.for_owner(owner).filter(
-            organisation__is_target=True, organisation__owner=owner
-        )
-    )
+    rows = _furthest(Contact.objects.for_owner(owner))
+    return _funnel(rows), _per_target(_targets(owner), rows)
+
+
+def _targets(owner) -> list[Organisation]:
+    """The owner's targets, top five and most motivated first, then by name."""
+    return sorted(Organisation.objects.for_owner(owner).filter(is_target=True), key=_priority)
+
+
+def _per_target(
+    targets: list[Organisation], rows: list[tuple[int | None, Stage]]
+) -> list[TargetFunnel]:
+    """Each target's funnel from the people's (organisation, furthest stage)."""
     stages: dict[int | None, list[Stage]] = defaultdict(list)
     for organisation, stage in rows:
         stages[organisation].append(stage)
@@ -108,3 +115,19 @@ def target_funnels(owner) -> list[TargetFunnel]:
         TargetFunnel(organisation, funnel_from(stages.get(organisation.pk, ())))
         for organisation in targets
     ]
+
+
+def target_funnels(owner) -> list[TargetFunnel]:
+    """One funnel per target organisation, top five and most motivated first, then by name.
+
+    A target nobody was written to yet has an empty funnel. Two queries, whatever the numbers.
+    """
+    targets = _targets(owner)
+    if not targets:
+        return []
+    rows = _furthest(
+        Contact.objects.for_owner(owner).filter(
+            organisation__is_target=True, organisation__owner=owner
+        )
+    )
+    return _per_target(targets, rows)

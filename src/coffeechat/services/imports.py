@@ -70,6 +70,7 @@ from coffeechat.store.models import (
     Referral,
     sync_contact_keys,
 )
+from coffeechat.store.owners import Owner
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 # A LinkedIn archive holds a few dozen files; thousands of entries is not one.
@@ -519,7 +520,7 @@ class _Index:
             if person not in people:
                 people.append(person)
 
-    def load(self, owner, keys: list[str], codes: list[UUID]) -> None:
+    def load(self, owner: Owner, keys: list[str], codes: list[UUID]) -> None:
         fields = [f"contact__{name}" for name in CONTACT_FIELDS]
         rows: list[tuple] = []
         for start in range(0, len(keys), 900):
@@ -713,7 +714,7 @@ CHANGED_CONTACT = (
 class _Run:
     """One import into one batch: counts, skips and changes, and the statements it reuses."""
 
-    def __init__(self, owner, batch: ImportBatch, now: datetime) -> None:
+    def __init__(self, owner: Owner, batch: ImportBatch, now: datetime) -> None:
         self.owner = owner
         self.batch = batch
         self.now = now
@@ -898,7 +899,7 @@ class _Run:
 
 
 def _import(
-    owner,
+    owner: Owner,
     batch: ImportBatch,
     file: _File,
     *,
@@ -938,7 +939,7 @@ def _change_json(change: Change) -> dict:
 
 
 def import_file(
-    owner,
+    owner: Owner,
     source: str,
     path: Path,
     *,
@@ -958,7 +959,7 @@ def import_file(
 
 
 def stage_upload(
-    owner, source: str, file_name: str, data: bytes
+    owner: Owner, source: str, file_name: str, data: bytes
 ) -> tuple[ImportBatch, ImportReport]:
     """Keep an uploaded file on a staged batch and return its preview (a dry run)."""
     with _opened(source, file_name, data) as file, transaction.atomic():
@@ -973,7 +974,7 @@ def stage_upload(
     return batch, report
 
 
-def _preview(owner, batch: ImportBatch, file: _File) -> ImportReport:
+def _preview(owner: Owner, batch: ImportBatch, file: _File) -> ImportReport:
     with transaction.atomic():
         report = _import(owner, batch, file, dry_run=True)
         transaction.set_rollback(True)
@@ -991,14 +992,14 @@ def _import_counts(batch: ImportBatch, report: ImportReport) -> None:
     batch.changes = [_change_json(change) for change in report.changes]
 
 
-def _batch(owner, code: UUID, *, lock: bool = False) -> ImportBatch:
+def _batch(owner: Owner, code: UUID, *, lock: bool = False) -> ImportBatch:
     batches = ImportBatch.objects.for_owner(owner)
     if lock:
         batches = batches.select_for_update()
     return batches.get(code=code)
 
 
-def _staged(owner, code: UUID, *, lock: bool = False) -> ImportBatch:
+def _staged(owner: Owner, code: UUID, *, lock: bool = False) -> ImportBatch:
     batch = _batch(owner, code, lock=lock)
     if batch.status == ImportBatch.Status.APPLIED:
         raise ImportProblem("This import has been applied already.")
@@ -1009,25 +1010,27 @@ def _staged(owner, code: UUID, *, lock: bool = False) -> ImportBatch:
     return batch
 
 
-def preview_staged(owner, code: UUID) -> tuple[ImportBatch, ImportReport]:
+def preview_staged(owner: Owner, code: UUID) -> tuple[ImportBatch, ImportReport]:
     """Work out the preview of a staged batch again, against the contacts as they are now."""
     with transaction.atomic():
         batch = _staged(owner, code, lock=True)
-        with _opened(batch.source, batch.file_name, bytes(batch.staged_file)) as file:
+        # A staged batch keeps its file until it is applied or dropped (_staged).
+        staged = bytes(batch.staged_file)  # type: ignore[arg-type]
+        with _opened(batch.source, batch.file_name, staged) as file:
             report = _preview(owner, batch, file)
     return batch, report
 
 
-def confirm_staged(owner, code: UUID) -> ImportReport:
+def confirm_staged(owner: Owner, code: UUID) -> ImportReport:
     """Apply a staged batch in one transaction; the batch becomes applied and can be undone."""
     with transaction.atomic():
         batch = _staged(owner, code, lock=True)
-        data = bytes(batch.staged_file)
+        data = bytes(batch.staged_file)  # type: ignore[arg-type]  # staged: the file is kept
         with _opened(batch.source, batch.file_name, data) as file:
             return _import(owner, batch, file, dry_run=False)
 
 
-def discard_staged(owner, code: UUID) -> None:
+def discard_staged(owner: Owner, code: UUID) -> None:
     """Forget a staged batch and its file; nothing was imported from it."""
     with transaction.atomic():
         batch = _batch(owner, code, lock=True)
@@ -1036,7 +1039,7 @@ def discard_staged(owner, code: UUID) -> None:
         batch.delete()
 
 
-def recent_batches(owner, limit: int = 20) -> list[ImportBatch]:
+def recent_batches(owner: Owner, limit: int = 20) -> list[ImportBatch]:
     """The owner's latest imports, newest first, without their staged files."""
     return list(ImportBatch.objects.for_owner(owner).defer("staged_file")[:limit])
 
@@ -1067,7 +1070,7 @@ RESTORABLE = (
 )
 
 
-def undo_batch(owner, code: UUID) -> UndoReport:
+def undo_batch(owner: Owner, code: UUID) -> UndoReport:
     """Take an applied batch back in one transaction: its new contacts go, updates are reverted.
 
     A created contact that has since gained a chat, note, next step, referral, follow-up,
@@ -1095,7 +1098,7 @@ def undo_batch(owner, code: UUID) -> UndoReport:
     )
 
 
-def _merged_since(owner, batch: ImportBatch) -> list[str]:
+def _merged_since(owner: Owner, batch: ImportBatch) -> list[str]:
     """Contacts a merge moved this batch's new rows onto: older than the batch, so they stay."""
     return list(
         Contact.objects.for_owner(owner)
@@ -1103,21 +1106,21 @@ def _merged_since(owner, batch: ImportBatch) -> list[str]:
             import_rows__batch=batch,
             import_rows__outcome=ImportRow.Outcome.NEW,
         )
-        .exclude(created_at=batch.applied_at)
+        .exclude(created_at=batch.applied_at)  # type: ignore[misc]  # an applied batch
         .order_by("name")
         .distinct()
         .values_list("name", flat=True)
     )
 
 
-def _remove_created(owner, batch: ImportBatch) -> tuple[int, list[str]]:
+def _remove_created(owner: Owner, batch: ImportBatch) -> tuple[int, list[str]]:
     created = list(
         ImportRow.objects.filter(
             batch=batch,
             outcome=ImportRow.Outcome.NEW,
             contact__isnull=False,
             # A merge may have moved the row onto an older contact: that one stays.
-            contact__created_at=batch.applied_at,
+            contact__created_at=batch.applied_at,  # type: ignore[misc]  # an applied batch
         ).values_list("contact_id", flat=True)
     )
     removed = 0
@@ -1139,7 +1142,7 @@ def _remove_created(owner, batch: ImportBatch) -> tuple[int, list[str]]:
     return removed, kept
 
 
-def _restore_updates(owner, batch: ImportBatch) -> int:
+def _restore_updates(owner: Owner, batch: ImportBatch) -> int:
     """Put back, latest row first, every field still holding the value its row wrote."""
     rows = (
         ImportRow.objects.filter(
@@ -1164,7 +1167,7 @@ def _restore_updates(owner, batch: ImportBatch) -> int:
 RESTORED_CONTACT = ("updated_at", *RESTORABLE, "organisation", "research_notes_html")
 
 
-def _restore_part(owner, part: list[tuple[int, dict, dict]]) -> set[int]:
+def _restore_part(owner: Owner, part: list[tuple[int, dict, dict]]) -> set[int]:
     contacts = {
         contact.pk: contact
         for contact in Contact.objects.for_owner(owner)

@@ -16,13 +16,16 @@ from __future__ import annotations
 import ipaddress
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 
 from coffeechat.core.hosts import AllowedHosts
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from coffeechat.store.owners import Owner
 
 # The WSGI environ key the LAN listener sets on every request it answers (never from a header:
 # those arrive as HTTP_*), holding the address it listens on.
@@ -164,7 +167,7 @@ def _open(address: str) -> None:
     _allow(address)
 
 
-def turn_on(owner, address: str) -> LanStatus:
+def turn_on(owner: Owner, address: str) -> LanStatus:
     """Let paired phones reach the app at ``address`` from now on, and after a restart."""
     address = check_address(address)
     with _lock:
@@ -175,7 +178,7 @@ def turn_on(owner, address: str) -> LanStatus:
     return lan_status()
 
 
-def turn_off(owner) -> None:
+def turn_off(owner: Owner) -> None:
     """Close the LAN listener now; phones reach nothing until it is turned on again."""
     with _lock:
         listener = _listener
@@ -188,7 +191,7 @@ def turn_off(owner) -> None:
         preferences.save(update_fields=["lan_address"])
 
 
-def resume(owner, asked: str | None = None) -> str:
+def resume(owner: Owner, asked: str | None = None) -> str:
     """At start: open the LAN listener where it was (or at ``asked``); "" or why it could not.
 
     ``asked`` is an address, or "" to take the first of this computer's network addresses.

@@ -12,6 +12,7 @@ from coffeechat.core.text import clean_line, split_list
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Pitch, Story
+from coffeechat.store.owners import Owner
 
 MAX_TEXT = 10_000
 MAX_TITLE = 200
@@ -29,7 +30,7 @@ class StoryDetails:
 
 
 @transaction.atomic
-def save_pitch(owner, kind: str, text: str) -> Pitch:
+def save_pitch(owner: Owner, kind: str, text: str) -> Pitch:
     """Write the owner's elevator pitch or career-change story (one of each)."""
     if kind not in Pitch.Kind.values:
         raise InvalidInput("Choose the elevator pitch or the career-change story.", field="kind")
@@ -68,13 +69,13 @@ def _story_values(details: StoryDetails) -> dict:
 
 
 @transaction.atomic
-def add_story(owner, details: StoryDetails) -> Story:
+def add_story(owner: Owner, details: StoryDetails) -> Story:
     """Add a success story to the owner's library."""
     return Story.objects.create(owner=owner, **_story_values(details))
 
 
 @transaction.atomic
-def change_story(owner, story: Story, details: StoryDetails) -> Story:
+def change_story(owner: Owner, story: Story, details: StoryDetails) -> Story:
     """Rewrite one of the owner's stories."""
     ensure_owned(owner, story)
     for name, value in _story_values(details).items():
@@ -84,14 +85,14 @@ def change_story(owner, story: Story, details: StoryDetails) -> Story:
 
 
 @transaction.atomic
-def remove_story(owner, story: Story) -> None:
+def remove_story(owner: Owner, story: Story) -> None:
     """Delete one of the owner's stories (chats that pinned it simply lose it)."""
     ensure_owned(owner, story)
     story.delete()
 
 
 @transaction.atomic
-def choose_stories(owner, chat: Chat, stories: Iterable[Story]) -> Chat:
+def choose_stories(owner: Owner, chat: Chat, stories: Iterable[Story]) -> Chat:
     """Set the stories the owner plans to tell in ``chat``."""
     chosen = list(stories)
     ensure_owned(owner, chat, *chosen)

@@ -26,6 +26,7 @@ from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.services.scripts import scripts_of
 from coffeechat.store.models import BusyBlock, Chat, ChatEvent, Note, Preferences
+from coffeechat.store.owners import Owner
 
 # A chat may be started from an hour before its planned start until three hours after it: late
 # guests and wrong clocks happen, but a chat from last week is a chat to re-plan or debrief.
@@ -178,7 +179,9 @@ def _clock(moment: datetime, preferences: Preferences) -> str:
     return format_clock(moment, zone(preferences.time_zone), preferences.clock_format)
 
 
-def next_commitment(owner, after: datetime, *, excluding: Chat | None = None) -> Commitment | None:
+def next_commitment(
+    owner: Owner, after: datetime, *, excluding: Chat | None = None
+) -> Commitment | None:
     """The owner's first planned chat or timed busy block in the 12 hours after ``after``."""
     if not moment_in_range(after):
         # A chat an older version kept at the end of time: nothing follows it, and adding the
@@ -207,17 +210,17 @@ def next_commitment(owner, after: datetime, *, excluding: Chat | None = None) ->
     return None
 
 
-def _locked(owner, chat: Chat) -> Chat:
+def _locked(owner: Owner, chat: Chat) -> Chat:
     """The chat re-read under a row lock, so concurrent actions see each other's changes."""
     ensure_owned(owner, chat)
     return Chat.objects.select_for_update().select_related("contact").get(pk=chat.pk)
 
 
-def _event(owner, chat: Chat, kind, at: datetime, minutes: int | None = None) -> None:
+def _event(owner: Owner, chat: Chat, kind, at: datetime, minutes: int | None = None) -> None:
     ChatEvent.objects.create(owner=owner, chat=chat, kind=kind, at=at, minutes=minutes)
 
 
-def start_problem(owner, chat: Chat, now: datetime) -> str:
+def start_problem(owner: Owner, chat: Chat, now: datetime) -> str:
     """Why the chat cannot start at ``now``, in words a user can act on; empty when it can."""
     preferences = ensure_preferences(owner)
     if chat.status == Chat.Status.LIVE:
@@ -251,7 +254,7 @@ def start_problem(owner, chat: Chat, now: datetime) -> str:
 
 
 @transaction.atomic
-def start_chat(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
+def start_chat(owner: Owner, chat: Chat, *, now: datetime | None = None) -> Chat:
     """Start a planned chat now: record the real start and confirm the end (capped if need be)."""
     now = now or timezone.now()
     chat = _locked(owner, chat)
@@ -292,7 +295,9 @@ def _note_check_in(chat: Chat, now: datetime) -> None:
 
 
 @transaction.atomic
-def extend(owner, chat: Chat, who: str, minutes: int, *, now: datetime | None = None) -> Chat:
+def extend(
+    owner: Owner, chat: Chat, who: str, minutes: int, *, now: datetime | None = None
+) -> Chat:
     """Record that the chat goes on for ``minutes`` more, because they (or I) asked."""
     now = now or timezone.now()
     chat = _locked(owner, chat)
@@ -328,7 +333,7 @@ def extend(owner, chat: Chat, who: str, minutes: int, *, now: datetime | None = 
 
 
 @transaction.atomic
-def wrap_up_now(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
+def wrap_up_now(owner: Owner, chat: Chat, *, now: datetime | None = None) -> Chat:
     """Start closing now: bring the end to within the wrap-up minutes and use the closing script."""
     now = now or timezone.now()
     chat = _locked(owner, chat)
@@ -346,7 +351,7 @@ def wrap_up_now(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
 
 
 @transaction.atomic
-def end_chat(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
+def end_chat(owner: Owner, chat: Chat, *, now: datetime | None = None) -> Chat:
     """End a live chat now: it is held, and its thank-you falls due 24 hours later."""
     now = now or timezone.now()
     chat = _locked(owner, chat)
@@ -380,7 +385,7 @@ def end_chat(owner, chat: Chat, *, now: datetime | None = None) -> Chat:
 
 
 @transaction.atomic
-def record_felt(owner, chat: Chat, minutes: int, *, now: datetime | None = None) -> Chat:
+def record_felt(owner: Owner, chat: Chat, minutes: int, *, now: datetime | None = None) -> Chat:
     """Keep how long the chat felt, given before the real length is shown."""
     now = now or timezone.now()
     chat = _locked(owner, chat)
@@ -435,7 +440,7 @@ def _phase(chat: Chat, now: datetime, wrap_at: datetime | None) -> str:
     return clockwork.phase_at(now, wrap_at, chat.target_end_at)
 
 
-def live_state(owner, chat: Chat, now: datetime | None = None) -> LiveState:
+def live_state(owner: Owner, chat: Chat, now: datetime | None = None) -> LiveState:
     """What the live page shows for ``chat`` at ``now``: times, cues, scripts and the log."""
     now = now or timezone.now()
     ensure_owned(owner, chat)

@@ -22,6 +22,7 @@ from coffeechat.core.text import clean_line
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.store.models import Contact
+from coffeechat.store.owners import Owner
 
 if TYPE_CHECKING:
     # Settings hold this (built by coffeechat.config); services only read its fields.
@@ -40,7 +41,7 @@ def smtp_settings() -> SmtpConfig | None:
     return settings.COFFEECHAT_SMTP
 
 
-def _identity(owner) -> tuple[str, str]:
+def _identity(owner: Owner) -> tuple[str, str]:
     """The owner's name and their own email address (Preferences), each empty when unknown."""
     preferences = ensure_preferences(owner)
     name = clean_line(preferences.your_name or owner.get_full_name() or owner.first_name or "")
@@ -48,7 +49,7 @@ def _identity(owner) -> tuple[str, str]:
     return name, address if is_email(address) else ""
 
 
-def my_name(owner) -> str:
+def my_name(owner: Owner) -> str:
     """The owner's name as they sign a message: theirs from Preferences, else their account's."""
     return _identity(owner)[0]
 
@@ -91,7 +92,7 @@ def _to_line(contact: Contact, address: str) -> str:
     return formataddr((contact.name, address)) if address else ""
 
 
-def eml_sender(owner) -> str:
+def eml_sender(owner: Owner) -> str:
     """The From line of a downloaded .eml: "Sam Rivera <sam@example.com>" from Preferences.
 
     Empty when the owner has not given their address: the mail program that opens the draft
@@ -109,7 +110,7 @@ class SmtpSender:
     reply_to: str = ""
 
 
-def smtp_sender(owner, config: SmtpConfig) -> SmtpSender:
+def smtp_sender(owner: Owner, config: SmtpConfig) -> SmtpSender:
     """The From line of a message sent through the mail server, and its Reply-To.
 
     The server sends from COFFEECHAT_SMTP_FROM, the one address it is set up to vouch for (a
@@ -124,7 +125,7 @@ def smtp_sender(owner, config: SmtpConfig) -> SmtpSender:
     return SmtpSender(from_line)
 
 
-def sender(owner) -> str:
+def sender(owner: Owner) -> str:
     """The From line as the composer shows it: the mail server's when one is set up, else the
     .eml's (empty when the owner has not given their address)."""
     config = smtp_settings()
@@ -139,7 +140,7 @@ def message_id_domain(from_addr: str) -> str:
     return address.rsplit("@", 1)[-1] or "coffeechat.invalid"
 
 
-def eml(owner, contact: Contact, subject: str, body: str, now: datetime) -> bytes:
+def eml(owner: Owner, contact: Contact, subject: str, body: str, now: datetime) -> bytes:
     """The message as an .eml file, opened by mail programs as a draft to send."""
     from_addr = eml_sender(owner)
     address = address_of(contact)

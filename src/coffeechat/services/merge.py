@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 
 from coffeechat.core.contact_keys import EMAIL, LINKEDIN, NAME, phone_key, website_key
 from coffeechat.core.text import counted, distinct
@@ -28,8 +28,10 @@ from coffeechat.store.models import (
     Note,
     Opportunity,
     Outreach,
+    Owned,
     Referral,
 )
+from coffeechat.store.owners import Owner
 
 # What the user picks for each field: the kept contact's value, the other one's, or both together.
 KEEP = "keep"
@@ -74,7 +76,7 @@ FIELD_NAMES = frozenset(field.name for field in FIELDS)
 class Moved:
     """Rows that follow a contact through a merge by repointing one foreign key."""
 
-    model: type[Model]
+    model: type[Owned | ImportRow]
     field: str
     one: str
     many: str
@@ -168,14 +170,14 @@ class Merged:
     referrals_combined: int
 
 
-def merge_plan(owner, keep_code, other_code) -> MergePlan:
+def merge_plan(owner: Owner, keep_code, other_code) -> MergePlan:
     """Compare two of the owner's contacts field by field and count what a merge would move."""
     kept, other = _pair(owner, keep_code, other_code)
     return _plan(owner, kept, other)
 
 
 @transaction.atomic
-def merge_contacts(owner, keep_code, other_code, choices: Mapping[str, str]) -> Merged:
+def merge_contacts(owner: Owner, keep_code, other_code, choices: Mapping[str, str]) -> Merged:
     """Merge ``other`` into ``kept``: chosen fields, every related row moved, all or nothing.
 
     ``choices`` maps a field name to KEEP, OTHER or BOTH; a field left out takes the default
@@ -208,7 +210,7 @@ def merge_contacts(owner, keep_code, other_code, choices: Mapping[str, str]) -> 
     return Merged(kept, other, moved, removed, combined)
 
 
-def survivor_of(owner, contact: Contact) -> Contact:
+def survivor_of(owner: Owner, contact: Contact) -> Contact:
     """The active contact ``contact`` was merged into (itself when it was not merged).
 
     Merges made here point straight at the survivor; older data (a restore) may hold chains.
@@ -235,7 +237,7 @@ class Candidate:
 _REASONS = ((LINKEDIN, "same LinkedIn profile"), (EMAIL, "same email"), (NAME, "same name"))
 
 
-def merge_candidates(owner, contact: Contact, limit: int = 20) -> list[Candidate]:
+def merge_candidates(owner: Owner, contact: Contact, limit: int = 20) -> list[Candidate]:
     """Active contacts sharing a key with ``contact`` (LinkedIn, email, name), likeliest first.
 
     One query, however many contacts the owner has: the keys are indexed.
@@ -262,7 +264,7 @@ def merge_candidates(owner, contact: Contact, limit: int = 20) -> list[Candidate
     ]
 
 
-def _pair(owner, keep_code, other_code, *, lock: bool = False) -> tuple[Contact, Contact]:
+def _pair(owner: Owner, keep_code, other_code, *, lock: bool = False) -> tuple[Contact, Contact]:
     keep_id, other_id = _uuid(keep_code), _uuid(other_code)
     if keep_id == other_id:
         raise InvalidInput("A contact cannot be merged with itself; choose another contact.")
@@ -290,7 +292,7 @@ def _uuid(code) -> uuid.UUID:
         raise NotFound("No such contact.") from None
 
 
-def _plan(owner, kept: Contact, other: Contact, *, count: bool = True) -> MergePlan:
+def _plan(owner: Owner, kept: Contact, other: Contact, *, count: bool = True) -> MergePlan:
     fields = tuple(_compare(field, kept, other) for field in FIELDS)
     if not count:
         return MergePlan(kept, other, fields, (), 0, 0)
@@ -399,7 +401,7 @@ def _chosen_values(plan: MergePlan, choices: Mapping[str, str]) -> dict[str, Any
     return values
 
 
-def _move_referrals(owner, kept: Contact, other: Contact) -> tuple[int, int, int]:
+def _move_referrals(owner: Owner, kept: Contact, other: Contact) -> tuple[int, int, int]:
     """Repoint the other contact's referrals; returns (moved, removed, combined).
 
     A referral between the two would become the person referring to themselves, which the

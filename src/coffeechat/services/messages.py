@@ -14,6 +14,7 @@ from coffeechat.core.compose import (
 from coffeechat.core.text import clean_line
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store.models import MessageTemplate as MessageTemplateRow
+from coffeechat.store.owners import Owner
 
 
 def _known(kind: str) -> None:
@@ -21,7 +22,7 @@ def _known(kind: str) -> None:
         raise InvalidInput("There is no message of that kind.", field="kind")
 
 
-def get_template(owner, kind: str) -> MessageTemplate:
+def get_template(owner: Owner, kind: str) -> MessageTemplate:
     """The owner's wording for one kind of message, or our default."""
     _known(kind)
     row = MessageTemplateRow.objects.for_owner(owner).filter(kind=kind).first()
@@ -30,13 +31,13 @@ def get_template(owner, kind: str) -> MessageTemplate:
     return MessageTemplate(subject=row.subject, body=row.body)
 
 
-def is_customised(owner, kind: str) -> bool:
+def is_customised(owner: Owner, kind: str) -> bool:
     """Whether the owner has reworded this kind of message."""
     return MessageTemplateRow.objects.for_owner(owner).filter(kind=kind).exists()
 
 
 @transaction.atomic
-def save_template(owner, kind: str, subject: str, body: str) -> MessageTemplateRow | None:
+def save_template(owner: Owner, kind: str, subject: str, body: str) -> MessageTemplateRow | None:
     """Keep the owner's wording; our default word for word (or both empty) goes back to it."""
     _known(kind)
     subject = clean_line(subject)
@@ -70,7 +71,7 @@ def save_template(owner, kind: str, subject: str, body: str) -> MessageTemplateR
 
 
 @transaction.atomic
-def reset_template(owner, kind: str) -> None:
+def reset_template(owner: Owner, kind: str) -> None:
     """Forget the owner's wording for one kind of message, so our default applies again."""
     _known(kind)
     MessageTemplateRow.objects.for_owner(owner).filter(kind=kind).delete()

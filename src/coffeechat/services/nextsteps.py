@@ -25,6 +25,7 @@ from coffeechat.services.followups import add_next_step, complete_next_step
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep
+from coffeechat.store.owners import Owner
 
 # How many finished steps the list shows; older ones stay on their chat's page.
 RECENT_DONE = 50
@@ -34,7 +35,7 @@ def _nudge_wanted(step: NextStep) -> bool:
     return step.side == NextStep.Side.THEM and step.due_on is not None and step.done_at is None
 
 
-def sync_nudge(owner, step: NextStep, *, now: datetime | None = None) -> FollowUp | None:
+def sync_nudge(owner: Owner, step: NextStep, *, now: datetime | None = None) -> FollowUp | None:
     """Create, move, put aside or bring back the suggested nudge for a step of theirs."""
     ensure_owned(owner, step)
     now = now or timezone.now()
@@ -69,7 +70,7 @@ def sync_nudge(owner, step: NextStep, *, now: datetime | None = None) -> FollowU
 
 @transaction.atomic
 def add_step(
-    owner,
+    owner: Owner,
     contact: Contact,
     text: str,
     *,
@@ -84,7 +85,7 @@ def add_step(
 
 
 @transaction.atomic
-def mark_done(owner, step: NextStep, *, done_at: datetime | None = None) -> NextStep:
+def mark_done(owner: Owner, step: NextStep, *, done_at: datetime | None = None) -> NextStep:
     """Mark a step as done; a nudge about it is no longer suggested."""
     step = complete_next_step(owner, step, done_at=done_at)
     sync_nudge(owner, step)
@@ -92,7 +93,7 @@ def mark_done(owner, step: NextStep, *, done_at: datetime | None = None) -> Next
 
 
 @transaction.atomic
-def undo(owner, step: NextStep) -> NextStep:
+def undo(owner: Owner, step: NextStep) -> NextStep:
     """Open a step marked done by mistake again; its nudge comes back."""
     ensure_owned(owner, step)
     if step.done_at is None:
@@ -104,7 +105,7 @@ def undo(owner, step: NextStep) -> NextStep:
 
 
 @transaction.atomic
-def change_due(owner, step: NextStep, due_on: date | None) -> NextStep:
+def change_due(owner: Owner, step: NextStep, due_on: date | None) -> NextStep:
     """Move a step's due date (None: no date); the nudge moves with it."""
     ensure_owned(owner, step)
     step.due_on = due_on
@@ -123,7 +124,7 @@ class StepLists:
     done: list[NextStep]
 
 
-def step_lists(owner, now: datetime | None = None) -> StepLists:
+def step_lists(owner: Owner, now: datetime | None = None) -> StepLists:
     """Open steps (mine, theirs) soonest first with undated ones last, and recent done ones."""
     now = now or timezone.now()
     # The nudges come along so the page can say when each one falls due without a query per step.

@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 from coffeechat.core.text import clean_line
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store.models import Organisation
+from coffeechat.store.owners import Owner
 
 
-def organisation_named(owner, name: str) -> Organisation | None:
+def organisation_named(owner: Owner, name: str) -> Organisation | None:
     """The owner's organisation called ``name`` (any case), created if new; None if blank."""
     name = clean_line(name)
     if not name:
@@ -28,7 +29,7 @@ def organisation_named(owner, name: str) -> Organisation | None:
 
 
 def update_organisation(
-    owner, organisation: Organisation, *, name: str, website: str = "", notes: str = ""
+    owner: Owner, organisation: Organisation, *, name: str, website: str = "", notes: str = ""
 ) -> Organisation:
     """Rename or describe an organisation; names stay unique per owner."""
     name = clean_line(name)

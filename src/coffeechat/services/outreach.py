@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from coffeechat.core import outreach_lint as lint
@@ -19,13 +20,14 @@ from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import Contact, FollowUp, Outreach, Preferences, SendChannel
+from coffeechat.store.owners import Owner
 
 MAX_MESSAGE = 5_000
 
 
 @transaction.atomic
 def log_outreach(
-    owner, contact: Contact, message: str, *, sent_at: datetime | None = None
+    owner: Owner, contact: Contact, message: str, *, sent_at: datetime | None = None
 ) -> Outreach:
     """Record a request for a chat: a draft, or waiting for a reply once ``sent_at`` is given."""
     ensure_owned(owner, contact)
@@ -42,7 +44,7 @@ def log_outreach(
 
 @transaction.atomic
 def record_reply(
-    owner,
+    owner: Owner,
     outreach: Outreach,
     *,
     accepted: bool = True,
@@ -87,7 +89,7 @@ def record_reply(
     return outreach
 
 
-def reply_moment(owner, outreach: Outreach, day: date | None, now: datetime | None = None):
+def reply_moment(owner: Owner, outreach: Outreach, day: date | None, now: datetime | None = None):
     """When to record a reply given on ``day`` (the user's calendar): now for today or no day.
 
     An earlier day counts from noon, kept between the sending and now, so a reply the same day
@@ -108,7 +110,7 @@ AWAITING = (Outreach.Status.WAITING, Outreach.Status.MOVED_ON, Outreach.Status.N
 
 
 @transaction.atomic
-def move_on(owner, outreach: Outreach, *, now: datetime | None = None) -> Outreach:
+def move_on(owner: Owner, outreach: Outreach, *, now: datetime | None = None) -> Outreach:
     """Record that the user acted on the 3-business-day suggestion for this request.
 
     They wrote to a second person at the organisation, or chose not to. The request itself keeps
@@ -130,7 +132,7 @@ def move_on(owner, outreach: Outreach, *, now: datetime | None = None) -> Outrea
 ANSWERED = (Outreach.Status.REPLIED, Outreach.Status.DECLINED)
 
 
-def _day(owner, moment: datetime) -> str:
+def _day(owner: Owner, moment: datetime) -> str:
     """``Tue 1 Dec`` in the owner's time zone, with the year when it is not this year's."""
     tz = zone(ensure_preferences(owner).time_zone)
     local = moment.astimezone(tz)
@@ -147,7 +149,7 @@ MAX_JOB_WORDS = 200
 LONGEST_JOB_WORD = 60
 
 
-def _must_be_draft(owner, outreach: Outreach) -> None:
+def _must_be_draft(owner: Owner, outreach: Outreach) -> None:
     if outreach.status != Outreach.Status.DRAFT:
         when = f" on {_day(owner, outreach.sent_at)}" if outreach.sent_at else ""
         raise InvalidInput(f"This request was sent{when}; it is kept as it went out.")
@@ -161,11 +163,11 @@ def _must_have_words(outreach: Outreach) -> None:
         )
 
 
-def _template_values(owner, contact: Contact, connection: str = "") -> dict[str, str]:
+def _template_values(owner: Owner, contact: Contact, connection: str = "") -> dict[str, str]:
     return {
         "first_name": first_name(contact.name),
         "connection": connection,
-        "organisation": contact.organisation.name if contact.organisation_id else "",
+        "organisation": contact.organisation.name if contact.organisation else "",
         "interest": "",
         "my_name": mail.my_name(owner),
     }
@@ -178,7 +180,7 @@ def _template(template_id: str) -> outreach_templates.OutreachTemplate:
         raise InvalidInput(str(error), field="template") from None
 
 
-def existing_draft(owner, contact: Contact) -> Outreach | None:
+def existing_draft(owner: Owner, contact: Contact) -> Outreach | None:
     """The unsent request to this contact, if there is one (the newest)."""
     return (
         Outreach.objects.for_owner(owner)
@@ -190,7 +192,7 @@ def existing_draft(owner, contact: Contact) -> Outreach | None:
 
 @transaction.atomic
 def start_outreach(
-    owner,
+    owner: Owner,
     contact: Contact,
     *,
     template_id: str | None = None,
@@ -233,7 +235,7 @@ def start_outreach(
 
 @transaction.atomic
 def save_outreach_draft(
-    owner, outreach: Outreach, *, subject: str, message: str, connection: str
+    owner: Owner, outreach: Outreach, *, subject: str, message: str, connection: str
 ) -> Outreach:
     """Keep the draft as typed (line ends normalised); refused once it has been sent."""
     ensure_owned(owner, outreach)
@@ -255,7 +257,9 @@ def save_outreach_draft(
     return outreach
 
 
-def draft_from_template(owner, outreach: Outreach, template_id: str) -> outreach_templates.Filled:
+def draft_from_template(
+    owner: Owner, outreach: Outreach, template_id: str
+) -> outreach_templates.Filled:
     """A template filled for this request's contact and connection, for the user to keep or not.
 
     Nothing is written: the composer shows it in place of the saved draft until they save it.
@@ -269,7 +273,7 @@ def draft_from_template(owner, outreach: Outreach, template_id: str) -> outreach
 
 
 @transaction.atomic
-def delete_draft(owner, outreach: Outreach) -> None:
+def delete_draft(owner: Owner, outreach: Outreach) -> None:
     """Throw away a request that was never sent; a sent one stays in the history."""
     ensure_owned(owner, outreach)
     _must_be_draft(owner, outreach)
@@ -279,7 +283,7 @@ def delete_draft(owner, outreach: Outreach) -> None:
 # The linter's settings.
 
 
-def linter_options(owner, connection: str = "") -> lint.Options:
+def linter_options(owner: Owner, connection: str = "") -> lint.Options:
     """The owner's linter settings (word limit, job words, rules off) for one request."""
     preferences = ensure_preferences(owner)
     job_words = preferences.outreach_job_words
@@ -293,13 +297,13 @@ def linter_options(owner, connection: str = "") -> lint.Options:
     )
 
 
-def check_outreach(owner, outreach: Outreach) -> lint.Report:
+def check_outreach(owner: Owner, outreach: Outreach) -> lint.Report:
     """Every rule's verdict on the request's saved body."""
     ensure_owned(owner, outreach)
     return lint.lint(outreach.message, linter_options(owner, outreach.connection))
 
 
-def check_text(owner, text: str, connection: str = "") -> lint.Report:
+def check_text(owner: Owner, text: str, connection: str = "") -> lint.Report:
     """Every rule's verdict on a request as typed, with the owner's settings."""
     return lint.lint(text, linter_options(owner, connection))
 
@@ -320,7 +324,7 @@ def _cleaned_job_words(job_words: list[str]) -> list[str]:
 
 @transaction.atomic
 def save_linter_settings(
-    owner, *, max_words: int, job_words: list[str], rules_off: list[str]
+    owner: Owner, *, max_words: int, job_words: list[str], rules_off: list[str]
 ) -> Preferences:
     """Set the word limit, the job words and the rules switched off, after checking each."""
     low, high = WORD_LIMITS
@@ -354,7 +358,7 @@ def save_linter_settings(
 
 
 @transaction.atomic
-def reset_linter_settings(owner) -> Preferences:
+def reset_linter_settings(owner: Owner) -> Preferences:
     """Back to our word limit, our job words, and every rule on."""
     preferences = ensure_preferences(owner)
     preferences.outreach_max_words = lint.DEFAULT_MAX_WORDS
@@ -369,13 +373,13 @@ def reset_linter_settings(owner) -> Preferences:
 # Sending: the same ways out as a thank-you (services.mail).
 
 
-def outreach_mailto(owner, outreach: Outreach) -> str:
+def outreach_mailto(owner: Owner, outreach: Outreach) -> str:
     """A mailto: link with the saved request, or empty when the contact has no email."""
     ensure_owned(owner, outreach)
     return mail.mailto(outreach.contact, outreach.subject, outreach.message)
 
 
-def outreach_eml(owner, outreach: Outreach, now: datetime | None = None) -> bytes:
+def outreach_eml(owner: Owner, outreach: Outreach, now: datetime | None = None) -> bytes:
     """The saved request as an .eml file for a mail program to open as a draft."""
     ensure_owned(owner, outreach)
     _must_have_words(outreach)
@@ -386,7 +390,7 @@ def outreach_eml(owner, outreach: Outreach, now: datetime | None = None) -> byte
 
 @transaction.atomic
 def mark_outreach_sent(
-    owner, outreach: Outreach, channel: str, now: datetime | None = None
+    owner: Owner, outreach: Outreach, channel: str, now: datetime | None = None
 ) -> Outreach:
     """Record that the request went out, when and how; its 3-and-7 timers start now."""
     ensure_owned(owner, outreach)
@@ -402,7 +406,9 @@ def mark_outreach_sent(
     return outreach
 
 
-def send_outreach_by_smtp(owner, outreach: Outreach, now: datetime | None = None) -> Outreach:
+def send_outreach_by_smtp(
+    owner: Owner, outreach: Outreach, now: datetime | None = None
+) -> Outreach:
     """Send the saved request through the configured mail server, then record it as sent.
 
     A failure (mail.SendFailed, explained) leaves the draft as it was and marks nothing.
@@ -416,7 +422,7 @@ def send_outreach_by_smtp(owner, outreach: Outreach, now: datetime | None = None
 
 
 @transaction.atomic
-def close_outreach(owner, outreach: Outreach, now: datetime | None = None) -> Outreach:
+def close_outreach(owner: Owner, outreach: Outreach, now: datetime | None = None) -> Outreach:
     """Stop waiting for an answer by hand; a reply can still be recorded later."""
     ensure_owned(owner, outreach)
     if outreach.status == Outreach.Status.DRAFT:
@@ -500,7 +506,7 @@ def urgency(row: Row, now: datetime) -> tuple[int, datetime, str]:
 
     A nudge is the last step before the request closes, so it leads.
     """
-    timers, name = row.timers, row.outreach.contact.name.casefold()
+    timers, name = row.timers, _contact_name(row.outreach).casefold()
     if is_due(row, now) and timers.nudge_due:
         return (0, timers.nudge_at or _LAST, name)
     if is_due(row, now):
@@ -508,19 +514,13 @@ def urgency(row: Row, now: datetime) -> tuple[int, datetime, str]:
     return (2, timers.next_at or _LAST, name)
 
 
-# What a row of the list and its timers read: reading every column of hundreds of requests and
-# their contacts cost more than the page's queries themselves.
-ROW_FIELDS = (
+# What the timers and the order of the list read of each request: reading every column of
+# hundreds of requests cost more than the page's queries themselves.
+TIMER_FIELDS = (
     "owner_id",
     "code",
     "created_at",
-    "contact__code",
-    "contact__name",
-    "contact__owner_id",
-    "contact__merged_into_id",
-    "contact__organisation__code",
-    "contact__organisation__name",
-    "contact__organisation__owner_id",
+    "contact_id",
     "subject",
     "status",
     "sent_at",
@@ -530,9 +530,21 @@ ROW_FIELDS = (
     "closed_at",
     "snoozed_until",
 )
+# And of its contact and organisation, for a row shown (the list, the rows owed, suggestions).
+ROW_FIELDS = (
+    *TIMER_FIELDS,
+    "contact__code",
+    "contact__name",
+    "contact__owner_id",
+    "contact__merged_into_id",
+    "contact__organisation_id",
+    "contact__organisation__code",
+    "contact__organisation__name",
+    "contact__organisation__owner_id",
+)
 
 
-def open_requests(owner):
+def open_requests(owner: Owner):
     """Every draft and every request out and unanswered, with their contacts: one query."""
     # Named statuses, not "not past", so the (owner, status, sent_at) index finds them; no order,
     # since sorting wide rows in the database costs more than sorting the few here.
@@ -545,7 +557,50 @@ def open_requests(owner):
     )
 
 
-def board_of(owner, rows: list[Row], now: datetime, preferences: Preferences) -> Board:
+# The contact's name (the order's tie-break) comes as one column: building a contact and its
+# organisation for each of hundreds of requests cost more than the rest of the list, which shows
+# a page of them.
+def open_requests_bare(owner: Owner):
+    """Every draft and every request out and unanswered, without their contacts: one query.
+
+    Each carries ``contact_name`` for ``urgency``; ``with_contacts`` fills in the contacts of
+    the rows a page shows.
+    """
+    return (
+        Outreach.objects.for_owner(owner)
+        .filter(status__in=OPEN)
+        .only(*TIMER_FIELDS)
+        .annotate(contact_name=F("contact__name"))
+        .order_by()
+    )
+
+
+def with_contacts(owner: Owner, rows: list[Row]) -> list[Row]:
+    """``rows`` with their requests' contacts and organisations read in: one query for all."""
+    wanted = {row.outreach.contact_id for row in rows}
+    if not wanted:
+        return rows
+    contacts = (
+        Contact.objects.for_owner(owner)
+        .filter(pk__in=wanted)
+        .select_related("organisation")
+        .only(
+            *(name.removeprefix("contact__") for name in ROW_FIELDS if name.startswith("contact__"))
+        )
+        .in_bulk()
+    )
+    for row in rows:
+        row.outreach.contact = contacts[row.outreach.contact_id]
+    return rows
+
+
+def _contact_name(outreach: Outreach) -> str:
+    # Rows of open_requests_bare carry the name alone; the others have their contact.
+    name = getattr(outreach, "contact_name", None)
+    return name if name is not None else outreach.contact.name
+
+
+def board_of(owner: Owner, rows: list[Row], now: datetime, preferences: Preferences) -> Board:
     """The board from the open requests' rows (timers worked out once, by the caller).
 
     Two more queries, whatever the number of requests: the latest past requests and a count.
@@ -577,7 +632,7 @@ def board_of(owner, rows: list[Row], now: datetime, preferences: Preferences) ->
     return replace(board, due=sum(1 for row in board.waiting if is_due(row, now)))
 
 
-def outreach_board(owner, now: datetime | None = None) -> Board:
+def outreach_board(owner: Owner, now: datetime | None = None) -> Board:
     """Every draft and waiting request, and the latest answered and closed ones.
 
     Reads only: a request whose wait is over shows as closed until something closes it (the
@@ -591,7 +646,7 @@ def outreach_board(owner, now: datetime | None = None) -> Board:
     return replace(board, closed=[*over, *board.closed])
 
 
-def past_requests(owner):
+def past_requests(owner: Owner):
     """Every answered or closed request, latest first, to be shown a page at a time."""
     return (
         Outreach.objects.for_owner(owner)

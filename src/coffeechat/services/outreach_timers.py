@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple, TypeVar
 
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
@@ -21,19 +22,21 @@ from django.utils import timezone
 
 from coffeechat.core.business_days import HolidayCalendar
 from coffeechat.core.clock import format_day, zone
-from coffeechat.core.outreach_timers import Stage, Timers
+from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.outreach import (
     ANSWERED,
     AWAITING,
+    ROW_FIELDS,
     Board,
     Row,
     board_of,
-    open_requests,
+    open_requests_bare,
     timers_of,
 )
 from coffeechat.services.ownership import ensure_owned
+from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import (
     Chat,
     Contact,
@@ -147,6 +150,9 @@ def _open_requests(owner, now: datetime, preferences: Preferences) -> list[tuple
         Outreach.objects.for_owner(owner)
         .filter(status__in=AWAITING, sent_at__isnull=False, sent_at__lte=now - NOTHING_DUE_BEFORE)
         .select_related("contact", "contact__organisation")
+        # Only what a timer and a row owed read: a network of thousands has hundreds of
+        # requests waiting, and reading all their columns cost more than the timers.
+        .only(*ROW_FIELDS)
         .order_by("sent_at", "pk")
     )
     return [(request, timers_of(request, now, preferences)) for request in requests]
@@ -173,12 +179,122 @@ def settle(
     same requests and work out the same timers. With ``suggest=False`` the 3-day suggestions
     are left empty, for a page that shows a few requests and fills theirs with ``suggest``.
     """
+    due = read_due(owner, settle_counted(owner, now, preferences=preferences))
+    return suggest_people(owner, due) if suggest else due
+
+
+class _Waiting(NamedTuple):
+    """What a request's timers read of it, as plain values: no model instance is built."""
+
+    pk: int
+    sent_at: datetime
+    status: str
+    moved_on_at: datetime | None
+    replied_at: datetime | None
+    nudged_at: datetime | None
+    snoozed_until: datetime | None
+
+
+# A request read in full or as plain values: the due rule reads the same fields of both.
+R = TypeVar("R", Outreach, _Waiting)
+
+
+@dataclass(frozen=True)
+class DueRequest:
+    """A due request before it is read in full: enough to count it, sort it and read it later.
+
+    The home page shows a few of a few hundred due requests; the rest only count, and building
+    the request, its contact and organisation for each cost more than their timers.
+    """
+
+    pk: int
+    timers: Timers
+    second_contact_due: bool
+    nudge_due: bool
+    nudge: FollowUp | None = None
+
+    @property
+    def due_at(self) -> datetime:
+        """When the newest of its suggestions came due (as DueOutreach.due_at)."""
+        moment = self.timers.nudge_at if self.nudge_due else self.timers.second_contact_at
+        assert moment is not None  # a due request was sent, so both moments exist
+        return moment
+
+
+def _open_request_values(owner, now: datetime, preferences: Preferences) -> list[_Waiting]:
+    """As _open_requests, as plain values (same rows, same order)."""
+    return [
+        _Waiting._make(row)
+        for row in Outreach.objects.for_owner(owner)
+        .filter(status__in=AWAITING, sent_at__isnull=False, sent_at__lte=now - NOTHING_DUE_BEFORE)
+        .order_by("sent_at", "pk")
+        .values_list(*_Waiting._fields)
+    ]
+
+
+@transaction.atomic
+def settle_counted(owner, now: datetime | None = None, *, preferences=None) -> list[DueRequest]:
+    """As settle, without reading the due requests in full: ``read_due`` reads those wanted.
+
+    The timers come from plain values, with the owner's zone and calendar looked up once.
+    """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    requests = _open_requests(owner, now, preferences)
-    _close(owner, requests, now)
-    due = _due(owner, requests, now)
-    return suggest_people(owner, due) if suggest else due
+    tz, calendar = zone(preferences.time_zone), calendar_of(preferences)
+    closed = Outreach.Status.CLOSED
+    requests = [
+        (
+            row,
+            outreach_timers(
+                row.sent_at,
+                now,
+                tz=tz,
+                calendar=calendar,
+                answered=row.status in ANSWERED or row.replied_at is not None,
+                moved_on=row.moved_on_at is not None,
+                nudged_at=row.nudged_at,
+                closed=row.status == closed,
+            ),
+        )
+        for row in _open_request_values(owner, now, preferences)
+    ]
+    # Only the primary key and the written fields are needed to close a request.
+    _close_rows(
+        owner,
+        [
+            Outreach(pk=row.pk, status=closed, closed_at=timers.close_at, updated_at=now)
+            for row, timers in requests
+            if timers.stage == Stage.CLOSED
+        ],
+        now,
+    )
+    return [
+        DueRequest(row.pk, timers, timers.second_contact_due, nudge_due, nudge)
+        for row, timers, nudge_due, nudge in _due_values(owner, requests, now)
+    ]
+
+
+def read_due(owner, due: list[DueRequest]) -> list[DueOutreach]:
+    """``due`` read in full (request, contact, organisation), in its order: one query."""
+    if not due:
+        return []
+    found = {
+        request.pk: request
+        for request in Outreach.objects.for_owner(owner)
+        .filter(pk__in=[request.pk for request in due])
+        .select_related("contact", "contact__organisation")
+        .only(*ROW_FIELDS)
+    }
+    return [
+        DueOutreach(
+            outreach=found[request.pk],
+            timers=request.timers,
+            second_contact_due=request.second_contact_due,
+            nudge_due=request.nudge_due,
+            nudge=request.nudge,
+        )
+        for request in due
+    ]
 
 
 @transaction.atomic
@@ -187,28 +303,34 @@ def settled_board(owner, now: datetime | None = None, *, preferences=None) -> Bo
 
     One read of the open requests serves both: each request's timers are worked out once,
     where close_quietly and outreach_board would each read the requests and work them out.
+    The drafts and waiting rows come without their contacts: the page reads those of the rows
+    it shows with services.outreach.with_contacts.
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests(owner)]
+    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests_bare(owner)]
     _close(owner, [(row.outreach, row.timers) for row in rows], now)
     return board_of(owner, rows, now, preferences)
 
 
 def _close(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> int:
     over = [(request, timers) for request, timers in requests if timers.stage == Stage.CLOSED]
-    if not over:
-        return 0
     for request, timers in over:
         request.status = Outreach.Status.CLOSED
         request.closed_at = timers.close_at
         request.updated_at = now
+    return _close_rows(owner, [request for request, _ in over], now)
+
+
+def _close_rows(owner, over: list[Outreach], now: datetime) -> int:
+    """Write the closing of ``over`` (status, closed_at, updated_at set), and put aside their
+    unsent nudges."""
+    if not over:
+        return 0
     # bulk_update writes every row in one UPDATE (per batch), whatever the number of requests.
-    Outreach.objects.bulk_update(
-        [request for request, _ in over], ["status", "closed_at", "updated_at"], batch_size=500
-    )
+    Outreach.objects.bulk_update(over, ["status", "closed_at", "updated_at"], batch_size=500)
     FollowUp.objects.for_owner(owner).open().filter(
-        kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__in=[request.pk for request, _ in over]
+        kind=FollowUp.Kind.OUTREACH_NUDGE, outreach__in=[request.pk for request in over]
     ).update(dismissed_at=now, updated_at=now)
     return len(over)
 
@@ -226,6 +348,22 @@ def due_outreach(owner, now: datetime | None = None, *, preferences=None) -> lis
 
 
 def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[DueOutreach]:
+    return [
+        DueOutreach(
+            outreach=request,
+            timers=timers,
+            second_contact_due=timers.second_contact_due,
+            nudge_due=nudge_due,
+            nudge=nudge,
+        )
+        for request, timers, nudge_due, nudge in _due_values(owner, requests, now)
+    ]
+
+
+def _due_values(
+    owner, requests: list[tuple[R, Timers]], now: datetime
+) -> list[tuple[R, Timers, bool, FollowUp | None]]:
+    """The requests with something due, each with whether its nudge is due, and that nudge."""
     # A request snoozed from a reminder ("snooze a day") waits, suggestion and nudge alike.
     due = [
         (request, timers)
@@ -235,7 +373,7 @@ def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[
     if not due:
         return []
     nudges = _nudges(owner, [request.pk for request, timers in due if timers.nudge_due])
-    wanted: list[tuple[Outreach, Timers, bool, FollowUp | None]] = []
+    wanted: list[tuple[R, Timers, bool, FollowUp | None]] = []
     for request, timers in due:
         nudge, put_aside = nudges.get(request.pk, (None, False))
         snoozed = (
@@ -243,17 +381,8 @@ def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[
         )
         nudge_due = timers.nudge_due and not put_aside and not snoozed
         if timers.second_contact_due or nudge_due:
-            wanted.append((request, timers, nudge_due, nudge))
-    return [
-        DueOutreach(
-            outreach=request,
-            timers=timers,
-            second_contact_due=timers.second_contact_due,
-            nudge_due=nudge_due,
-            nudge=nudge if nudge_due else None,
-        )
-        for request, timers, nudge_due, nudge in wanted
-    ]
+            wanted.append((request, timers, nudge_due, nudge if nudge_due else None))
+    return wanted
 
 
 def suggest_people(owner, due: list[DueOutreach]) -> list[DueOutreach]:

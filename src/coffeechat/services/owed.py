@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -27,7 +28,13 @@ from coffeechat.core.followups import urgency as urgency_at
 from coffeechat.core.text import counted, shorten
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput, NotFound
-from coffeechat.services.outreach_timers import DueOutreach, settle, suggest_people
+from coffeechat.services.outreach_timers import (
+    DueOutreach,
+    DueRequest,
+    read_due,
+    settle_counted,
+    suggest_people,
+)
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
 
@@ -81,6 +88,10 @@ class Item:
         return "undated" if self.due_at is None else urgency_at(self.due_at, now).state
 
 
+# An item of a section, or a due request not read yet: both sort by their due moment.
+_Entry = TypeVar("_Entry", Item, Item | DueRequest)
+
+
 @dataclass(frozen=True)
 class Owed:
     """What the owner owes, section by section, each soonest first (so overdue leads)."""
@@ -96,10 +107,35 @@ class Owed:
     # Requests waiting: due 3-and-7 timers, and outreach nudges being written.
     nudges: list[Item] = field(default_factory=list)
     done: list[Item] = field(default_factory=list)
+    # With ``owed(rows=N)``: when each due request left out of ``nudges`` came due. They count
+    # (section total, overdue, due within a day) but were not read: a page shows N of them.
+    requests_not_read: list[datetime] = field(default_factory=list)
 
     @property
     def open_items(self) -> list[Item]:
         return [*self.thank_yous, *self.next_steps, *self.intros, *self.reminders, *self.nudges]
+
+    def total(self, section: str) -> int:
+        """How many items ``section`` holds, those counted but not read included."""
+        unread = len(self.requests_not_read) if section == "nudges" else 0
+        return len(getattr(self, section)) + unread
+
+    @property
+    def has_open_items(self) -> bool:
+        return bool(self.open_items or self.requests_not_read)
+
+    @property
+    def overdue_count(self) -> int:
+        """How many open items are overdue, those counted but not read included."""
+        unread = sum(1 for moment in self.requests_not_read if moment < self.now)
+        return len(self.overdue) + unread
+
+    @property
+    def due_within_a_day_count(self) -> int:
+        """How many open items come due within a day, those counted but not read included."""
+        soon = self.now + timedelta(days=1)
+        unread = sum(1 for moment in self.requests_not_read if self.now <= moment <= soon)
+        return len(self.due_within_a_day) + unread
 
     @property
     def messages(self) -> list[Item]:
@@ -127,7 +163,7 @@ class Owed:
 
     @property
     def is_empty(self) -> bool:
-        return not self.open_items and not self.done
+        return not self.has_open_items and not self.done
 
     @property
     def today(self) -> Owed:
@@ -213,7 +249,7 @@ def item_summary(item: Item) -> str:
     return f"{item.label}: {name}"
 
 
-def _soonest_first(items: list[Item]) -> list[Item]:
+def _soonest_first(items: list[_Entry]) -> list[_Entry]:
     # Undated promises go last: they are real but nothing presses.
     return sorted(
         items,
@@ -226,11 +262,15 @@ def _end_of(day: date | None, tz) -> datetime | None:
     return None if day is None else day_bounds(day, tz)[1]
 
 
-def owed(owner, now: datetime | None = None, *, suggest: bool = True) -> Owed:
+def owed(
+    owner, now: datetime | None = None, *, suggest: bool = True, rows: int | None = None
+) -> Owed:
     """Everything the owner owes at ``now``, by section, and what they did in the last 2 days.
 
     With ``suggest=False`` the due requests come without the other people to write to (the
-    costly part); a page showing a few of them fills those in with ``with_suggestions``.
+    costly part); a page showing a few of them fills those in with ``with_suggestions``. With
+    ``rows``, the requests section holds its ``rows`` soonest items only: the due requests
+    after those are counted (``requests_not_read``, ``total``) without being read in full.
     """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
@@ -242,7 +282,7 @@ def owed(owner, now: datetime | None = None, *, suggest: bool = True) -> Owed:
     # every list that shows requests goes through this function first, so a closed request is
     # never shown as due. The write is idempotent and touches only rows whose moment passed.
     # It comes first: closing puts aside the unsent nudges the follow-ups below would list.
-    due_requests = settle(owner, now, preferences=preferences, suggest=suggest)
+    due_requests = settle_counted(owner, now, preferences=preferences)
 
     open_follow_ups = (
         FollowUp.objects.for_owner(owner)
@@ -349,22 +389,23 @@ def owed(owner, now: datetime | None = None, *, suggest: bool = True) -> Owed:
             )
         )
 
+    # A due request carries its nudge being written: one row per request.
     for due in due_requests:
-        # A due request carries its nudge being written: one row per request.
-        nudges_by_request.pop(due.outreach.pk, None)
-        result.nudges.append(
-            Item(
-                "outreach",
-                "Request waiting",
-                due.contact,
-                due.due_at,
-                due.outreach.subject,
-                follow_up=due.nudge,
-                request=due,
-            )
-        )
-    result.nudges.extend(nudges_by_request.values())
-
+        nudges_by_request.pop(due.pk, None)
+    # The section in its order (soonest first; sorted is stable, so ties keep this order), with
+    # the due requests still unread: only those among the rows wanted are read in full.
+    section: list[Item | DueRequest] = _soonest_first(
+        [*result.nudges, *due_requests, *nudges_by_request.values()]
+    )
+    if rows is not None:
+        result.requests_not_read.extend(entry.due_at for entry in section[rows:])
+        section = section[:rows]
+    read = iter(read_due(owner, [entry for entry in section if isinstance(entry, DueRequest)]))
+    if suggest:
+        read = iter(suggest_people(owner, list(read)))
+    result.nudges[:] = [
+        _request_item(next(read)) if isinstance(entry, DueRequest) else entry for entry in section
+    ]
     result.intros.extend(_pending_referrals(owner))
     result.reminders.extend(_cadence_reminders(owner, now, horizon))
     result.done.extend(_done_recently(owner, now))
@@ -374,6 +415,18 @@ def owed(owner, now: datetime | None = None, *, suggest: bool = True) -> Owed:
         items[:] = _soonest_first(items)
     result.done.sort(key=lambda item: item.done_at or now, reverse=True)
     return result
+
+
+def _request_item(due: DueOutreach) -> Item:
+    return Item(
+        "outreach",
+        "Request waiting",
+        due.contact,
+        due.due_at,
+        due.outreach.subject,
+        follow_up=due.nudge,
+        request=due,
+    )
 
 
 def on_home(owing: Owed, section: str) -> list[Item]:

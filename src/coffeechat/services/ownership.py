@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coffeechat.services.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from coffeechat.store.owners import Owner
 
-def ensure_owned(owner, *rows) -> None:
+
+def ensure_owned(owner: Owner, *rows) -> None:
     """Refuse when any of ``rows`` (None is skipped) belongs to someone else."""
     for row in rows:
         if row is not None and row.owner_id != owner.pk:

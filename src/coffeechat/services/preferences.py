@@ -25,6 +25,7 @@ from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.chats import MAX_BUFFER_MINUTES, MAX_CHAT_MINUTES
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store.models import Preferences
+from coffeechat.store.owners import Owner
 
 # The limits live in core (core/chat_limits.py); the forms import these names from here.
 MIN_CHAT_MINUTES = limits.SHORTEST_CHAT
@@ -161,7 +162,7 @@ def _checked(choices: PreferenceChoices) -> dict:
 
 
 @transaction.atomic
-def update_preferences(owner, choices: PreferenceChoices) -> Preferences:
+def update_preferences(owner: Owner, choices: PreferenceChoices) -> Preferences:
     """Replace the owner's preferences with ``choices`` after checking every range."""
     fields = _checked(choices)
     preferences = ensure_preferences(owner)
@@ -176,13 +177,13 @@ def update_preferences(owner, choices: PreferenceChoices) -> Preferences:
     return preferences
 
 
-def identity_asked(owner) -> bool:
+def identity_asked(owner: Owner) -> bool:
     """Whether the user has been asked who they are (and answered or skipped it)."""
     return ensure_preferences(owner).identity_asked_at is not None
 
 
 @transaction.atomic
-def save_identity(owner, identity: Identity, now: datetime | None = None) -> Preferences:
+def save_identity(owner: Owner, identity: Identity, now: datetime | None = None) -> Preferences:
     """Keep who the user is, checked (one email address, a short signature); it counts as asked."""
     fields = _checked_identity(identity)
     preferences = ensure_preferences(owner)
@@ -193,7 +194,7 @@ def save_identity(owner, identity: Identity, now: datetime | None = None) -> Pre
     return preferences
 
 
-def skip_identity(owner, now: datetime | None = None) -> Preferences:
+def skip_identity(owner: Owner, now: datetime | None = None) -> Preferences:
     """Record that the user chose not to say who they are now, so they are not asked again."""
     preferences = ensure_preferences(owner)
     if preferences.identity_asked_at is None:
@@ -244,6 +245,6 @@ def calendar_of(preferences: Preferences) -> HolidayCalendar:
         return WEEKENDS_ONLY
 
 
-def holiday_calendar_for(owner) -> HolidayCalendar:
+def holiday_calendar_for(owner: Owner) -> HolidayCalendar:
     """The owner's business-day calendar, from the holiday country in their preferences."""
     return calendar_of(ensure_preferences(owner))

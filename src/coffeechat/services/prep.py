@@ -29,6 +29,7 @@ from coffeechat.services.ranking import ranked_among, ranked_stories
 from coffeechat.services.rendering import rendered
 from coffeechat.services.scripts import scripts_of
 from coffeechat.store.models import Chat, Contact, Pitch, Preferences, Question, Story
+from coffeechat.store.owners import Owner
 
 MAX_NOTES = 10_000
 MAX_HYPOTHESIS = 5_000
@@ -84,11 +85,11 @@ def _question_text(text: str) -> str:
     return text
 
 
-def _own_by_key(owner) -> dict[str, Question]:
+def _own_by_key(owner: Owner) -> dict[str, Question]:
     return {method.question_key(q.text): q for q in Question.objects.for_owner(owner)}
 
 
-def _keep_question(owner, text: str, theme: str) -> str:
+def _keep_question(owner: Owner, text: str, theme: str) -> str:
     """Store ``text`` in the owner's bank unless it is there already; the stored wording."""
     key = method.question_key(text)
     for bank_text in method.bank_questions():
@@ -106,7 +107,7 @@ def _keep_question(owner, text: str, theme: str) -> str:
 
 
 @transaction.atomic
-def save_prep(owner, chat: Chat, details: PrepDetails) -> Chat:
+def save_prep(owner: Owner, chat: Chat, details: PrepDetails) -> Chat:
     """Keep the prep for ``chat``: Markdown rendered once here, questions de-duplicated."""
     ensure_owned(owner, chat)
     notes = _text(details.research_notes, MAX_NOTES, "research_notes", "the research notes")
@@ -153,7 +154,7 @@ def save_prep(owner, chat: Chat, details: PrepDetails) -> Chat:
 
 
 @transaction.atomic
-def add_question(owner, text: str, theme: str = OWN) -> Question:
+def add_question(owner: Owner, text: str, theme: str = OWN) -> Question:
     """Add a question of the owner's own to their bank, filed under ``theme``."""
     if theme not in Question.Theme.values:
         raise InvalidInput("Choose one of the question themes.", field="theme")
@@ -169,7 +170,7 @@ def add_question(owner, text: str, theme: str = OWN) -> Question:
 
 
 @transaction.atomic
-def remove_question(owner, question: Question) -> None:
+def remove_question(owner: Owner, question: Question) -> None:
     """Remove one of the owner's questions; chats that chose it keep its wording."""
     ensure_owned(owner, question)
     question.delete()
@@ -184,7 +185,7 @@ class QuestionGroup:
     questions: tuple[str, ...]
 
 
-def question_groups(owner) -> list[QuestionGroup]:
+def question_groups(owner: Owner) -> list[QuestionGroup]:
     """The bank by theme with the owner's own questions added to their themes."""
     own: dict[str, list[str]] = {}
     for question in Question.objects.for_owner(owner).order_by("created_at", "pk"):
@@ -209,7 +210,7 @@ class Library:
     stories: int
 
 
-def _elevator_pitch(owner) -> str:
+def _elevator_pitch(owner: Owner) -> str:
     pitch = (
         Pitch.objects.for_owner(owner)
         .filter(kind=Pitch.Kind.ELEVATOR)
@@ -219,7 +220,7 @@ def _elevator_pitch(owner) -> str:
     return (pitch or "").strip()
 
 
-def _library(owner) -> Library:
+def _library(owner: Owner) -> Library:
     return Library(bool(_elevator_pitch(owner)), Story.objects.for_owner(owner).count())
 
 
@@ -238,7 +239,7 @@ def _facts(chat: Chat, library: Library) -> method.PrepFacts:
     )
 
 
-def readiness_of(owner, chat: Chat) -> method.Readiness:
+def readiness_of(owner: Owner, chat: Chat) -> method.Readiness:
     """How prepared ``chat`` is, step by step."""
     ensure_owned(owner, chat)
     return method.readiness(_facts(chat, _library(owner)))
@@ -252,8 +253,28 @@ class Unprepared:
     readiness: method.Readiness
 
 
+# What readiness (``_facts``) and the home page's list of chats not prepared yet read.
+UNPREPARED_FIELDS = (
+    "owner_id",
+    "code",
+    "status",
+    "starts_at",
+    "ask",
+    "research_notes",
+    "questions",
+    "medium",
+    "venue",
+    "link",
+    "logistics",
+    "contact__owner_id",
+    "contact__code",
+    "contact__name",
+    "contact__research_notes",
+)
+
+
 def unprepared_upcoming(
-    owner, now: datetime | None = None, days: int = FLAG_DAYS
+    owner: Owner, now: datetime | None = None, days: int = FLAG_DAYS
 ) -> list[Unprepared]:
     """Planned chats in the next ``days`` days that are not prepared, soonest first.
 
@@ -269,6 +290,9 @@ def unprepared_upcoming(
             starts_at__lt=now + timedelta(days=days),
         )
         .select_related("contact")
+        # What readiness and the list read: a busy week holds a hundred chats or more, and
+        # their other columns (notes, the ask's HTML, the contact's details) are not needed.
+        .only(*UNPREPARED_FIELDS)
         .order_by("starts_at", "pk")
     )
     if not chats:
@@ -287,7 +311,7 @@ def _chat_of(contact: Contact, now: datetime) -> Chat | None:
     return upcoming or chats.order_by("-starts_at", "-pk").first()
 
 
-def find_chat(owner, text: str, now: datetime | None = None) -> Chat:
+def find_chat(owner: Owner, text: str, now: datetime | None = None) -> Chat:
     """The chat that ``text`` names: a chat code, or a contact's name (their next chat, else
     their latest). A name matching several contacts raises AmbiguousChat with the candidates."""
     now = now or timezone.now()
@@ -430,7 +454,7 @@ def _script(scripts: Mapping[str, str], kind: str, values: Mapping[str, str]) ->
         return clockwork.render_script(clockwork.DEFAULT_SCRIPTS[kind], values)
 
 
-def time_plan(owner, chat: Chat, preferences: Preferences) -> TimePlan:
+def time_plan(owner: Owner, chat: Chat, preferences: Preferences) -> TimePlan:
     """The chat's planned clock with the live page's scripts filled in for its planned start."""
     start = chat.starts_at
     following = next_commitment(owner, start, excluding=chat)
@@ -486,7 +510,7 @@ def time_plan(owner, chat: Chat, preferences: Preferences) -> TimePlan:
     )
 
 
-def _brief_stories(owner, chat: Chat) -> tuple[BriefStory, ...]:
+def _brief_stories(owner: Owner, chat: Chat) -> tuple[BriefStory, ...]:
     pinned = set(chat.stories.values_list("pk", flat=True))
     return _top_stories(ranked_stories(owner, chat), pinned)
 
@@ -536,7 +560,7 @@ def _when(chat: Chat, ends: datetime, preferences: Preferences) -> str:
     return f"{day}, {_clock(chat.starts_at, preferences)}–{_clock(ends, preferences)}"
 
 
-def brief_for(owner, chat: Chat) -> Brief:
+def brief_for(owner: Owner, chat: Chat) -> Brief:
     """Everything the one-page brief of ``chat`` shows."""
     ensure_owned(owner, chat)
     chat = (
@@ -609,7 +633,9 @@ class PocketBrief:
     is_next: bool  # the first of the chats that is live or still to come
 
 
-def pocket_briefs(owner, chats: Sequence[Chat], now: datetime | None = None) -> list[PocketBrief]:
+def pocket_briefs(
+    owner: Owner, chats: Sequence[Chat], now: datetime | None = None
+) -> list[PocketBrief]:
     """The pocket brief of each of ``chats`` (contacts and organisations loaded), in order.
 
     Four queries whatever the number of chats: the preferences, the pitch, the stories, and the

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from coffeechat.core.stories import ChatContext, RankedStory, StoryText, rank_stories
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Story
+from coffeechat.store.owners import Owner
 
 
 def chat_context(chat: Chat) -> ChatContext:
@@ -24,7 +25,7 @@ def chat_context(chat: Chat) -> ChatContext:
     )
 
 
-def ranked_stories(owner, chat: Chat) -> list[RankedStory[Story]]:
+def ranked_stories(owner: Owner, chat: Chat) -> list[RankedStory[Story]]:
     """The owner's stories, most relevant to ``chat`` first, each with its matched terms."""
     ensure_owned(owner, chat)
     # Two queries whatever the library's size: the chat with its contact and organisation

@@ -22,6 +22,7 @@ from django.utils import timezone
 from coffeechat.core.text import counted
 from coffeechat.services.errors import DomainError
 from coffeechat.store.models import RateEvent
+from coffeechat.store.owners import Owner
 
 IMPORT = "import"
 EXPORT = "export"
@@ -70,7 +71,7 @@ def seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def check_rate(owner, action: str, now: datetime | None = None) -> None:
+def check_rate(owner: Owner, action: str, now: datetime | None = None) -> None:
     """Count one ``action`` by ``owner``, or raise RateLimited if its window is full already."""
     limit = LIMITS[action]
     now = now or timezone.now()

@@ -19,6 +19,7 @@ from coffeechat.core.stats import (
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat
+from coffeechat.store.owners import Owner
 
 # How many recent held chats the overview and the buffer suggestion read.
 RECENT = 20
@@ -28,8 +29,9 @@ def _times(chat: Chat) -> HeldTimes:
     return HeldTimes(
         planned_start=chat.starts_at,
         agreed_minutes=chat.agreed_minutes,
-        actual_start=chat.actual_start,
-        actual_end=chat.actual_end,
+        # Only measured chats get here: both times are set (_measured, _recent_held).
+        actual_start=chat.actual_start,  # type: ignore[arg-type]
+        actual_end=chat.actual_end,  # type: ignore[arg-type]
         extension=chat.extension,
         extension_minutes=chat.extension_minutes,
         felt_minutes=chat.felt_minutes,
@@ -44,13 +46,13 @@ def _measured(chat: Chat) -> bool:
     )
 
 
-def reflection_for(owner, chat: Chat) -> ChatReflection | None:
+def reflection_for(owner: Owner, chat: Chat) -> ChatReflection | None:
     """Planned against actual for one chat; None until it is held with its real clock."""
     ensure_owned(owner, chat)
     return reflect(_times(chat)) if _measured(chat) else None
 
 
-def _recent_held(owner, now: datetime | None, last: int) -> list[Chat]:
+def _recent_held(owner: Owner, now: datetime | None, last: int) -> list[Chat]:
     """The owner's last held chats with a real clock, oldest first, in one query."""
     chats = (
         Chat.objects.for_owner(owner)
@@ -82,7 +84,9 @@ class ReflectionOverview:
     summary: Overview
 
 
-def overview(owner, now: datetime | None = None, *, last: int = RECENT) -> ReflectionOverview:
+def overview(
+    owner: Owner, now: datetime | None = None, *, last: int = RECENT
+) -> ReflectionOverview:
     """Overrun rate, median overrun, who asked to extend and the prompt, over recent chats."""
     chats = [
         HeldChatReflection(chat, reflect(_times(chat))) for chat in _recent_held(owner, now, last)
@@ -90,7 +94,7 @@ def overview(owner, now: datetime | None = None, *, last: int = RECENT) -> Refle
     return ReflectionOverview(chats=chats, summary=summarise([item.reflection for item in chats]))
 
 
-def buffer_suggestion(owner, now: datetime | None = None) -> BufferAdvice | None:
+def buffer_suggestion(owner: Owner, now: datetime | None = None) -> BufferAdvice | None:
     """A buffer from the owner's own late ends; None until there are a few held chats."""
     held = _recent_held(owner, now, RECENT)
     if not held:

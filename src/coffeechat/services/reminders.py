@@ -38,6 +38,7 @@ from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.mail import deliver, explain, message_id_domain, smtp_settings
 from coffeechat.store.models import Preferences, Reminder
+from coffeechat.store.owners import Owner
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def check_link_address(address: str) -> str:
     return address if address.endswith("/") else address + "/"
 
 
-def email_address(owner) -> str:
+def email_address(owner: Owner) -> str:
     """Where email reminders go: the user's own address (Preferences), else their account's."""
     preferences = ensure_preferences(owner)
     for address in (preferences.your_email.strip(), (owner.email or "").strip()):
@@ -127,7 +128,7 @@ def email_address(owner) -> str:
 
 
 @transaction.atomic
-def update_reminder_settings(owner, chosen: ReminderSettings) -> Preferences:
+def update_reminder_settings(owner: Owner, chosen: ReminderSettings) -> Preferences:
     """Save the owner's reminder settings after checking each, in plain words when one is wrong."""
     from coffeechat.services.push import check_push_url
 
@@ -169,7 +170,7 @@ def update_reminder_settings(owner, chosen: ReminderSettings) -> Preferences:
     return preferences
 
 
-def recent(owner, limit: int = RECENT) -> list[Reminder]:
+def recent(owner: Owner, limit: int = RECENT) -> list[Reminder]:
     """The latest reminders sent, failing or being sent, newest first (for the record)."""
     return list(
         Reminder.objects.for_owner(owner)
@@ -222,7 +223,7 @@ def remind(
     *,
     now: datetime | None = None,
     dry_run: bool = False,
-    owner=None,
+    owner: Owner | None = None,
     link_address: str = "",
     batch: int = BATCH,
 ) -> Report:
@@ -249,7 +250,7 @@ def remind(
     return report
 
 
-def _users(owner, batch: int) -> Iterator[Preferences]:
+def _users(owner: Owner | None, batch: int) -> Iterator[Preferences]:
     """The users to serve, ``batch`` preferences per query, in a stable order."""
     if owner is not None:
         yield ensure_preferences(owner)
@@ -349,7 +350,7 @@ def _serve_user(
         report.outcomes.append(_send(row, out, preferences, now, links))
 
 
-def _claim(owner, out: plans.Outgoing, now: datetime) -> Reminder | None:
+def _claim(owner: Owner, out: plans.Outgoing, now: datetime) -> Reminder | None:
     """This run's claim on one reminder, or None when another run has it or sent it.
 
     A new reminder is claimed by inserting its row: the unique key lets one insert win. A failed
@@ -368,7 +369,7 @@ def _claim(owner, out: plans.Outgoing, now: datetime) -> Reminder | None:
     return mine.get()
 
 
-def _rows(owner, out: plans.Outgoing):
+def _rows(owner: Owner, out: plans.Outgoing):
     return Reminder.objects.for_owner(owner).filter(key=out.key, channel=out.channel)
 
 
@@ -379,7 +380,7 @@ def _again(now: datetime) -> Q:
     )
 
 
-def _taken(owner, out: plans.Outgoing, now: datetime):
+def _taken(owner: Owner, out: plans.Outgoing, now: datetime):
     """The reminder's row when no run may send it now (sent, waiting, or being sent)."""
     return _rows(owner, out).exclude(_again(now))
 
@@ -447,7 +448,7 @@ def _finish(row: Reminder, now: datetime, *, subject: str, skipped: bool = False
     )
 
 
-def _send_email(owner, message: Message, now: datetime) -> None:
+def _send_email(owner: Owner, message: Message, now: datetime) -> None:
     config = smtp_settings()
     if config is None:
         raise ReminderFailed(NOT_SENT_BY_EMAIL)
@@ -508,7 +509,7 @@ RETRIED = ""
 class Links:
     """Web addresses in a reminder: each item's page, and its one-time "snooze a day" link."""
 
-    def __init__(self, base: str, owner, now: datetime, reminder: Reminder | None = None):
+    def __init__(self, base: str, owner: Owner, now: datetime, reminder: Reminder | None = None):
         self.base, self.owner, self.now, self.reminder = base.rstrip("/"), owner, now, reminder
         self.snoozing = True
 
@@ -621,7 +622,9 @@ def _digest(out: plans.Outgoing, now: datetime, tz, clock_format: str, links: Li
     return Message(subject=subject, text="\n".join(lines), click=links.at("/"))
 
 
-def send_test(owner, channel: str, *, link_address: str = "", now: datetime | None = None) -> str:
+def send_test(
+    owner: Owner, channel: str, *, link_address: str = "", now: datetime | None = None
+) -> str:
     """Send a test reminder on ``channel`` now; say where it went, or raise ReminderFailed."""
     now = now or timezone.now()
     preferences = ensure_preferences(owner)

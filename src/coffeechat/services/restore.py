@@ -31,6 +31,7 @@ from coffeechat.services.errors import InvalidInput, NotEmpty
 from coffeechat.services.exports import FORMAT, PREFERENCE_FIELDS, SECTIONS, VERSION, Section
 from coffeechat.services.rendering import rendered
 from coffeechat.services.targets import TOP_FIVE
+from coffeechat.store.meta import column, related_model
 from coffeechat.store.models import (
     CalendarSource,
     Chat,
@@ -39,6 +40,7 @@ from coffeechat.store.models import (
     Preferences,
     sync_contact_keys,
 )
+from coffeechat.store.owners import Owner
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Far above any real export (a network of thousands of people is a few MB); reading stops here,
@@ -47,7 +49,7 @@ MAX_RESTORE_BYTES = 256 * 1024 * 1024
 _BATCH = 500
 
 
-def restore_json(owner, file: Path | str | IO[bytes] | IO[str]) -> dict[str, int]:
+def restore_json(owner: Owner, file: Path | str | IO[bytes] | IO[str]) -> dict[str, int]:
     """Load a JSON export into ``owner``'s empty home in one transaction; return the counts."""
     document = _read(file)
     _check_header(document)
@@ -119,7 +121,7 @@ def _check_header(document: dict) -> None:
         )
 
 
-def _refuse_unless_empty(owner) -> None:
+def _refuse_unless_empty(owner: Owner) -> None:
     # Contacts and chats first: they are what a user recognises as "my data".
     ordered = sorted(SECTIONS, key=lambda section: section.model not in (Contact, Chat))
     held = []
@@ -142,7 +144,7 @@ def _preferences(given: Any) -> dict:
     values = {}
     for name in PREFERENCE_FIELDS:
         if name in given:
-            field = Preferences._meta.get_field(name)
+            field = column(Preferences, name)
             values[name] = _value(field, given[name], f'"preferences" field "{name}"')
     if values.get("your_email"):
         # The sender of the user's letters: one address, by the rule the preferences form uses.
@@ -180,7 +182,7 @@ def _plan(document: dict) -> Plan:
         for index, row in enumerate(rows, start=1):
             where = f'"{section.key}" item {index} ({row["code"]})'
             for name in section.references:
-                related = section.model._meta.get_field(name).related_model
+                related = related_model(section.model, name)
                 code = row["refs"][name]
                 if code is not None and code not in codes.get(related, set()):
                     raise InvalidInput(
@@ -193,27 +195,26 @@ def _plan(document: dict) -> Plan:
 
 
 def _story_model() -> type[models.Model]:
-    return Chat._meta.get_field("stories").related_model
+    return related_model(Chat, "stories")
 
 
 def _row(section: Section, item: Any, where: str) -> dict:
     if not isinstance(item, dict):
         raise InvalidInput(f"{where} must be an object.")
-    meta = section.model._meta
     code = _code(item.get("code"), f"{where} code")
     where = f"{where} ({code})"
     row: dict[str, Any] = {"code": code, "values": {}, "refs": {}}
     for name in ("created_at", "updated_at"):
         row["values"][name] = _moment(item.get(name), f"{where} field {name}", null=False)
     for name in section.fields:
-        field = meta.get_field(name)
+        field = column(section.model, name)
         if name not in item:
             # Readers ignore members they do not know; a missing one takes the field's default.
             row["values"][name] = field.get_default()
             continue
         row["values"][name] = _value(field, item[name], f"{where} field {name}")
     for name in section.references:
-        field = meta.get_field(name)
+        field = column(section.model, name)
         value = item.get(name)
         if value is None:
             if not field.null:
@@ -384,11 +385,10 @@ def _value(field: models.Field, value: Any, where: str) -> Any:
     return value
 
 
-def _write(owner, plan: Plan) -> None:
+def _write(owner: Owner, plan: Plan) -> None:
     pks: dict[type[models.Model], dict[str, int]] = {}
     for section, rows in plan:
         model = section.model
-        meta = model._meta
         html = [name for name in section.fields if _has_field(model, f"{name}_html")]
         objects = []
         for row in rows:
@@ -397,12 +397,12 @@ def _write(owner, plan: Plan) -> None:
                 # Exports leave the rendered HTML out; it is made again from the Markdown.
                 values[f"{name}_html"] = rendered(values[name])
             for name, code in row["refs"].items():
-                field = meta.get_field(name)
+                field = column(section.model, name)
                 # A contact merged into another is linked once every contact exists.
                 if code is None or field.related_model is model:
                     values[field.attname] = None
                 else:
-                    values[field.attname] = pks[field.related_model][code]
+                    values[field.attname] = pks[related_model(model, name)][code]
             objects.append(model(owner=owner, code=UUID(row["code"]), **values))
         created = model.objects.bulk_create(objects, batch_size=_BATCH)
         # bulk_create stamps created_at/updated_at with now (auto_now); put the originals back.

@@ -9,6 +9,7 @@ from django.db import transaction
 from coffeechat.core.live import DEFAULT_SCRIPTS, ScriptError, check_script
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store.models import ScriptTemplate
+from coffeechat.store.owners import Owner
 
 
 def _known(kind: str) -> None:
@@ -21,7 +22,7 @@ def _normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def scripts_of(owner) -> dict[str, str]:
+def scripts_of(owner: Owner) -> dict[str, str]:
     """Every script kind with the owner's wording, or our default where they kept it."""
     texts = dict(DEFAULT_SCRIPTS)
     for row in ScriptTemplate.objects.for_owner(owner):
@@ -30,12 +31,12 @@ def scripts_of(owner) -> dict[str, str]:
     return texts
 
 
-def customised_kinds(owner) -> set[str]:
+def customised_kinds(owner: Owner) -> set[str]:
     """The script kinds the owner has reworded."""
     return set(ScriptTemplate.objects.for_owner(owner).values_list("kind", flat=True))
 
 
-def get_script(owner, kind: str) -> str:
+def get_script(owner: Owner, kind: str) -> str:
     """The owner's wording for one script kind, or our default."""
     _known(kind)
     row = ScriptTemplate.objects.for_owner(owner).filter(kind=kind).first()
@@ -52,7 +53,7 @@ def _checked(kind: str, text: str) -> str:
     return text
 
 
-def _store(owner, kind: str, text: str) -> ScriptTemplate | None:
+def _store(owner: Owner, kind: str, text: str) -> ScriptTemplate | None:
     rows = ScriptTemplate.objects.for_owner(owner).filter(kind=kind)
     # Empty, or our default word for word: nothing to keep, so later default changes reach them.
     if not text or text == DEFAULT_SCRIPTS[kind]:
@@ -67,13 +68,13 @@ def _store(owner, kind: str, text: str) -> ScriptTemplate | None:
 
 
 @transaction.atomic
-def save_script(owner, kind: str, text: str) -> ScriptTemplate | None:
+def save_script(owner: Owner, kind: str, text: str) -> ScriptTemplate | None:
     """Keep the owner's wording for one script; empty or default text goes back to our default."""
     return _store(owner, kind, _checked(kind, text))
 
 
 @transaction.atomic
-def save_scripts(owner, texts: Mapping[str, str]) -> None:
+def save_scripts(owner: Owner, texts: Mapping[str, str]) -> None:
     """Keep several scripts at once; if any is refused, none is saved."""
     checked = {kind: _checked(kind, text) for kind, text in texts.items()}
     for kind, text in checked.items():
@@ -81,7 +82,7 @@ def save_scripts(owner, texts: Mapping[str, str]) -> None:
 
 
 @transaction.atomic
-def reset_script(owner, kind: str) -> None:
+def reset_script(owner: Owner, kind: str) -> None:
     """Forget the owner's wording for one script, so our default applies again."""
     _known(kind)
     ScriptTemplate.objects.for_owner(owner).filter(kind=kind).delete()

@@ -8,6 +8,7 @@ from uuid import UUID
 from coffeechat.core.search import clean_query, search_words
 from coffeechat.services.errors import InvalidInput
 from coffeechat.store import search as index
+from coffeechat.store.owners import Owner
 
 DEFAULT_LIMIT = 20
 MOST_LIMIT = 200
@@ -55,7 +56,9 @@ class SearchResults:
         return index.names_only(self.words)
 
 
-def search(owner, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0) -> SearchResults:
+def search(
+    owner: Owner, text: str, *, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> SearchResults:
     """The owner's contacts, organisations and notes matching every word of ``text``, best first.
 
     The last word matches as a prefix ("lov" finds Lovelace). Raises InvalidInput when ``text``

@@ -25,6 +25,7 @@ from coffeechat.services.errors import DomainError, NotFound
 from coffeechat.services.owed import describe_item, snooze_item
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Preferences, Reminder, SnoozeLink
+from coffeechat.store.owners import Owner
 
 # How long a link works: long enough for a weekend away from the inbox, short enough that an
 # old message found later does nothing.
@@ -93,7 +94,7 @@ def _moment(moment: datetime, time_zone: str, clock_format: str) -> str:
 
 
 def issue_snooze_link(
-    owner, item_key: str, *, reminder: Reminder | None = None, now: datetime | None = None
+    owner: Owner, item_key: str, *, reminder: Reminder | None = None, now: datetime | None = None
 ) -> str:
     """A new link that snoozes the owner's item ``item_key`` for a day; returns its token.
 

@@ -45,6 +45,7 @@ from coffeechat.services.live import (
 )
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, SyncedAction
+from coffeechat.store.owners import Owner
 
 # The phone sends at most this many actions a request; the rest wait for the next one.
 MOST_ACTIONS = 20
@@ -122,14 +123,14 @@ def happened_at(value: Any, now: datetime) -> datetime | None:
     return now if moment > now + CLOCK_ALLOWANCE else min(moment, now)
 
 
-def _clock(owner, moment: datetime | None) -> str:
+def _clock(owner: Owner, moment: datetime | None) -> str:
     if moment is None:
         return "an earlier time"
     preferences = ensure_preferences(owner)
     return format_clock(moment, zone(preferences.time_zone), preferences.clock_format)
 
 
-def _ended_meanwhile(owner, chat: Chat, kind: str) -> str:
+def _ended_meanwhile(owner: Owner, chat: Chat, kind: str) -> str:
     """The answer to an outcome for a chat that another device has ended already."""
     at = _clock(owner, chat.actual_end)
     if kind == "end":
@@ -155,7 +156,7 @@ def _minutes(action: dict) -> int:
         raise InvalidInput("Give the minutes as a whole number.") from None
 
 
-def _newer_capture(owner, chat: Chat, at: datetime) -> SyncedAction | None:
+def _newer_capture(owner: Owner, chat: Chat, at: datetime) -> SyncedAction | None:
     return (
         SyncedAction.objects.for_owner(owner)
         .filter(chat=chat, kind="capture", status=APPLIED, happened_at__gt=at)
@@ -164,7 +165,7 @@ def _newer_capture(owner, chat: Chat, at: datetime) -> SyncedAction | None:
     )
 
 
-def _apply(owner, chat: Chat, kind: str, action: dict, at: datetime) -> str:
+def _apply(owner: Owner, chat: Chat, kind: str, action: dict, at: datetime) -> str:
     """Apply one action with the live page's services; the message for the phone."""
     if kind in ("start", "extend", "wrap", "end") and chat.status == Chat.Status.HELD:
         raise InvalidInput(_ended_meanwhile(owner, chat, kind))
@@ -228,7 +229,7 @@ class StartStep:
         }
 
 
-def start_steps(owner, chat: Chat, now: datetime) -> list[StartStep]:
+def start_steps(owner: Owner, chat: Chat, now: datetime) -> list[StartStep]:
     """What a phone needs to confirm the end of a Start it keeps offline, from ``now`` on.
 
     The end is core.live.confirm_end's: the agreed minutes, capped by the latest end the next
@@ -249,12 +250,12 @@ def start_steps(owner, chat: Chat, now: datetime) -> list[StartStep]:
     return steps
 
 
-def _recorded(owner, action: uuid.UUID) -> SyncedAction | None:
+def _recorded(owner: Owner, action: uuid.UUID) -> SyncedAction | None:
     return SyncedAction.objects.for_owner(owner).filter(action=action).first()
 
 
 def _apply_one(
-    owner, chat: Chat, raw: dict, key: uuid.UUID, now: datetime, *, unreadable_after: bool
+    owner: Owner, chat: Chat, raw: dict, key: uuid.UUID, now: datetime, *, unreadable_after: bool
 ) -> Answer:
     """Apply and record one action in one transaction; a retry racing it gets its answer."""
     try:
@@ -302,7 +303,9 @@ def _apply_one(
         return _answer(done)
 
 
-def apply_actions(owner, chat: Chat, actions: Any, *, now: datetime | None = None) -> list[Answer]:
+def apply_actions(
+    owner: Owner, chat: Chat, actions: Any, *, now: datetime | None = None
+) -> list[Answer]:
     """Apply a batch of queued actions for ``chat`` in order; one answer each.
 
     Raises ChatGone when the chat was deleted, InvalidInput when the batch is not a list or

@@ -23,7 +23,7 @@ from coffeechat.services.errors import InvalidInput
 from coffeechat.services.organisations import organisation_named
 from coffeechat.services.outreach import AWAITING
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Organisation, Outreach
+from coffeechat.store.models import Organisation
 
 TOP_FIVE = 5
 # What makes an organisation a target, written together whenever any of it changes.
@@ -53,7 +53,7 @@ class TargetRow:
 
     @property
     def hiring_rank(self) -> int:
-        return HIRING_RANK.get(self.organisation.hiring_signal, 1)
+        return HIRING_RANK.get(Organisation.Hiring(self.organisation.hiring_signal), 1)
 
 
 @dataclass(frozen=True)
@@ -287,21 +287,27 @@ def _requests_by_organisation(owner) -> dict[int, dict[str, Any]]:
     """Sent requests to people at each target: how many, waiting, answered, the latest.
 
     One grouped pass over the requests: a correlated subquery per column and per target read
-    the owner's requests again for every cell, which grew with targets times requests.
+    the owner's requests again for every cell, which grew with targets times requests. The pass
+    starts from the targets and reaches their requests through their contacts: starting from
+    the requests read every request the owner ever sent (at full scale 5,000 to find the 1,000
+    sent to targets; on SQLite 2.5 times as long, while PostgreSQL plans both the same way).
     """
+    sent = "contacts__outreaches"
     rows = (
-        Outreach.objects.for_owner(owner)
-        .filter(sent_at__isnull=False, contact__organisation__is_target=True)
+        Organisation.objects.for_owner(owner)
+        # filter() before annotate(): the counts share the filter's join, so they count only
+        # the sent requests.
+        .filter(is_target=True, **{f"{sent}__sent_at__isnull": False})
         .order_by()
-        .values("contact__organisation")
+        .values("pk")
         .annotate(
-            requests=Count("pk"),
-            waiting=Count("pk", filter=Q(status__in=AWAITING)),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-            last_request_at=Max("sent_at"),
+            requests=Count(sent),
+            waiting=Count(sent, filter=Q(**{f"{sent}__status__in": AWAITING})),
+            replied=Count(sent, filter=Q(**{f"{sent}__replied_at__isnull": False})),
+            last_request_at=Max(f"{sent}__sent_at"),
         )
     )
-    return {row.pop("contact__organisation"): row for row in rows}
+    return {row.pop("pk"): row for row in rows}
 
 
 def _board_rows(owner) -> list[TargetRow]:

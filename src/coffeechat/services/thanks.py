@@ -23,12 +23,13 @@ from coffeechat.services.errors import DomainError, InvalidInput
 from coffeechat.services.messages import get_template
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, FollowUp, NextStep, Note, Referral
+from coffeechat.store.owners import Owner
 
 MAX_BODY = followups.MAX_DRAFT
 MAX_SUBJECT = compose.LONGEST_SUBJECT
 
 # Which wording a follow-up of each kind starts from.
-TEMPLATE_FOR_KIND = {
+TEMPLATE_FOR_KIND: dict[str, str] = {
     FollowUp.Kind.THANK_YOU: compose.THANK_YOU,
     FollowUp.Kind.NEXT_STEP: compose.NUDGE,
     FollowUp.Kind.OUTREACH_NUDGE: compose.OUTREACH_NUDGE,
@@ -68,7 +69,7 @@ def _must_be_open(follow_up: FollowUp) -> None:
         raise InvalidInput("This follow-up was dismissed; there is nothing to send.")
 
 
-def memorable_notes(owner, follow_up: FollowUp) -> list[str]:
+def memorable_notes(owner: Owner, follow_up: FollowUp) -> list[str]:
     """The notes marked memorable in the follow-up's chat, oldest first."""
     if follow_up.chat_id is None:
         return []
@@ -78,7 +79,7 @@ def memorable_notes(owner, follow_up: FollowUp) -> list[str]:
     return [note.text.strip() for note in notes.order_by("taken_at") if note.text.strip()]
 
 
-def agreed_steps(owner, follow_up: FollowUp) -> list[NextStep]:
+def agreed_steps(owner: Owner, follow_up: FollowUp) -> list[NextStep]:
     """The next steps agreed in the follow-up's chat (or the one step a nudge is about)."""
     if follow_up.next_step_id is not None:
         return list(NextStep.objects.for_owner(owner).filter(pk=follow_up.next_step_id))
@@ -95,13 +96,13 @@ def _captured_stuck(follow_up: FollowUp) -> str:
     return follow_up.chat.capture_stuck.strip() if follow_up.chat is not None else ""
 
 
-def stuck_sources(owner, follow_up: FollowUp) -> list[str]:
+def stuck_sources(owner: Owner, follow_up: FollowUp) -> list[str]:
     """What stuck, as typed: the capture when there is one, else the chat's memorable notes."""
     captured = _captured_stuck(follow_up)
     return [captured] if captured else memorable_notes(owner, follow_up)
 
 
-def what_stuck(owner, follow_up: FollowUp) -> str:
+def what_stuck(owner: Owner, follow_up: FollowUp) -> str:
     """What stuck with the user, for the draft: the capture as typed, else the first memorable
     note turned to them (debrief notes are often about them: "She moved...")."""
     captured = _captured_stuck(follow_up)
@@ -111,7 +112,7 @@ def what_stuck(owner, follow_up: FollowUp) -> str:
     return compose.stuck_from_note(notes[0]) if notes else ""
 
 
-def suggested_names(owner, follow_up: FollowUp) -> list[compose.Name]:
+def suggested_names(owner: Owner, follow_up: FollowUp) -> list[compose.Name]:
     """Who they suggested: the capture's lines, else the people the debrief linked to the chat."""
     chat = follow_up.chat
     if chat is None:
@@ -144,12 +145,12 @@ def due_words(step: NextStep) -> str:
     return f"by {format_day(step.due_on)}" if step.due_on else ""
 
 
-def signature(owner) -> str:
+def signature(owner: Owner) -> str:
     """What signs a message: the signature from Preferences, else the user's name, else nothing."""
     return ensure_preferences(owner).signature.strip() or mail.my_name(owner)
 
 
-def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
+def draft_for(owner: Owner, follow_up: FollowUp, *, value: str = "") -> Message:
     """A fresh draft from the chat's capture (or debrief), its next steps and the template."""
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
@@ -168,12 +169,12 @@ def draft_for(owner, follow_up: FollowUp, *, value: str = "") -> Message:
         my_name=mail.my_name(owner),
         signature=signature(owner),
         # An outreach nudge points back to the request by its subject line.
-        request_subject=follow_up.outreach.subject if follow_up.outreach_id else "",
+        request_subject=follow_up.outreach.subject if follow_up.outreach else "",
     )
     return Message(subject=drafted.subject, body=drafted.body)
 
 
-def current_message(owner, follow_up: FollowUp) -> Message:
+def current_message(owner: Owner, follow_up: FollowUp) -> Message:
     """The saved draft when there is one, otherwise a fresh draft."""
     ensure_owned(owner, follow_up)
     if follow_up.draft.strip():
@@ -182,7 +183,7 @@ def current_message(owner, follow_up: FollowUp) -> Message:
 
 
 @transaction.atomic
-def save_draft(owner, follow_up: FollowUp, subject: str, body: str) -> FollowUp:
+def save_draft(owner: Owner, follow_up: FollowUp, subject: str, body: str) -> FollowUp:
     """Keep the subject and body as typed (line ends normalised); nothing else changes."""
     ensure_owned(owner, follow_up)
     _must_be_open(follow_up)
@@ -198,7 +199,7 @@ def save_draft(owner, follow_up: FollowUp, subject: str, body: str) -> FollowUp:
     return follow_up
 
 
-def check(owner, follow_up: FollowUp, now: datetime | None = None) -> list[guard.Problem]:
+def check(owner: Owner, follow_up: FollowUp, now: datetime | None = None) -> list[guard.Problem]:
     """What the guard finds in the current draft; only a thank-you is held to every rule."""
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
@@ -229,7 +230,9 @@ def check(owner, follow_up: FollowUp, now: datetime | None = None) -> list[guard
 
 
 @transaction.atomic
-def mark_sent(owner, follow_up: FollowUp, channel: str, now: datetime | None = None) -> FollowUp:
+def mark_sent(
+    owner: Owner, follow_up: FollowUp, channel: str, now: datetime | None = None
+) -> FollowUp:
     """Record that the message went out, when, and how (copied, mail program, .eml, ...)."""
     ensure_owned(owner, follow_up)
     if channel not in FollowUp.Channel.values:
@@ -257,7 +260,7 @@ def recipient(follow_up: FollowUp) -> str:
     return mail.recipient(follow_up.contact)
 
 
-def eml_for(owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
+def eml_for(owner: Owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
     """The current message as an .eml file, opened by mail programs as a draft to send."""
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
@@ -265,7 +268,7 @@ def eml_for(owner, follow_up: FollowUp, now: datetime | None = None) -> bytes:
     return mail.eml(owner, follow_up.contact, message.subject, message.body, now or timezone.now())
 
 
-def mailto_for(owner, follow_up: FollowUp) -> str:
+def mailto_for(owner: Owner, follow_up: FollowUp) -> str:
     """A mailto: link carrying the current message, or empty without one usable address."""
     ensure_owned(owner, follow_up)
     if not mail.usable_address(follow_up.contact):
@@ -274,7 +277,7 @@ def mailto_for(owner, follow_up: FollowUp) -> str:
     return mail.mailto(follow_up.contact, message.subject, message.body)
 
 
-def thank_yous_of(owner, chats: Iterable[Chat]) -> dict[int, FollowUp]:
+def thank_yous_of(owner: Owner, chats: Iterable[Chat]) -> dict[int, FollowUp]:
     """Each held chat's thank-you (owed or sent), by chat id: one query for any number of chats."""
     held = [chat.pk for chat in chats if chat.status == Chat.Status.HELD]
     if not held:
@@ -287,11 +290,12 @@ def thank_yous_of(owner, chats: Iterable[Chat]) -> dict[int, FollowUp]:
         .order_by("created_at", "pk")
     )
     for follow_up in thank_yous:
-        found.setdefault(follow_up.chat_id, follow_up)  # the first made, should there be two
+        # The first made, should there be two (chat_id__in above: never None).
+        found.setdefault(follow_up.chat_id, follow_up)  # type: ignore[arg-type]
     return found
 
 
-def open_mailto(owner, follow_up: FollowUp | None) -> str:
+def open_mailto(owner: Owner, follow_up: FollowUp | None) -> str:
     """A mailto: link with the thank-you as the composer drafts it; empty once it is sent,
     before it is owed, or without one usable address."""
     if follow_up is None or follow_up.sent_at is not None:
@@ -302,7 +306,7 @@ def open_mailto(owner, follow_up: FollowUp | None) -> str:
         return ""
 
 
-def mailto_link(owner, follow_up: FollowUp) -> str:
+def mailto_link(owner: Owner, follow_up: FollowUp) -> str:
     """A mailto: link carrying the current message, or InvalidInput saying what is missing."""
     ensure_owned(owner, follow_up)
     _must_be_ready(follow_up)
@@ -310,7 +314,7 @@ def mailto_link(owner, follow_up: FollowUp) -> str:
     return mail.mailto_link(follow_up.contact, message.subject, message.body)
 
 
-def send_by_smtp(owner, follow_up: FollowUp, now: datetime | None = None) -> FollowUp:
+def send_by_smtp(owner: Owner, follow_up: FollowUp, now: datetime | None = None) -> FollowUp:
     """Send the saved draft through the configured mail server, then record it as sent.
 
     The network talk happens outside any database transaction; only success marks it sent.

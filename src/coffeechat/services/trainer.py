@@ -17,6 +17,7 @@ from coffeechat.core.stats import TrialPoint, trial_trend
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import ClockTrial
+from coffeechat.store.owners import Owner
 
 # The lengths offered as one-tap targets, in minutes; any other from 10 seconds to an hour works.
 PRESET_MINUTES = (1, 5, 10, 15, 20)
@@ -36,7 +37,7 @@ def _check_target(target_seconds: int) -> None:
 
 @transaction.atomic
 def record_clock_trial(
-    owner, target_seconds: int, started_at: datetime, elapsed_seconds: int | None = None
+    owner: Owner, target_seconds: int, started_at: datetime, elapsed_seconds: int | None = None
 ) -> ClockTrial:
     """Record one round: the target length and, once stopped, the time that really passed."""
     _check_target(target_seconds)
@@ -53,7 +54,7 @@ def record_clock_trial(
 
 
 @transaction.atomic
-def start_trial(owner, target_seconds: int, *, now: datetime | None = None) -> ClockTrial:
+def start_trial(owner: Owner, target_seconds: int, *, now: datetime | None = None) -> ClockTrial:
     """Start a round now; a round left running before is dropped, as it has no result."""
     _check_target(target_seconds)
     ClockTrial.objects.for_owner(owner).filter(elapsed_seconds__isnull=True).delete()
@@ -63,7 +64,7 @@ def start_trial(owner, target_seconds: int, *, now: datetime | None = None) -> C
 
 
 @transaction.atomic
-def stop_trial(owner, trial: ClockTrial, *, now: datetime | None = None) -> ClockTrial:
+def stop_trial(owner: Owner, trial: ClockTrial, *, now: datetime | None = None) -> ClockTrial:
     """Stop a running round and keep how long really passed, by the server's clock."""
     ensure_owned(owner, trial)
     if trial.elapsed_seconds is not None:
@@ -85,7 +86,7 @@ def stop_trial(owner, trial: ClockTrial, *, now: datetime | None = None) -> Cloc
     return trial
 
 
-def running_trial(owner) -> ClockTrial | None:
+def running_trial(owner: Owner) -> ClockTrial | None:
     """The round the owner has running, if any."""
     return (
         ClockTrial.objects.for_owner(owner)
@@ -103,7 +104,7 @@ class TrainerRound:
     point: TrialPoint
 
 
-def history(owner, *, last: int = HISTORY) -> list[TrainerRound]:
+def history(owner: Owner, *, last: int = HISTORY) -> list[TrainerRound]:
     """The owner's last finished rounds, oldest first, each with its error and trend."""
     finished = list(
         ClockTrial.objects.for_owner(owner)
@@ -111,5 +112,6 @@ def history(owner, *, last: int = HISTORY) -> list[TrainerRound]:
         .order_by("-started_at", "-pk")[:last]
     )
     finished.reverse()
-    points = trial_trend([(trial.target_seconds, trial.elapsed_seconds) for trial in finished])
+    # Only finished rounds (elapsed_seconds__isnull=False above).
+    points = trial_trend([(trial.target_seconds, trial.elapsed_seconds) for trial in finished])  # type: ignore[misc]
     return [TrainerRound(trial, point) for trial, point in zip(finished, points, strict=True)]

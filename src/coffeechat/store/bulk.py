@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.db import connection, models
 
+from coffeechat.store.meta import column
 from coffeechat.store.models import Organisation
 
 # Few enough parameters per statement for any SQLite build (the old limit was 999).
@@ -62,7 +63,7 @@ class _Statement:
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
         meta = model._meta
         self.table = _quote(meta.db_table)
-        self.fields = [meta.get_field(name) for name in fields]
+        self.fields = [column(model, name) for name in fields]
         self.kinds = [
             (index, kind)
             for index, field in enumerate(self.fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -206,13 +207,21 @@ class Contact(Owned):
     # A keep-in-touch or add-value reminder put off by the user shows again after this moment.
     reminders_snoozed_until = models.DateTimeField(null=True, blank=True)
 
-    objects = ContactManager()
+    objects: ClassVar[ContactManager] = ContactManager()
 
     class Meta:
         ordering = ["name"]
         indexes = [
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["owner", "organisation"]),
+            # The home page looks for contacts with a keep-in-touch cadence: usually few or none,
+            # found here without reading every contact.
+            models.Index(fields=["owner", "keep_in_touch_days"], name="contact_cadence"),
+            # The network page names the first people of the 1st degree in the order they were
+            # added, stopping after a dozen instead of sorting everyone.
+            models.Index(fields=["owner", "created_at"], name="contact_added"),
+            # Counting the contacts not merged into anyone (the contact list) reads the index only.
+            models.Index(fields=["owner", "merged_into"], name="contact_active"),
         ]
 
     def __str__(self) -> str:
@@ -288,7 +297,15 @@ class Outreach(Owned):
             choices_check("sent_via", ["copy", "mailto", "eml", "smtp", "elsewhere", ""]),
         ]
         ordering = ["-sent_at", "-created_at"]
-        indexes = [models.Index(fields=["owner", "status", "sent_at"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "sent_at"]),
+            # The funnel asks of each person written to when the first request went out and
+            # whether one was answered: this answers both without reading the requests.
+            models.Index(fields=["contact", "sent_at", "replied_at"], name="outreach_contact_sent"),
+            # A contact's page lists their requests, the latest first: without this SQLite reads
+            # every request of the owner to find one person's few.
+            models.Index(fields=["contact", "created_at"], name="outreach_contact_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Outreach to {self.contact}"
@@ -423,7 +440,7 @@ class Chat(Owned):
     time_confirmed = models.BooleanField(null=True, blank=True)
     ask_made = models.BooleanField(null=True, blank=True)
 
-    objects = ChatManager()
+    objects: ClassVar[ChatManager] = ChatManager()
 
     class Meta:
         constraints = [
@@ -440,6 +457,11 @@ class Chat(Owned):
             models.Index(fields=["owner", "starts_at"]),
             models.Index(fields=["owner", "status", "starts_at"]),
             models.Index(fields=["owner", "contact", "starts_at"]),
+            # The funnel asks of each person written to whether a chat with them was held after
+            # a request: this answers it without reading the chats.
+            models.Index(
+                fields=["contact", "status", "starts_at", "outreach"], name="chat_contact_held"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -703,7 +725,7 @@ class FollowUp(Owned):
     snoozed_until = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = FollowUpManager()
+    objects: ClassVar[FollowUpManager] = FollowUpManager()
 
     class Meta:
         ordering = ["due_at"]

@@ -36,10 +36,13 @@ Tiers 0 and 1 put names before context as a rule, where bm25 alone let a short n
 contact is "Luca Okafor" outrank the contact Luca Okafor with long research notes. The order is
 total (tier, score, row id), so offsets page through every match once, and stable while the data
 does not change. Within a tier the engines' scores differ (bm25, ts_rank), the tiers do not.
-Highlights and the snippet are computed for the page's rows only: on SQLite in one more pass over
-the matches in the page's rowid range (a lookup per row would set up a prefix query again each
-time), on PostgreSQL by ts_headline on the page's rows. Measured in bench/search.py and
-bench/README.md.
+A tier is read only when the ones before it leave the page short: 280 people called Okafor fill
+it, so the 5,900 notes about them are not scored (each tier counts the owner's rows only, up to
+the page). Highlights and the snippet are drawn for the page's rows only, from their stored text,
+by core.search, the way FTS5 draws them, on both engines: FTS5 would need one more pass over every
+match (for a prefix, reading each matching word's whole list of rows again, as long as the
+ranking itself), and ts_headline cost more than finding and ranking the page. Measured in
+bench/search.py and bench/README.md.
 
 One letter alone (``o``) searches names only: the people and organisations with a word starting
 with that letter, ranked; notes and the other fields come with the second letter. Measured at
@@ -47,17 +50,19 @@ with that letter, ranked; notes and the other fields come with the second letter
 o (130,000 rows), which SQLite reads in each pass of the tiers (270 ms; one ranked pass, 200 ms)
 and PostgreSQL merges from every such word's GIN entry (34 ms with the tiers); names and context
 alone still match 16,000 rows (every note whose contact has such a word), 26 ms to rank on SQLite
-before highlights, 44 ms on PostgreSQL. An FTS5 ``prefix='1'`` index would save finding the
-words, not reading and scoring their rows. Names only take 10 ms (SQLite) and 17 ms
-(PostgreSQL), and one letter is what a name looks like while it is typed. A query of several
-words whose last has one letter (``ada l``) uses the tiers like any other; it is slow when the
-other words are common (bench/README.md).
+before highlights, 44 ms on PostgreSQL. SQLite's prefix index (``prefix = '1 2'``, migration
+0020) saves finding the words, not reading and scoring their rows: it halves "ada l" (20.8 to
+10.1 ms) and takes a third off "on" (36.7 to 25.7 ms), but cannot make one letter's 130,000
+rows cheap. Names only take 10 ms (SQLite) and 17 ms (PostgreSQL), and one letter is what a name
+looks like while it is typed. A query of several words whose last has one letter (``ada l``)
+uses the tiers like any other; it is slow when the other words are common (bench/README.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from django.db import connection as default_connection
@@ -68,9 +73,10 @@ from coffeechat.core.search import (
     FOLD_TO,
     START,
     folded,
+    fts5_highlight,
     fts5_query,
+    fts5_snippet,
     owner_token,
-    unfolded,
 )
 
 TABLE = "coffeechat_search"
@@ -79,7 +85,7 @@ VENDORS = ("sqlite", "postgresql")
 # bm25 weights per column on SQLite: owner (never ranks), title, context, body.
 SQLITE_RANK = "bm25(0.0, 10.0, 4.0, 1.0)"
 SNIPPET_WORDS = 24
-_FRAGMENTS = " … "
+SNIPPET_ELLIPSIS = "…"
 
 
 @dataclass(frozen=True)
@@ -260,10 +266,15 @@ SQLITE_TRIGGERS = {
 def _sqlite_create() -> list[str]:
     return [
         # The kind and codes are kept but not indexed; unicode61 folds case and, with
-        # remove_diacritics 2, accents: "jose" finds José.
+        # remove_diacritics 2, accents: "jose" finds José. The last word typed is a prefix;
+        # prefix '1 2' keeps each word's first letter and first two letters indexed, so FTS5
+        # does not walk its term list for them: "ada l" 20.8 -> 10.1 ms at 200,000 notes, for
+        # an index 2.7 times the size. Migrations build the table with 0007's frozen copy of
+        # this and add the prefix index in 0020; install() here (bench/load_generate.py) must
+        # build the same table.
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
         "owner, title, context, body, kind UNINDEXED, code UNINDEXED, chat_code UNINDEXED, "
-        "tokenize = 'unicode61 remove_diacritics 2')",
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2')",
         # ORDER BY rank then uses these weights, in the app and in a bare query alike.
         f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('rank', '{SQLITE_RANK}')",
         *(f"CREATE TRIGGER {name} {body}" for name, body in SQLITE_TRIGGERS.items()),
@@ -488,8 +499,18 @@ _MATCH = f"{TABLE} MATCH %(match)s"
 # keeps SQLite from moving the check back into the scan. A local home has one owner.
 # Names and context come first: when they fill the page (a surname's notes), the other matches
 # are not read at all; on PostgreSQL that read costs another visit to every matching row.
-_PAST_NAMES = "(SELECT count(*) FROM named) < %(need)s"
 _OWNED = f"(SELECT owner FROM {TABLE} AS row WHERE row.rowid = id) = %(owner)s"
+
+
+# The owner's rows in a tier, counted only up to what the page needs (each is a row lookup).
+def _owned_count(tier: str) -> str:
+    return f"(SELECT count(*) FROM (SELECT 1 FROM {tier} WHERE {_OWNED} LIMIT %(need)s))"
+
+
+# When names alone fill the page (a surname: 280 people called Okafor), names and context are
+# not read either: scoring the 5,900 notes about them cost more than the rest of the search.
+_SQLITE_PAST_TITLES = f"{_owned_count('titled')} < %(need)s"
+_PAST_NAMES = f"{_SQLITE_PAST_TITLES} AND {_owned_count('named')} < %(need)s"
 _SQLITE_FIND = f"""
     WITH
     -- Every word in a name, or in a name and its context (a role, an organisation, a note's
@@ -498,7 +519,8 @@ _SQLITE_FIND = f"""
       SELECT rowid AS id, {_SCORE} AS score FROM {TABLE} WHERE {TABLE} MATCH %(titled)s
     ),
     named AS MATERIALIZED (
-      SELECT rowid AS id, {_SCORE} AS score FROM {TABLE} WHERE {TABLE} MATCH %(named)s
+      SELECT rowid AS id, {_SCORE} AS score FROM {TABLE}
+      WHERE {_SQLITE_PAST_TITLES} AND {TABLE} MATCH %(named)s
     ),
     -- The newest of the other matches, scored in the same pass: FTS5 walks rows by rowid and
     -- stops after RANKED_WINDOW, so only those are scored.
@@ -540,15 +562,9 @@ _SQLITE_FIND = f"""
         SELECT * FROM hits ORDER BY tier, score, sort_key LIMIT %(limit)s OFFSET %(offset)s
       )
     )
-    -- Highlights and snippets for the page's rows only, in one pass over the matches in the
-    -- page's rowid range: "+rowid" keeps SQLite from running the query again for each row,
-    -- which for a prefix costs its setup each time.
-    SELECT kind, code, chat_code, highlight({TABLE}, 1, %(start)s, %(end)s),
-      highlight({TABLE}, 2, %(start)s, %(end)s),
-      snippet({TABLE}, 3, %(start)s, %(end)s, '…', {SNIPPET_WORDS})
-    FROM {TABLE} CROSS JOIN page
-    WHERE {TABLE} MATCH %(match)s AND +{TABLE}.rowid = page.id
-      AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)
+    -- The page's rows as stored, each found by its row id; core.search marks the words.
+    SELECT kind, code, chat_code, title, context, body
+    FROM page CROSS JOIN {TABLE} ON {TABLE}.rowid = page.id
     ORDER BY page.position
 """
 
@@ -563,7 +579,7 @@ def names_only(words: tuple[str, ...]) -> bool:
 _SQLITE_FIND_NAMES = f"""
     SELECT kind, code, chat_code, highlight({TABLE}, 1, %(start)s, %(end)s),
       highlight({TABLE}, 2, %(start)s, %(end)s),
-      snippet({TABLE}, 3, %(start)s, %(end)s, '…', {SNIPPET_WORDS})
+      snippet({TABLE}, 3, %(start)s, %(end)s, '{SNIPPET_ELLIPSIS}', {SNIPPET_WORDS})
     FROM {TABLE} WHERE {TABLE} MATCH %(titled)s AND owner = %(owner)s
     ORDER BY rank, rowid LIMIT %(limit)s OFFSET %(offset)s
 """
@@ -578,13 +594,14 @@ _PG_QUERY = (
 # ts_rank is higher for a better match, where SQLite's bm25 is lower: the tiers sort on its
 # negative, so that both engines order (tier, score, sort key) the same way.
 _PG_SCORE = f"-ts_rank(s.document, {_PG_QUERY})"
-# Highlights and snippets for the page's rows only.
+# As on SQLite: names and context are read only when names do not fill the page, the other
+# matches only when names and context do not (these tiers hold the owner's rows only).
+_PG_PAST_TITLES = "(SELECT count(*) FROM titled) < %(need)s"
+_PG_PAST_NAMES = f"{_PG_PAST_TITLES} AND (SELECT count(*) FROM named) < %(need)s"
+# The page's rows as stored; core.search marks the words, as on SQLite (ts_headline on the
+# page's rows cost more than finding and ranking them).
 _PG_PAGE = f"""
-    SELECT s.kind, s.code, s.chat_code,
-      ts_headline('simple', {_fold("s.title")}, {_PG_QUERY}, %(whole)s),
-      ts_headline('simple', {_fold("s.context")}, {_PG_QUERY}, %(whole)s),
-      ts_headline('simple', {_fold("s.body")}, {_PG_QUERY}, %(headline)s),
-      s.title, s.context, s.body
+    SELECT s.kind, s.code, s.chat_code, s.title, s.context, s.body
     FROM page JOIN {TABLE} s ON s.id = page.id
     ORDER BY page.tier, page.score, page.sort_key
 """
@@ -600,12 +617,12 @@ _POSTGRESQL_FIND = f"""
     ),
     named AS MATERIALIZED (
       SELECT s.id, {_PG_SCORE} AS score FROM {TABLE} s
-      WHERE {NAMED_VECTOR}
+      WHERE {_PG_PAST_TITLES} AND {NAMED_VECTOR}
         @@ {_PG_QUERY} AND s.owner_id = %(owner)s
     ),
     recent AS MATERIALIZED (
       SELECT s.id, {_PG_SCORE} AS score FROM {TABLE} s
-      WHERE {_PAST_NAMES} AND s.document @@ {_PG_QUERY} AND s.owner_id = %(owner)s
+      WHERE {_PG_PAST_NAMES} AND s.document @@ {_PG_QUERY} AND s.owner_id = %(owner)s
         AND s.id NOT IN (SELECT id FROM named)
       ORDER BY s.id DESC LIMIT %(window)s
     ),
@@ -653,7 +670,7 @@ def find(
     vendor = default_connection.vendor
     if vendor == "sqlite":
         sql = _SQLITE_FIND_NAMES if names_only(words) else _SQLITE_FIND
-        params = {
+        params: dict[str, Any] = {
             "match": fts5_query(words),
             "titled": fts5_query(words, columns=("title",)),
             "named": fts5_query(words, columns=NAMED_COLUMNS),
@@ -666,12 +683,6 @@ def find(
             "end": END,
         }
     elif vendor == "postgresql":
-        options = f"StartSel={START}, StopSel={END}"
-        headline = (
-            f"{options}, MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, "
-            f'MaxFragments=2, FragmentDelimiter="{_FRAGMENTS}"'
-        )
-        whole = f"{options}, HighlightAll=true"
         sql = _POSTGRESQL_FIND_NAMES if names_only(words) else _POSTGRESQL_FIND
         params = {
             "text": folded(text),
@@ -680,22 +691,22 @@ def find(
             "need": offset + limit,
             "limit": limit,
             "offset": offset,
-            "whole": whole,
-            "headline": headline,
         }
     else:
         raise NotImplementedError(f"Search needs SQLite or PostgreSQL, not {vendor}.")
     with default_connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if vendor == "postgresql":
-        # The highlights were found in the folded copies; put them back on the real text.
+    if sql is not _SQLITE_FIND_NAMES:
+        # Marked here from the stored text, as FTS5 marks it (core.search says why). Names only
+        # searched the names: as FTS5 does then, nothing else is marked.
+        others = () if names_only(words) else words
         rows = [
             (
                 *row[:3],
-                unfolded(row[6], row[3]),
-                unfolded(row[7], row[4]),
-                unfolded(row[8], row[5], _FRAGMENTS),
+                fts5_highlight(row[3] or "", words),
+                fts5_highlight(row[4] or "", others),
+                fts5_snippet(row[5] or "", others, SNIPPET_WORDS, SNIPPET_ELLIPSIS),
             )
             for row in rows
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -33,7 +35,8 @@ class NewPasswordForm(Form):
     new_password2 = _password("New password again", autocomplete="new-password")
 
     def clean(self):
-        cleaned = super().clean()
+        # Form.clean returns cleaned_data (the stubs allow None for overrides that return none).
+        cleaned = cast(dict[str, Any], super().clean())
         first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", "The two passwords differ; type the same one twice.")

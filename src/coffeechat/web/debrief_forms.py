@@ -22,7 +22,8 @@ def _yes_no(value: str) -> bool | None:
 
 def yes_no_initial(value: bool | None) -> str:
     """The choice that shows a stored yes/no/unknown."""
-    return {True: "yes", False: "no"}.get(value, "")
+    shown: dict[bool | None, str] = {True: "yes", False: "no"}
+    return shown.get(value, "")
 
 
 class DebriefForm(Form):

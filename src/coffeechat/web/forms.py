@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -38,6 +39,7 @@ from coffeechat.services.preferences import (
 )
 from coffeechat.services.targets import MOTIVATIONS, hiring_choices
 from coffeechat.store.models import Chat, Contact, Note, Preferences, ScriptTemplate
+from coffeechat.store.owners import Owner
 
 LIST_HELP = "One per line, or separated by commas."
 MARKDOWN_HELP = "Markdown works: *emphasis*, lists, links."
@@ -364,14 +366,14 @@ class ChatForm(Form):
         widget=time_zone_input(),
     )
 
-    def __init__(self, *args, owner, current: Contact | None = None, **kwargs) -> None:
+    def __init__(self, *args, owner: Owner, current: Contact | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         contacts = Contact.objects.for_owner(owner)
         # A merged contact is hidden from choices, except the one this chat is already with.
         active = Q(merged_into__isnull=True)
         if current is not None:
             active |= Q(pk=current.pk)
-        self.fields["contact"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["contact"]).queryset = (
             contacts.filter(active).select_related("organisation").order_by("name", "pk")
         )
         if self.data.get("allow_overlap"):
@@ -645,7 +647,8 @@ class ScriptsForm(Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        # Form.clean returns cleaned_data (the stubs allow None for overrides that return none).
+        data = cast(dict[str, Any], super().clean())
         for kind, text in list(data.items()):
             try:
                 check_script(" ".join((text or "").split()))
@@ -763,7 +766,7 @@ class TargetPriorityForm(Form):
         if contacts is not None:
             # Say what "work it out" means for this organisation today.
             there = "nobody there yet" if contacts == 0 else f"{contacts} there now"
-            self.fields["knows_someone"].choices = [
+            cast(forms.ChoiceField, self.fields["knows_someone"]).choices = [
                 ("auto", f"Work it out from my contacts ({there})"),
                 *KNOWS_CHOICES[1:],
             ]
@@ -830,14 +833,15 @@ class OutreachStartForm(Form):
     )
     template = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
 
-    def __init__(self, *args, owner, templates, **kwargs) -> None:
+    def __init__(self, *args, owner: Owner, templates, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        contacts = self.fields["contact"]
+        contacts = cast(forms.ModelChoiceField, self.fields["contact"])
         contacts.queryset = (
             Contact.objects.for_owner(owner).active().select_related("organisation")
         ).order_by("name")
-        contacts.label_from_instance = _name_and_organisation
-        self.fields["template"].choices = [
+        # Django's documented way to label a model field's choices.
+        contacts.label_from_instance = _name_and_organisation  # type: ignore[method-assign,assignment]
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
             (template.id, f"{template.name}: {template.use_when}") for template in templates
         ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import logout, user_logged_in
@@ -22,6 +23,7 @@ from coffeechat.services.lan import LAN_MARK
 from coffeechat.web.shortcuts import (
     PARTIAL_CONSULTED,
     PARTIAL_HEADER,
+    OwnerRequest,
     preferences_of,
     wants_json,
 )
@@ -160,7 +162,10 @@ def signed_out_everywhere(get_response: Callable[[HttpRequest], HttpResponse]):
             and user is not None
             and user.is_authenticated
             # Read through the request's cache: the page itself reads the same preferences.
-            and _signed_in_before_sign_out(request, preferences_of(request).signed_out_at)
+            # Signed in (just checked), so the request is an owner's.
+            and _signed_in_before_sign_out(
+                request, preferences_of(cast(OwnerRequest, request)).signed_out_at
+            )
         ):
             logout(request)
             # Those were the signed-out user's; a sign-in on this same request reads its own.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from coffeechat.web.forms import Form
@@ -20,7 +22,7 @@ class LanForm(Form):
     def __init__(self, *args, found=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [(entry.address, f"{entry.address} ({entry.interface})") for entry in found]
-        self.fields["address"].choices = choices
+        cast(forms.ChoiceField, self.fields["address"]).choices = choices
         self.fields["address"].initial = choices[0][0] if choices else None
         self.fields["other_address"].widget.attrs.update(
             {"inputmode": "decimal", "placeholder": "192.168.1.20", "autocomplete": "off"}

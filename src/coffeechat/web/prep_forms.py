@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from coffeechat.core.prep import checklist_for
@@ -60,8 +62,8 @@ class PrepForm(Form):
         # Every question on offer, plus those already chosen (a removed question stays valid).
         texts = [text for group in groups for text in group.questions]
         texts += [text for text in chat.questions or () if text not in texts]
-        self.fields["questions"].choices = [(text, text) for text in texts]
-        self.fields["logistics"].choices = [
+        cast(forms.ChoiceField, self.fields["questions"]).choices = [(text, text) for text in texts]
+        cast(forms.ChoiceField, self.fields["logistics"]).choices = [
             (item.key, item.label) for item in checklist_for(chat.medium)
         ]
 

@@ -6,6 +6,8 @@ address, whether email can go out) and says in plain words what is wrong.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from coffeechat.services.reminders import ReminderSettings
@@ -86,9 +88,9 @@ class ReminderForm(Form):
     def __init__(self, *args, clock_format: str = "24", email_on: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         hours = [(str(hour), hour_label(hour, clock_format)) for hour in HOURS]
-        self.fields["digest_hour"].choices = hours
-        self.fields["quiet_from"].choices = [("", "none"), *hours]
-        self.fields["quiet_until"].choices = hours
+        cast(forms.ChoiceField, self.fields["digest_hour"]).choices = hours
+        cast(forms.ChoiceField, self.fields["quiet_from"]).choices = [("", "none"), *hours]
+        cast(forms.ChoiceField, self.fields["quiet_until"]).choices = hours
         if not email_on:
             # Nothing could be sent: the boxes show off and stay off whatever is posted.
             for name in ("email_digest", "email_due_soon"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.forms import Form
+from django.forms import Form, ModelChoiceField
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -24,6 +25,7 @@ from coffeechat.core.clock import zone
 from coffeechat.core.search import clean_query
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import DomainError
+from coffeechat.store.owners import Owner
 
 PER_PAGE = 50
 # The header the notes script sends; a view answers it with just the changed piece of the page.
@@ -32,6 +34,16 @@ PARTIAL_HEADER = "X-Coffeechat-Partial"
 INVALID = 400
 # Longer than any path of ours with its query; a longer "next" is not one we wrote.
 LONGEST_NEXT = 2000
+
+
+class OwnerRequest(HttpRequest):
+    """A request from a signed-in owner, for annotations: ``user`` is never anonymous.
+
+    LoginRequiredMiddleware lets no other request reach a view that is not marked
+    login_not_required, so such views and their helpers may pass ``request.user`` as an owner.
+    """
+
+    user: Owner
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -91,16 +103,16 @@ def go_back(request: HttpRequest, fallback: str, *args, **kwargs) -> HttpRespons
     return redirect(fallback, *args, **kwargs)
 
 
-def preferences_of(request: HttpRequest):
+def preferences_of(request: OwnerRequest):
     """The signed-in user's preferences, read once per request."""
     cached = getattr(request, "_coffeechat_preferences", None)
     if cached is None:
         cached = ensure_preferences(request.user)
-        request._coffeechat_preferences = cached
+        request._coffeechat_preferences = cached  # type: ignore[attr-defined]  # per request
     return cached
 
 
-def user_zone(request: HttpRequest):
+def user_zone(request: OwnerRequest):
     """The ZoneInfo the user reads times in."""
     return zone(preferences_of(request).time_zone)
 
@@ -108,6 +120,12 @@ def user_zone(request: HttpRequest):
 def page_of(request: HttpRequest, items) -> Page:
     """The page of ``items`` named by ?page=; a bad or too-large number gives a real page."""
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def offers_choices(form: Form, name: str) -> bool:
+    """Whether the form's choice field ``name`` has anything to choose (a page says so when not)."""
+    field = cast(ModelChoiceField, form.fields[name])
+    return field.queryset is not None and field.queryset.exists()
 
 
 def search_query(request: HttpRequest) -> str:
@@ -137,7 +155,7 @@ def wants_partial(request: HttpRequest, name: str) -> bool:
 
 
 def save_note(
-    request: HttpRequest,
+    request: OwnerRequest,
     *,
     contact,
     chat,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.forms import Form
@@ -56,7 +57,8 @@ def capped_upload(limit: Callable[[], int]) -> Callable:
         @wraps(view)
         def capped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             cap = CappedUpload(request, limit())
-            request.upload_handlers.insert(0, cap)
+            # Still Django's list: the body is not read yet (it becomes immutable once it is).
+            cast("list[FileUploadHandler]", request.upload_handlers).insert(0, cap)
             setattr(request, _CAP, cap)
             return protected(request, *args, **kwargs)
 

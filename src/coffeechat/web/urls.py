@@ -161,6 +161,7 @@ urlpatterns = [
     path("library/stories/<uuid:code>/delete/", library.story_delete, name="story_delete"),
     # The network: degrees, chains, reach, referral yield and credit, with a picture.
     path("network/", network.network, name="network"),
+    path("network/opportunities/", network.opportunities, name="network_opportunities"),
     # Who do I owe (the home page): snoozes, and a keep-in-touch reminder turned into a message.
     # A whole section of it ("All 77 thank-yous"), 50 a page.
     path("owed/<slug:section>/", owed.owed_section, name="owed_section"),

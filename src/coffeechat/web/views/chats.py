@@ -26,6 +26,7 @@ from coffeechat.store.models import Chat, Contact, Note, Outreach
 from coffeechat.web.forms import CancelForm, ChatForm, NoteForm
 from coffeechat.web.shortcuts import (
     allow,
+    offers_choices,
     page_of,
     preferences_of,
     save_note,
@@ -80,7 +81,7 @@ def _form_page(request, form: ChatForm, chat: Chat | None):
         "form": form,
         "chat": chat,
         "time_zone": preferences_of(request).time_zone,
-        "no_contacts": chat is None and not form.fields["contact"].queryset.exists(),
+        "no_contacts": chat is None and not offers_choices(form, "contact"),
         "buffer_advice": buffer_suggestion(request.user),
     }
     return show_form(request, "coffeechat/chats/form.html", context)
@@ -114,7 +115,7 @@ def _date_and_time_asked(request) -> dict:
 
     So is a day outside 1900 to 2200 (core.fields.FieldError is a ValueError).
     """
-    asked = {}
+    asked: dict[str, date | time] = {}
     with contextlib.suppress(ValueError):
         asked["date"] = check_day(date.fromisoformat(request.GET.get("date", "")))
     with contextlib.suppress(ValueError):

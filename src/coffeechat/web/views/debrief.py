@@ -86,7 +86,8 @@ def _chosen_contact(request, row):
         code = uuid.UUID(value)
     except ValueError:
         code = None
-    contact = Contact.objects.for_owner(request.user).active().filter(code=code).first()
+    # code None (not a code at all) matches no contact.
+    contact = Contact.objects.for_owner(request.user).active().filter(code=code).first()  # type: ignore[misc]
     if contact is None:
         row.add_error(None, "The contact chosen to link to is gone; choose again.")
     return contact

@@ -6,17 +6,17 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from coffeechat.core.funnel import STAGES, funnel_picture
-from coffeechat.services.funnel import overall_funnel, target_funnels
+from coffeechat.services.funnel import funnels
 from coffeechat.web.shortcuts import allow
 
 
 @allow("GET")
 def funnel(request):
-    overall = overall_funnel(request.user)
+    overall, targets = funnels(request.user)
     context = {
         "funnel": overall,
         "stages": STAGES,
-        "targets": target_funnels(request.user),
+        "targets": targets,
         # Built with ElementTree, which escapes every text: safe to place as markup.
         "picture": mark_safe(
             funnel_picture(

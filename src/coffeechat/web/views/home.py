@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from coffeechat.services.owed import (
 )
 from coffeechat.services.prep import pocket_briefs, unprepared_upcoming
 from coffeechat.store.models import Contact
+from coffeechat.store.owners import Owner
 from coffeechat.web.forms import SnoozeForm
 from coffeechat.web.shortcuts import allow
 from coffeechat.web.views.owed import BACK, SECTIONS, Part
@@ -27,15 +28,18 @@ from coffeechat.web.views.owed import BACK, SECTIONS, Part
 @allow("GET")
 def home(request):
     agenda = today(request.user)
-    # The other people to suggest are worked out below, for the few requests shown only.
-    owing = owed(request.user, agenda.now, suggest=False)
+    # The other people to suggest are worked out below, for the few requests shown only; the
+    # due requests after those are counted, not read.
+    owing = owed(request.user, agenda.now, suggest=False, rows=HOME_ROWS)
     # A first visit gets a few words on where to start instead of empty lists.
     is_new = (
         not agenda.chats and owing.is_empty and not Contact.objects.for_owner(request.user).exists()
     )
     tomorrow = chats_tomorrow(request.user, agenda.now)
     # One call for both days, so the brief that opens by itself is the next chat of either.
-    pockets = pocket_briefs(request.user, [*agenda.chats, *tomorrow], agenda.now)
+    # Tomorrow shows its soonest few with their briefs (the next chat among them when today has
+    # none left): a full day tomorrow would double the page, and each is on today's page then.
+    pockets = pocket_briefs(request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now)
     # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
     # whole count, and the chat list holds every one.
     unprepared = unprepared_upcoming(request.user, agenda.now)
@@ -43,6 +47,7 @@ def home(request):
         "agenda": agenda,
         "today_pockets": pockets[: len(agenda.chats)],
         "tomorrow_pockets": pockets[len(agenda.chats) :],
+        "tomorrow_total": len(tomorrow),
         "owed": owing,
         "parts": {part.section: _shown(request.user, owing, slug, part) for slug, part in SECTIONS},
         "back": reverse("web:home") + BACK,
@@ -57,21 +62,27 @@ def home(request):
 
 @dataclass(frozen=True)
 class Shown:
-    """One section of "Who do I owe" on the home page: the rows shown, and the whole count."""
+    """One section of "Who do I owe" on the home page: the rows shown, and the whole count.
+
+    ``brief``: the overdue thank-yous after the first HOME_ROWS, shown as a short list (name,
+    how late, the link to write it): every one is on the page, none behind a link.
+    """
 
     rows: list[Item]
     total: int
     url: str  # the page of the whole section
     words: str
+    brief: list[Item] = field(default_factory=list)
 
     @property
     def more(self) -> bool:
-        return self.total > len(self.rows)
+        return self.total > len(self.rows) + len(self.brief)
 
 
-def _shown(owner, owing: Owed, slug: str, part: Part) -> Shown:
+def _shown(owner: Owner, owing: Owed, slug: str, part: Part) -> Shown:
     rows = on_home(owing, part.section)
     if part.section == "nudges":
         rows = with_suggestions(owner, rows)
-    total = len(getattr(owing, part.section))
-    return Shown(rows, total, reverse("web:owed_section", args=[slug]), part.words)
+    total = owing.total(part.section)
+    url = reverse("web:owed_section", args=[slug])
+    return Shown(rows[:HOME_ROWS], total, url, part.words, brief=rows[HOME_ROWS:])

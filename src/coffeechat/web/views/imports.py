@@ -96,7 +96,7 @@ def import_batch(request, code):
     batch = _batch(request, code)
     if batch.status == ImportBatch.Status.STAGED:
         return _preview(request, batch)
-    context = {"batch": batch}
+    context: dict[str, object] = {"batch": batch}
     if batch.status == ImportBatch.Status.APPLIED:
         added = (
             ImportRow.objects.for_owner(request.user)

@@ -16,7 +16,7 @@ from coffeechat.web.forms import PitchForm, StoryForm
 from coffeechat.web.shortcuts import INVALID, allow, preferences_of, show_domain_error, show_form
 
 # Only the elevator pitch has a hard limit; the career-change story may take a minute.
-LIMITS = {Pitch.Kind.ELEVATOR: pitch_length.LIMIT_SECONDS}
+LIMITS: dict[str, int] = {Pitch.Kind.ELEVATOR: pitch_length.LIMIT_SECONDS}
 
 
 def _story(request, code) -> Story:

@@ -57,6 +57,7 @@ from coffeechat.services.scripts import scripts_of
 from coffeechat.services.sync import MOST_ACTIONS, ChatGone, apply_actions, start_steps
 from coffeechat.services.thanks import open_mailto, thank_yous_of
 from coffeechat.store.models import Chat, Note
+from coffeechat.store.owners import Owner
 from coffeechat.web.capture_forms import CaptureForm
 from coffeechat.web.forms import ExtendForm, FeltForm, NoteForm
 from coffeechat.web.shortcuts import (
@@ -126,7 +127,7 @@ def _running(state: LiveState) -> dict:
     }
 
 
-def _running_offline(owner, chat: Chat, state: LiveState) -> dict:
+def _running_offline(owner: Owner, chat: Chat, state: LiveState) -> dict:
     """The scripts a Start pressed offline shows: both confirm lines and both check-ins."""
     scripts = scripts_of(owner)
     name = first_name(chat.contact.name)

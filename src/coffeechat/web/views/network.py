@@ -10,15 +10,23 @@ from django.utils.safestring import SafeString, mark_safe
 
 from coffeechat.core.network import ordinal
 from coffeechat.core.svg import Link, Node, network_picture
-from coffeechat.services.network import NetworkView, Standing, degree_of, network_of
+from coffeechat.services.network import (
+    NetworkView,
+    Standing,
+    degree_of,
+    network_of,
+    opportunities_of,
+)
 from coffeechat.store.models import Contact
-from coffeechat.web.shortcuts import allow
+from coffeechat.web.shortcuts import allow, page_of
 
 # The picture stays readable on a phone: beyond this many people it says how many it left out.
 PICTURE_LIMIT = 60
 # How many names each degree lists on the page before "and N more".
 NAMES_PER_DEGREE = 12
 TOP_CHATS = 10
+# The latest opportunities on the network page; all of them are a page of their own.
+OPPORTUNITIES_SHOWN = 10
 
 
 def _node(contact: Contact, degree: int) -> Node:
@@ -38,16 +46,20 @@ def network_svg(view: NetworkView) -> SafeString:
     rows, left_out = network.outline(PICTURE_LIMIT)
     if not rows:
         return mark_safe("")
-    nodes = [_node(view.contacts[key], degree) for key, degree in rows]
+    people = dict(zip((key for key, _ in rows), view.people([key for key, _ in rows]), strict=True))
+    nodes = [_node(people[key], degree) for key, degree in rows]
+    # The picture names people by their public code, as every link on the page does.
+    code = {key: str(contact.code) for key, contact in people.items()}
     names = network.names
     links = [
         Link(
-            source,
-            target,
+            code[source],
+            code[target],
             main=network.parents.get(target) == source,
             hint=f"{names[source]} referred you to {names[target]}",
         )
         for source, target in network.edges
+        if source in code and target in code
     ]
     deepest = max(degree for _, degree in rows)
     description = (
@@ -56,6 +68,7 @@ def network_svg(view: NetworkView) -> SafeString:
         "from the person who made a referral to the person they suggested; dashed arrows are "
         "second referrals to someone already reached another way."
     )
+    left_out += view.alone
     note = f"… and {left_out} more not drawn" if left_out else ""
     # Built with ElementTree, which escapes every text: safe to place as markup.
     return mark_safe(
@@ -107,27 +120,37 @@ def standing_of(request, contact: Contact) -> dict:
 @allow("GET")
 def network(request):
     view = network_of(request.user)
-    reach = []
-    for degree, people in view.per_degree():
-        reach.append(
-            {
-                "degree": degree,
-                "ordinal": ordinal(degree),
-                "count": len(people),
-                "names": people[:NAMES_PER_DEGREE],
-                "more": max(len(people) - NAMES_PER_DEGREE, 0),
-            }
-        )
+    latest = opportunities_of(request.user)
+    counts = view.reach()
+    reach = [
+        {
+            "degree": degree,
+            "ordinal": ordinal(degree),
+            "count": counts[degree],
+            "names": people,
+            "more": counts[degree] - len(people),
+        }
+        for degree, people in view.per_degree(NAMES_PER_DEGREE)
+    ]
     rate = view.yields.rate
     context = {
         "reach": reach,
-        "total": len(view.network.nodes),
+        "total": view.total,
         "chains": view.longest_chains(5),
-        "chat_yields": [item for item in view.chat_yields(TOP_CHATS) if item.referrals],
+        "chat_yields": view.chat_yields(TOP_CHATS, led_nowhere=False),
         "held": view.yields.held,
         "from_held": view.yields.referrals,
         "rate": f"{rate:.1f}" if rate is not None else None,
-        "opportunities": view.opportunities,
+        "opportunities": view.credited(latest[:OPPORTUNITIES_SHOWN]),
+        "opportunity_count": latest.count(),
         "picture": network_svg(view),
     }
     return render(request, "coffeechat/network/page.html", context)
+
+
+@allow("GET")
+def opportunities(request):
+    """Every opportunity, the latest first, a page at a time, each with its credited chain."""
+    page = page_of(request, opportunities_of(request.user))
+    context = {"page": page, "opportunities": network_of(request.user).credited(page)}
+    return render(request, "coffeechat/network/opportunities.html", context)

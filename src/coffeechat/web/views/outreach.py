@@ -43,6 +43,7 @@ from coffeechat.web.shortcuts import (
     allow,
     deliver,
     eml_download,
+    offers_choices,
     page_of,
     preferences_of,
     show_domain_error,
@@ -112,6 +113,7 @@ def outreach_list(request):
     board = settled_board(request.user, preferences=preferences_of(request))
     # Every waiting request counts, but a page of them shows, most urgent first.
     page = Paginator(board.waiting, WAITING_PER_PAGE).get_page(request.GET.get("page"))
+    service.with_contacts(request.user, [*board.drafts, *page.object_list])
     for row in [*page.object_list, *board.closed]:
         row.outreach.stage_text = stage_text(row)
     return render(request, "coffeechat/outreach/list.html", {"board": board, "page": page})
@@ -164,8 +166,9 @@ def outreach_new(request):
     form = OutreachStartForm(data, owner=request.user, templates=TEMPLATES, initial=initial)
     if contact is not None and form.is_bound:
         # The address names the person; the page sends the same code in a hidden field.
-        form.data = form.data.copy()
-        form.data["contact"] = str(contact.code)
+        data = request.POST.copy()
+        data["contact"] = str(contact.code)
+        form.data = data
     if form.is_bound and form.is_valid():
         chosen = form.cleaned_data["contact"]
         existing = service.existing_draft(request.user, chosen)
@@ -197,7 +200,7 @@ def outreach_new(request):
         "after": after,
         "existing": service.existing_draft(request.user, contact) if contact else None,
         "colleagues": _colleagues(request, after) if contact is None else [],
-        "no_contacts": contact is None and not form.fields["contact"].queryset.exists(),
+        "no_contacts": contact is None and not offers_choices(form, "contact"),
     }
     return show_form(request, "coffeechat/outreach/new.html", context)
 
@@ -345,7 +348,7 @@ def outreach_reply(request, code):
             return redirect("web:outreach_detail", code=item.code)
         form = OutreachReplyForm(request.POST)
         if not form.is_valid():
-            messages.error(request, form.errors["replied_on"][0])
+            messages.error(request, str(form.errors["replied_on"][0]))
             return redirect("web:outreach_detail", code=item.code)
         replied_at = service.reply_moment(request.user, item, form.cleaned_data["replied_on"])
         service.record_reply(request.user, item, accepted=answer == "yes", replied_at=replied_at)

@@ -101,7 +101,9 @@ def pair_phone(request, secret: str):
     """Spend a pairing link on the LAN address: this browser becomes a paired phone."""
     if not request.META.get(LAN_MARK):
         # On this computer's own address the link would pair the laptop's browser with itself.
-        context = {"reason": "Open this link on your phone: scan the code with its camera."}
+        context: dict[str, object] = {
+            "reason": "Open this link on your phone: scan the code with its camera."
+        }
         return render(request, "coffeechat/phone/pair_refused.html", context, status=403)
     try:
         device = pair(secret, request.headers.get("User-Agent", ""))

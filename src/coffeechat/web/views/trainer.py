@@ -75,7 +75,8 @@ def _index(request, form: TrialForm, *, status: int = 200):
             {
                 "trial": item.trial,
                 "target": describe_seconds(item.trial.target_seconds),
-                "real": describe_seconds(item.trial.elapsed_seconds),
+                # Rounds are finished ones (services.trainer): elapsed is set.
+                "real": describe_seconds(item.trial.elapsed_seconds),  # type: ignore[arg-type]
                 "off_by": _off_by(item.point.error_seconds, item.point.error_percent),
             }
             for item in reversed(rounds)
