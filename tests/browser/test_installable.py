@@ -18,13 +18,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     CHROMIUM_ARGS,
@@ -157,15 +156,15 @@ def installable(tmp_path_factory, chromium_executable) -> Iterator[InstallableSe
             stop(process, reader)
 
 
-@contextmanager
-def signed_in_phone(browser, chromium_executable, installable, profile) -> Iterator[BrowserContext]:
+@pytest.fixture(scope="module")
+def phone(browser, chromium_executable, installable, tmp_path_factory):
     """A phone signed in with its password, on the page of today, the worker in control.
 
     A profile of its own, as a phone's browser has: Chromium installs nothing from a private
     window, which is what a new context of the shared browser is.
     """
     context = browser.browser_type.launch_persistent_context(
-        profile,
+        tmp_path_factory.mktemp("phone-profile"),
         executable_path=chromium_executable,
         args=CHROMIUM_ARGS,
         viewport=PHONE,
@@ -180,26 +179,8 @@ def signed_in_phone(browser, chromium_executable, installable, profile) -> Itera
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.close()
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def phone(browser, chromium_executable, installable, tmp_path_factory):
-    """The phone the module's tests share (none of them signs it out)."""
-    profile = tmp_path_factory.mktemp("phone-profile")
-    with signed_in_phone(browser, chromium_executable, installable, profile) as context:
-        yield context
-
-
-@pytest.fixture
-def phone_to_sign_out(browser, chromium_executable, installable, tmp_path):
-    """A phone of its own for the test that signs out, so the shared one stays signed in
-    whatever order the tests run in."""
-    with signed_in_phone(browser, chromium_executable, installable, tmp_path) as context:
-        yield context
+    yield context
+    context.close()
 
 
 def kept_pages(server: InstallableServer) -> list[str]:
@@ -216,8 +197,7 @@ def kept_files(server: InstallableServer) -> list[str]:
 
 
 # How long to wait for the worker to keep pages before giving up. Keeping them means fetching
-# every page and file of the day; when this is the module's first test (a shuffled order), the
-# server answers its first requests cold, which took over 15 s on a loaded machine.
+# every page and file of the day; on a cold server and a loaded machine that took over 15 s.
 KEEPING_TIMEOUT_MS = 60_000
 
 
@@ -328,10 +308,8 @@ def test_tomorrows_chats_and_other_pages_are_not_kept(phone, installable):
     page.close()
 
 
-def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(
-    phone_to_sign_out, installable
-):
-    page = phone_to_sign_out.new_page()
+def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(phone, installable):
+    page = phone.new_page()
     page.goto(installable.base_url + "/")
     wait_until_kept(page, installable)
     page.evaluate("localStorage.setItem('unsent', 'Ask about the mentoring scheme')")

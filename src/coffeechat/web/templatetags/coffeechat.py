@@ -10,12 +10,10 @@ from zoneinfo import available_timezones
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from coffeechat.core.clock import format_clock, zone
 from coffeechat.core.fields import is_email, linkable
 from coffeechat.core.followups import describe_left, urgency
-from coffeechat.core.search import marked_html
 
 register = template.Library()
 
@@ -87,13 +85,6 @@ def nav_link(context, url_name: str, label: str) -> str:
     if current:
         return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
-
-
-@register.filter
-def highlighted(text: str) -> str:
-    """Search text with its markers turned into <mark>; everything else escaped."""
-    # Safe because marked_html escapes every character of the text before adding the marks.
-    return mark_safe(marked_html(text or ""))
 
 
 # Stored addresses. Whatever a row holds (an older database, a restore, an import of earlier
