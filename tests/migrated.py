@@ -23,18 +23,23 @@ from coffeechat.config import DATABASE_FILE
 MIGRATE_SECONDS = 300
 
 
-@functools.cache
-def migrated_database() -> Path:
-    """The migrated database, made on first use by `coffeechat migrate` on a home of its own."""
-    folder = Path(tempfile.mkdtemp(prefix="coffeechat-migrated-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    # Nothing of the test run (its settings module, a PostgreSQL DATABASE_URL) reaches it.
-    environ = {
+def without_test_settings() -> dict[str, str]:
+    """This process's environment for a child coffeechat: nothing of the test run (its settings
+    module, a PostgreSQL DATABASE_URL, any COFFEECHAT_ variable) reaches it."""
+    return {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("COFFEECHAT_")
         and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
+
+
+@functools.cache
+def migrated_database() -> Path:
+    """The migrated database, made on first use by `coffeechat migrate` on a home of its own."""
+    folder = Path(tempfile.mkdtemp(prefix="coffeechat-migrated-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    environ = without_test_settings()
     environ["COFFEECHAT_HOME"] = str(folder)
     migrated = subprocess.run(
         [sys.executable, "-m", "coffeechat", "--home", str(folder), "migrate"],

@@ -33,7 +33,7 @@ import pytest
 import tzlocal
 
 from coffeechat.config import env_bool
-from tests.migrated import start_migrated
+from tests.migrated import start_migrated, without_test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COFFEECHAT = str(Path(sys.executable).with_name("coffeechat"))
@@ -129,12 +129,7 @@ def free_port() -> int:
 
 def child_environment(home: Path, database_url: str | None) -> dict[str, str]:
     """The test's environment minus coffeechat and Django settings, for a child process."""
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("COFFEECHAT_")
-        and name not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    environ = without_test_settings()
     environ["COFFEECHAT_HOME"] = str(home)
     environ["PYTHONUNBUFFERED"] = "1"
     if database_url:

@@ -241,21 +241,8 @@ def networks(draw):
 @given(graph=networks())
 def test_a_standing_read_from_its_ancestry_is_the_standing_in_the_whole_network(alice, graph):
     names, merges, pairs = graph
-    Contact.objects.filter(owner=alice).delete()
-    start = datetime(2030, 1, 1, 9, tzinfo=UTC)
-    contacts = {}
-    for index, name in enumerate(names):
-        contact = add_contact(alice, ContactDetails(name=name))
-        # Added a day apart, so a referral made in a chat on day N finds some known before it.
-        Contact.objects.filter(pk=contact.pk).update(created_at=start + timedelta(days=index))
-        contacts[name] = Contact.objects.get(pk=contact.pk)
-    for hour, (source, target, day) in enumerate(pairs, start=1):
-        # One chat an hour, so that no two of a day meet.
-        moment = start + timedelta(days=day, hours=hour)
-        chat = plan_chat(alice, ChatPlan(contacts[source], moment))
-        add_referral(alice, contacts[source], contacts[target], chat=chat)
-    for name, into in merges.items():
-        Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
+    contacts = _people_and_referrals(alice, names, pairs)
+    _merge(contacts, merges)
     whole, edges = _whole_network(alice)
     for name, contact in contacts.items():
         key = whole.resolve(str(contact.code))
@@ -291,22 +278,35 @@ def _whole_network(owner) -> tuple[Network, list[Edge]]:
     return build_network(people, edges, direct), edges
 
 
-def _build(owner, names, merges, pairs, held_days, opportunities):
+START = datetime(2030, 1, 1, 9, tzinfo=UTC)
+
+
+def _people_and_referrals(owner, names, pairs) -> dict[str, Contact]:
+    """The owner's contacts afresh, one per name, and a referral in a chat for each pair."""
     Contact.objects.filter(owner=owner).delete()
-    start = datetime(2030, 1, 1, 9, tzinfo=UTC)
     contacts = {}
     for index, name in enumerate(names):
         contact = add_contact(owner, ContactDetails(name=name))
         # Added a day apart, so a referral made in a chat on day N finds some known before it.
-        Contact.objects.filter(pk=contact.pk).update(created_at=start + timedelta(days=index))
+        Contact.objects.filter(pk=contact.pk).update(created_at=START + timedelta(days=index))
         contacts[name] = contact
     for hour, (source, target, day) in enumerate(pairs, start=1):
         # One chat an hour, so that no two of a day meet.
-        chat = plan_chat(owner, ChatPlan(contacts[source], start + timedelta(days=day, hours=hour)))
+        chat = plan_chat(owner, ChatPlan(contacts[source], START + timedelta(days=day, hours=hour)))
         add_referral(owner, contacts[source], contacts[target], chat=chat)
+    return contacts
+
+
+def _merge(contacts: dict[str, Contact], merges: dict[str, str]) -> None:
+    for name, into in merges.items():
+        Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
+
+
+def _build(owner, names, merges, pairs, held_days, opportunities):
+    contacts = _people_and_referrals(owner, names, pairs)
     for index, (name, day) in enumerate(held_days):
         # Weeks after the referrals' chats, three hours apart: none of them meet.
-        moment = start + timedelta(days=30 + day, hours=3 * index)
+        moment = START + timedelta(days=30 + day, hours=3 * index)
         plan_chat(owner, ChatPlan(contacts[name], moment))
     # Every other chat held, whether or not it led to anyone.
     for chat in Chat.objects.filter(owner=owner).order_by("starts_at")[::2]:
@@ -315,8 +315,7 @@ def _build(owner, names, merges, pairs, held_days, opportunities):
         add_opportunity(
             owner, contacts[name], "lead", f"Lead via {name}", arose_on=date(2030, 3, 1)
         )
-    for name, into in merges.items():
-        Contact.objects.filter(pk=contacts[name].pk).update(merged_into=contacts[into])
+    _merge(contacts, merges)
 
 
 @settings(

@@ -214,7 +214,6 @@ class NetworkView:
     def __init__(self, owner: Owner, graph: _Graph, alone: int, held: int) -> None:
         self.owner = owner
         self.network = graph.network
-        self.referrals = graph.edges
         self.alone = alone  # 1st-degree contacts outside the linked part
         self._loaded: dict[str, Contact] = {}
         self.yields = yield_of(
