@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +80,13 @@ ALL_KEPT = """async ([name, addresses]) => {
 KEPT_SINCE = """async ([name, address, since]) => {
   const copy = await caches.match(address, { cacheName: name });
   return Boolean(copy) && Number(copy.headers.get("X-Coffeechat-Kept-At")) >= since;
+}"""
+# Sends the page's sign-out form without following the answer to the sign-in page.
+SIGN_OUT_UNFOLLOWED = """async () => {
+  const form = document.querySelector('form[action$="/signout/"]');
+  const sent = { method: "POST", body: new FormData(form), redirect: "manual" };
+  const answer = await fetch(form.action, sent);
+  return answer.type;
 }"""
 # Makes the kept live page look kept an hour earlier; returns the server's time written in it.
 KEPT_AN_HOUR_AGO = """async ([name, address]) => {
@@ -156,31 +164,48 @@ def installable(tmp_path_factory, chromium_executable) -> Iterator[InstallableSe
             stop(process, reader)
 
 
-@pytest.fixture(scope="module")
-def phone(browser, chromium_executable, installable, tmp_path_factory):
+@contextmanager
+def signed_in_phone(browser, chromium_executable, server: InstallableServer, profile: Path):
     """A phone signed in with its password, on the page of today, the worker in control.
 
     A profile of its own, as a phone's browser has: Chromium installs nothing from a private
     window, which is what a new context of the shared browser is.
     """
     context = browser.browser_type.launch_persistent_context(
-        tmp_path_factory.mktemp("phone-profile"),
+        profile,
         executable_path=chromium_executable,
         args=CHROMIUM_ARGS,
         viewport=PHONE,
         has_touch=True,
     )
     context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(installable.base_url + "/signin/")
-    page.get_by_label("Email address").fill("sam")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.close()
-    yield context
-    context.close()
+    try:
+        page = context.new_page()
+        page.goto(server.base_url + "/signin/")
+        page.get_by_label("Email address").fill("sam")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.close()
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser, chromium_executable, installable, tmp_path_factory):
+    """The phone the tests that stay signed in share."""
+    profile = tmp_path_factory.mktemp("phone-profile")
+    with signed_in_phone(browser, chromium_executable, installable, profile) as context:
+        yield context
+
+
+@pytest.fixture
+def own_phone(browser, chromium_executable, installable, tmp_path):
+    """A phone for one test that signs out, so the shared one stays signed in in any order."""
+    with signed_in_phone(browser, chromium_executable, installable, tmp_path) as context:
+        yield context
 
 
 def kept_pages(server: InstallableServer) -> list[str]:
@@ -308,8 +333,8 @@ def test_tomorrows_chats_and_other_pages_are_not_kept(phone, installable):
     page.close()
 
 
-def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(phone, installable):
-    page = phone.new_page()
+def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(own_phone, installable):
+    page = own_phone.new_page()
     page.goto(installable.base_url + "/")
     wait_until_kept(page, installable)
     page.evaluate("localStorage.setItem('unsent', 'Ask about the mentoring scheme')")
@@ -317,4 +342,27 @@ def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(phone, inst
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
     assert page.evaluate("localStorage.getItem('unsent')") == "Ask about the mentoring scheme"
+    page.close()
+
+
+def test_keeping_pages_at_sign_out_leaves_the_signed_out_message_to_the_page(
+    own_phone, installable
+):
+    """The worker may be keeping today's pages in the background when the person signs out.
+
+    Signed out, each page it asks for redirects to the sign-in page; fetching that page would use
+    up the one-time "You are signed out." before the browser shows it. Here the sign-out answer
+    is not followed, so the message waits in the session while the worker keeps once more.
+    """
+    page = own_phone.new_page()
+    page.goto(installable.base_url + "/")
+    wait_until_kept(page, installable)
+    status = page.evaluate(SIGN_OUT_UNFOLLOWED)
+    assert status == "opaqueredirect"
+    wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
+    page.evaluate(f"caches.open('{KEPT}')")  # gone again once the worker has asked and found out
+    page.evaluate("navigator.serviceWorker.controller.postMessage('keep')")
+    wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
+    page.goto(installable.base_url + "/signin/")
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.close()

@@ -132,11 +132,17 @@ function refresh() {
   return refreshing;
 }
 
+// Keeping never follows a redirect. Signed out, every page redirects to the sign-in page, and
+// fetching that in the background would take the one-time "You are signed out." meant for the
+// person who has just pressed the button.
+const UNFOLLOWED = { redirect: "manual" };
+
 async function keepTodaysPages() {
   let pages;
   try {
-    const answer = await fetch(KEEP_LIST, { headers: { Accept: "application/json" } });
-    if (answer.redirected || answer.status === 401 || answer.status === 403) {
+    const asked = { ...UNFOLLOWED, headers: { Accept: "application/json" } };
+    const answer = await fetch(KEEP_LIST, asked);
+    if (answer.type === "opaqueredirect" || answer.status === 401 || answer.status === 403) {
       await caches.delete(KEPT); // signed out: nothing of theirs stays on the device
       return;
     }
@@ -152,7 +158,7 @@ async function keepTodaysPages() {
     const address = new URL(page, self.location.origin).href;
     wanted.add(address);
     try {
-      const response = await fetch(address);
+      const response = await fetch(address, UNFOLLOWED);
       if (!keepable(response)) continue;
       for (const [, reference] of (await response.clone().text()).matchAll(REFERENCE)) {
         const file = new URL(reference.replaceAll("&amp;", "&"), address);
