@@ -81,13 +81,6 @@ KEPT_SINCE = """async ([name, address, since]) => {
   const copy = await caches.match(address, { cacheName: name });
   return Boolean(copy) && Number(copy.headers.get("X-Coffeechat-Kept-At")) >= since;
 }"""
-# Sends the page's sign-out form without following the answer to the sign-in page.
-SIGN_OUT_UNFOLLOWED = """async () => {
-  const form = document.querySelector('form[action$="/signout/"]');
-  const sent = { method: "POST", body: new FormData(form), redirect: "manual" };
-  const answer = await fetch(form.action, sent);
-  return answer.type;
-}"""
 # Makes the kept live page look kept an hour earlier; returns the server's time written in it.
 KEPT_AN_HOUR_AGO = """async ([name, address]) => {
   const kept = await caches.open(name);
@@ -342,27 +335,4 @@ def test_signing_out_forgets_the_kept_pages_but_not_the_unsent_notes(own_phone, 
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
     assert page.evaluate("localStorage.getItem('unsent')") == "Ask about the mentoring scheme"
-    page.close()
-
-
-def test_keeping_pages_at_sign_out_leaves_the_signed_out_message_to_the_page(
-    own_phone, installable
-):
-    """The worker may be keeping today's pages in the background when the person signs out.
-
-    Signed out, each page it asks for redirects to the sign-in page; fetching that page would use
-    up the one-time "You are signed out." before the browser shows it. Here the sign-out answer
-    is not followed, so the message waits in the session while the worker keeps once more.
-    """
-    page = own_phone.new_page()
-    page.goto(installable.base_url + "/")
-    wait_until_kept(page, installable)
-    status = page.evaluate(SIGN_OUT_UNFOLLOWED)
-    assert status == "opaqueredirect"
-    wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
-    page.evaluate(f"caches.open('{KEPT}')")  # gone again once the worker has asked and found out
-    page.evaluate("navigator.serviceWorker.controller.postMessage('keep')")
-    wait_until(page, f"() => caches.has('{KEPT}').then((kept) => !kept)")
-    page.goto(installable.base_url + "/signin/")
-    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.close()

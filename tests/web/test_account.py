@@ -95,8 +95,8 @@ def test_sign_out_everywhere_ends_every_session_this_one_too(server, sam, time_m
     time_machine.move_to(NOW + timedelta(minutes=5))
     response = here.post("/account/sign-out-everywhere/")
     assert response.status_code == 302
-    assert response["Location"] == "/signin/"
-    assert "signed out everywhere" in text_of(here.get("/signin/"))
+    assert response["Location"] == "/signin/?signed_out=everywhere"
+    assert "signed out everywhere" in text_of(here.get(response["Location"]))
     assert here.get("/")["Location"].startswith("/signin/")
     assert elsewhere.get("/")["Location"].startswith("/signin/")
     assert Preferences.objects.get(owner=sam).signed_out_at == NOW + timedelta(minutes=5)
@@ -139,7 +139,8 @@ def test_deleting_the_account_removes_it_and_signs_out(server, sam, bob):
     client, elsewhere = signed_in(sam), signed_in(sam)
     response = client.post("/account/delete/", {"password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/signin/"
+    assert response["Location"] == "/signin/?signed_out=deleted"
+    assert "everything in it are deleted" in text_of(client.get(response["Location"]))
     assert not get_user_model().objects.filter(username="sam@example.edu").exists()
     assert not Contact.objects.exclude(owner=bob).exists()
     assert client.get("/")["Location"].startswith("/signin/")

@@ -138,8 +138,18 @@ def test_signing_out_needs_a_post(alice_client):
 
 def test_signing_out_ends_the_session(alice_client):
     response = alice_client.post("/signout/")
-    assert response["Location"] == "/signin/"
+    assert response["Location"] == "/signin/?signed_out=here"
     assert alice_client.get("/").status_code == 302
+
+
+def test_the_signed_out_message_needs_no_session(alice_client):
+    # A phone's worker may still be fetching with the ended session when the person signs out;
+    # each answer to it deletes the session cookie. The message comes with the address instead.
+    response = alice_client.post("/signout/")
+    alice_client.cookies.clear()
+    assert "You are signed out." in text_of(alice_client.get(response["Location"]))
+    assert "signed out" not in text_of(alice_client.get("/signin/"))
+    assert "signed out" not in text_of(alice_client.get("/signin/?signed_out=nonsense"))
 
 
 def test_a_signed_in_user_is_sent_on_from_the_sign_in_page(alice_client):

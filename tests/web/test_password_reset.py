@@ -60,7 +60,8 @@ def test_a_reset_link_sets_a_new_password(server, client, sam, mail_server):
     assert 'name="new_password1"' in text_of(page)
     done = set_password(client, path)
     assert done.status_code == 302
-    assert done["Location"] == "/signin/"
+    assert done["Location"] == "/signin/?signed_out=new_password"
+    assert "Your password is changed. Sign in with it." in text_of(client.get(done["Location"]))
     assert Client().login(username="sam@example.edu", password=NEW)
     assert not Client().login(username="sam@example.edu", password=PASSWORD)
 

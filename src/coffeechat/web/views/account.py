@@ -36,6 +36,7 @@ from coffeechat.web.account_forms import (
     NewPasswordForm,
 )
 from coffeechat.web.shortcuts import INVALID, allow, preferences_of, show_domain_error
+from coffeechat.web.views.auth import signed_out
 
 # The account was made by an invitation, with a password: the usual backend checks it later.
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -136,9 +137,7 @@ def account_password(request):
 @allow("POST")
 def account_sign_out_everywhere(request):
     sign_out_everywhere(request.user)
-    logout(request)
-    messages.info(request, "You are signed out everywhere, here too. Sign in to go on.")
-    return redirect("web:sign_in")
+    return signed_out(request, "everywhere")
 
 
 @server_only
@@ -149,8 +148,7 @@ def account_delete(request):
         owner = request.user
         logout(request)
         delete_account(owner)
-        messages.info(request, "Your account and everything in it are deleted.")
-        return redirect("web:sign_in")
+        return signed_out(request, "deleted")
     status = INVALID if form.is_bound else 200
     return render(request, "coffeechat/account/delete.html", {"form": form}, status=status)
 
@@ -195,10 +193,7 @@ def password_reset_confirm(request, uidb64: str, token: str):
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            if request.user.is_authenticated:
-                logout(request)
-            messages.success(request, "Your password is changed. Sign in with it.")
-            return redirect("web:sign_in")
+            return signed_out(request, "new_password")
     status = INVALID if form.is_bound else 200
     return render(request, "coffeechat/account/reset.html", {"form": form}, status=status)
 

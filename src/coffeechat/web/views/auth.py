@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -35,11 +35,33 @@ def onward(request) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("web:identity") + query)
 
 
+# Why the sign-in page is shown after a sign-out (``?signed_out=``), and what it says. The reason
+# travels in the address, not in the session: a phone's worker still keeping pages at that moment
+# sends requests with the ended session, and the answer to each of those deletes the session
+# cookie, so a message waiting in the new session could be gone before the page asks for it.
+SIGNED_OUT = {
+    "here": (messages.INFO, "You are signed out."),
+    "everywhere": (messages.INFO, "You are signed out everywhere, here too. Sign in to go on."),
+    "deleted": (messages.INFO, "Your account and everything in it are deleted."),
+    "new_password": (messages.SUCCESS, "Your password is changed. Sign in with it."),
+}
+
+
+def signed_out(request, where: str) -> HttpResponseRedirect:
+    """End this session (if any) and go to the sign-in page, which says why (a SIGNED_OUT key)."""
+    logout(request)
+    return HttpResponseRedirect(reverse("web:sign_in") + "?" + urlencode({"signed_out": where}))
+
+
 @login_not_required
 @allow("GET", "POST")
 def sign_in(request):
     if request.user.is_authenticated:
         return go_back(request, "web:home")
+    said = SIGNED_OUT.get(request.GET.get("signed_out", ""))
+    if said and request.method == "GET":
+        # Shown on this page in the same place as any message; it is used up here.
+        messages.add_message(request, *said)
     form = None
     status = 200
     if settings.COFFEECHAT_MODE == "server":
@@ -120,6 +142,4 @@ def sign_out(request):
     if device and request.user.is_authenticated:
         # A paired phone that signs itself out is no longer paired: it leaves the list too.
         sign_out_device(request.user, device)
-    logout(request)
-    messages.info(request, "You are signed out.")
-    return redirect("web:sign_in")
+    return signed_out(request, "here")

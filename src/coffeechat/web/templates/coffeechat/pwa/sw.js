@@ -132,9 +132,9 @@ function refresh() {
   return refreshing;
 }
 
-// Keeping never follows a redirect. Signed out, every page redirects to the sign-in page, and
-// fetching that in the background would take the one-time "You are signed out." meant for the
-// person who has just pressed the button.
+// Keeping never follows a redirect. Signed out, every page redirects to the sign-in page, which
+// is never kept, and drawing it in the background would use up any message the session holds
+// for the person in front of the phone.
 const UNFOLLOWED = { redirect: "manual" };
 
 async function keepTodaysPages() {
