@@ -9,6 +9,7 @@ test database; the ``owner`` fixture is the local owner they act for. Subprocess
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,18 @@ def coffeechat(
         env=clean_environment(**extra),
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def used_home_made(tmp_path_factory) -> Path:
+    """A home a command has made and used, once a module: migrating a new one takes seconds."""
+    home = tmp_path_factory.mktemp("used") / "home"
+    result = coffeechat("--home", str(home), "today")
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+@pytest.fixture
+def used_home(used_home_made, tmp_path) -> Path:
+    """A copy of the module's used home (private, as coffeechat made it) for one test."""
+    return Path(shutil.copytree(used_home_made, tmp_path / "home"))

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -114,19 +112,11 @@ def test_a_home_under_a_folder_you_cannot_open_is_refused(out_of_reach):
     assert_one_clear_line(by_environment, "Cannot create the coffeechat home", home)
 
 
-@pytest.fixture(scope="module")
-def used_home(tmp_path_factory) -> Path:
-    """A home a command has made and used, once for the module (migrating takes seconds)."""
-    home = tmp_path_factory.mktemp("used") / "home"
-    assert coffeechat("--home", str(home), "today").returncode == 0
-    return home
-
-
 @pytest.fixture
-def read_only_database(used_home, tmp_path):
+def read_only_database(used_home):
     """A home its user may write to, holding a database file they may only read (the command
     runs bound by file modes, as ``read_only``)."""
-    home = Path(shutil.copytree(used_home, tmp_path / "home"))
+    home = used_home
     database = home / "coffeechat.sqlite3"
     database.chmod(0o400)
     return home, database

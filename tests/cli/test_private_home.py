@@ -37,9 +37,8 @@ def test_a_new_home_and_every_database_file_are_readable_by_their_owner_only(tmp
         connection.close()
 
 
-def test_an_existing_home_readable_by_others_is_made_private_and_said_once(tmp_path):
-    home = tmp_path / "home"
-    assert coffeechat("--home", str(home), "today").returncode == 0
+def test_an_existing_home_readable_by_others_is_made_private_and_said_once(used_home):
+    home = used_home
     home.chmod(0o755)
     for path in home.iterdir():
         path.chmod(0o644)
@@ -59,9 +58,8 @@ def test_an_existing_home_readable_by_others_is_made_private_and_said_once(tmp_p
     assert MADE_PRIVATE not in again.stderr
 
 
-def test_serve_says_so_too_before_anything_else(tmp_path):
-    home = tmp_path / "home"
-    assert coffeechat("--home", str(home), "today").returncode == 0
+def test_serve_says_so_too_before_anything_else(used_home):
+    home = used_home
     home.chmod(0o755)
     # A port already taken stops serve right after start-up, so the test needs no server.
     with socket.socket() as taken:
@@ -75,9 +73,8 @@ def test_serve_says_so_too_before_anything_else(tmp_path):
     assert mode(home) == 0o700
 
 
-def test_a_run_that_stops_on_an_error_leaves_the_telling_to_the_next(tmp_path):
-    home = tmp_path / "home"
-    assert coffeechat("--home", str(home), "today").returncode == 0
+def test_a_run_that_stops_on_an_error_leaves_the_telling_to_the_next(used_home):
+    home = used_home
     home.chmod(0o755)
     stopped = coffeechat("--home", str(home), "today", COFFEECHAT_SMTP_PORT="25")
     assert stopped.returncode == 1
