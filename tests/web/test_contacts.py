@@ -408,3 +408,10 @@ def test_a_stored_website_is_escaped_and_only_linked_when_it_is_http(alice, alic
     assert 'href="javascript' not in page
     assert "javascript:alert(&quot;&lt;b&gt;&quot;)" in page
     assert 'href="https://ada.example/?a=&lt;i&gt;"' in page
+
+
+def test_a_count_in_the_thousands_is_grouped(alice, alice_client):
+    Contact.objects.bulk_create(
+        Contact(owner=alice, name=f"Person {index}") for index in range(1200)
+    )
+    assert "1,200 contacts." in text_of(alice_client.get("/contacts/"))
