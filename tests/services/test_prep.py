@@ -11,6 +11,7 @@ from coffeechat.core.prep import QUESTION_BANK
 from coffeechat.services.brief_markdown import brief_markdown
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
+from coffeechat.services.debrief import HeldChat, record_held, record_no_show
 from coffeechat.services.errors import InvalidInput, NotFound
 from coffeechat.services.library import StoryDetails, add_story, save_pitch
 from coffeechat.services.prep import (
@@ -25,6 +26,7 @@ from coffeechat.services.prep import (
     readiness_of,
     remove_question,
     save_prep,
+    unprepared_soonest,
     unprepared_upcoming,
 )
 from coffeechat.store.models import Chat, Question
@@ -208,11 +210,32 @@ def test_the_home_page_flags_only_unprepared_chats_in_the_next_week(
     save_prep(alice, ready, full_prep())
     for n in range(5):
         chat_with(alice, add_contact(alice, ContactDetails(name=f"Person {n}")), hours=40 + n)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         flagged = unprepared_upcoming(alice)
     assert flagged[0].chat == soon
     assert ready not in [item.chat for item in flagged]
     assert len(flagged) == 6
+
+
+def test_the_soonest_unprepared_chats_are_the_first_of_the_whole_list(
+    alice, ada, django_assert_max_num_queries
+):
+    save_pitch(alice, "elevator", "I taught physics and now design courses for adults.")
+    ready = chat_with(alice, ada, hours=2)
+    save_prep(alice, ready, full_prep())
+    # Research on the person counts for each of their chats.
+    bea = add_contact(alice, ContactDetails(name="Bea", research_notes="Ran a bakery."))
+    for n in range(4):
+        chat_with(alice, bea, hours=3 + n, medium="phone", link="")
+        chat_with(alice, add_contact(alice, ContactDetails(name=f"Person {n}")), hours=40 + n)
+    whole = unprepared_upcoming(alice)
+    with django_assert_max_num_queries(4):
+        soonest = unprepared_soonest(alice, 3)
+    assert soonest.total == len(whole) == 8
+    assert [(item.chat, item.readiness) for item in soonest.items] == [
+        (item.chat, item.readiness) for item in whole[:3]
+    ]
+    assert soonest.items[0].chat.contact.name == "Bea"
 
 
 def test_find_chat_by_code(alice, bob, chat):
@@ -325,7 +348,9 @@ def test_the_pocket_brief_says_what_the_brief_says(alice, ada, chat):
     save_prep(alice, chat, full_prep())
     chat = Chat.objects.select_related("contact__organisation").get(pk=chat.pk)
     brief = brief_for(alice, chat)
-    (pocket,) = pocket_briefs(alice, [chat])
+    (row,) = pocket_briefs(alice, [chat])
+    pocket = row.pocket
+    assert row.chat is chat
     assert (pocket.pitch, pocket.pitch_seconds) == (brief.pitch, brief.pitch_seconds)
     assert (pocket.ask, pocket.ask_html) == (brief.ask, brief.ask_html)
     assert pocket.stories == brief.stories
@@ -343,8 +368,38 @@ def test_only_the_first_chat_not_over_yet_has_its_pocket_brief_open(alice, ada):
     cancelled.status = Chat.Status.CANCELLED
     following = chat_with(alice, ada, hours=2)
     later = chat_with(alice, ada, hours=3)
-    pockets = pocket_briefs(alice, [over, cancelled, following, later])
-    assert [pocket.is_next for pocket in pockets] == [False, False, True, False]
+    rows = pocket_briefs(alice, [over, cancelled, following, later])
+    assert [row.chat for row in rows] == [over, cancelled, following, later]
+    assert [row.pocket and row.pocket.is_next for row in rows] == [None, None, True, False]
+
+
+def test_a_chat_that_is_over_has_no_pocket_brief(alice, ada):
+    held = record_held(
+        alice,
+        chat_with(alice, ada, hours=-3),
+        HeldChat(
+            actual_start=NOW - timedelta(hours=3),
+            actual_end=NOW - timedelta(hours=2, minutes=40),
+        ),
+    )
+    no_show = record_no_show(alice, chat_with(alice, ada, hours=-2))
+    # Planned, never marked held: its 20 minutes and buffer ended before now.
+    ended = chat_with(alice, ada, hours=-1)
+    live = chat_with(alice, ada, hours=-0.1)
+    live.status = Chat.Status.LIVE
+    # Starting now: still to come until its end and buffer have passed.
+    starting = chat_with(alice, ada, hours=0)
+    rows = pocket_briefs(alice, [held, no_show, ended, live, starting])
+    assert [row.pocket is None for row in rows] == [True, True, True, False, False]
+    assert rows[3].pocket.is_next
+
+
+def test_no_pocket_brief_is_built_when_every_chat_is_over(alice, ada, django_assert_num_queries):
+    save_pitch(alice, "elevator", "I taught physics and now design courses for adults.")
+    over = [chat_with(alice, ada, hours=-hours) for hours in (1, 2, 3)]
+    with django_assert_num_queries(0):
+        rows = pocket_briefs(alice, over)
+    assert [(row.chat, row.pocket) for row in rows] == [(chat, None) for chat in over]
 
 
 def test_the_markdown_brief_has_each_section(alice, chat):

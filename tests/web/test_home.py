@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from coffeechat.core.prep import QUESTION_BANK
 from coffeechat.services.chats import cancel_chat
+from coffeechat.services.debrief import HeldChat, record_held
 from coffeechat.services.followups import add_follow_up, add_next_step, mark_sent
 from coffeechat.services.library import StoryDetails, add_story, choose_stories, save_pitch
 from coffeechat.services.network import add_referral
@@ -141,6 +145,21 @@ def test_the_home_page_answers_only_get(alice_client):
     assert alice_client.post("/").status_code == 405
 
 
+def test_the_home_page_reads_the_preferences_once(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace", organisation="Quill Press")
+    make_chat(alice, ada, NOW + timedelta(hours=1))
+    make_chat(alice, ada, NOW + timedelta(days=1))
+    add_follow_up(alice, ada, "thank_you", NOW - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        assert alice_client.get("/").status_code == 200
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "coffeechat_preferences"' in query["sql"]
+    ]
+    assert len(reads) == 1
+
+
 def test_the_home_page_runs_as_many_queries_for_20_items_as_for_2(alice, alice_client):
     def add(count: int) -> None:
         for number in range(count):
@@ -226,6 +245,34 @@ def test_a_chat_that_is_over_does_not_keep_the_pocket_brief_open(alice, alice_cl
     tomorrow = page[page.index('id="chats-tomorrow"') :]
     assert '<details class="pocket" open' in tomorrow
     assert page.count('<details class="pocket" open') == 1
+
+
+def test_a_chat_that_is_over_shows_its_row_without_a_pocket_brief(alice, alice_client):
+    with_library(alice)
+    held = prepared(alice, "Ada Lovelace", NOW - timedelta(hours=3), agreed_minutes=20)
+    record_held(
+        alice,
+        held,
+        HeldChat(
+            actual_start=NOW - timedelta(hours=3),
+            actual_end=NOW - timedelta(hours=2, minutes=35),
+        ),
+    )
+    # Planned but never marked held: its time and buffer are over too.
+    prepared(alice, "Bea Smith", NOW - timedelta(hours=2), agreed_minutes=20)
+    prepared(alice, "Cy Young", NOW + timedelta(hours=2))
+    page = pocket_part(text_of(alice_client.get("/")))
+    over = page[page.index("Ada Lovelace") : page.index("Cy Young")]
+    assert "07:00" in over
+    assert "Quill Press" in over
+    assert '<span class="badge">Held</span>' in over
+    assert "Bea Smith" in over
+    assert "Pocket brief" not in over
+    assert "An introduction to the learning team" not in over
+    # The chat still to come keeps its brief, open.
+    assert page.count('<details class="pocket"') == 1
+    assert page.count('<details class="pocket" open') == 1
+    assert "An introduction to the learning team, Cy Young." in page
 
 
 def test_a_chat_about_to_start_has_a_big_go_live_button(alice, alice_client):

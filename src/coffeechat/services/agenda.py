@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from coffeechat.core.clock import day_bounds, local_today, zone
 from coffeechat.services.accounts import ensure_preferences
-from coffeechat.store.models import Chat
+from coffeechat.store.models import Chat, Preferences
 from coffeechat.store.owners import Owner
 
 
@@ -32,18 +32,22 @@ def _chats_between(owner: Owner, start: datetime, end: datetime) -> list[Chat]:
     )
 
 
-def today(owner: Owner, now: datetime | None = None) -> Agenda:
-    """The owner's chats on their local today."""
+def today(
+    owner: Owner, now: datetime | None = None, preferences: Preferences | None = None
+) -> Agenda:
+    """The owner's chats on their local today (``preferences`` when the caller has them)."""
     now = now or timezone.now()
-    preferences = ensure_preferences(owner)
+    preferences = preferences or ensure_preferences(owner)
     tz = zone(preferences.time_zone)
     start, end = day_bounds(local_today(now, tz), tz)
     return Agenda(now, start, _chats_between(owner, start, end), preferences.time_zone)
 
 
-def chats_tomorrow(owner: Owner, now: datetime | None = None) -> list[Chat]:
+def chats_tomorrow(
+    owner: Owner, now: datetime | None = None, preferences: Preferences | None = None
+) -> list[Chat]:
     """The owner's chats on their local tomorrow, cancelled ones left out, soonest first."""
     now = now or timezone.now()
-    tz = zone(ensure_preferences(owner).time_zone)
+    tz = zone((preferences or ensure_preferences(owner)).time_zone)
     start, end = day_bounds(local_today(now, tz) + timedelta(days=1), tz)
     return _chats_between(owner, start, end)

@@ -36,7 +36,16 @@ from coffeechat.services.outreach_timers import (
     suggest_people,
 )
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.store.models import Chat, Contact, FollowUp, NextStep, Note, Outreach, Referral
+from coffeechat.store.models import (
+    Chat,
+    Contact,
+    FollowUp,
+    NextStep,
+    Note,
+    Outreach,
+    Preferences,
+    Referral,
+)
 
 # Messages other than thank-yous show this far ahead, so the user can get to them early; a
 # thank-you shows from the moment it is owed, since its whole life is 24 hours.
@@ -263,7 +272,12 @@ def _end_of(day: date | None, tz) -> datetime | None:
 
 
 def owed(
-    owner, now: datetime | None = None, *, suggest: bool = True, rows: int | None = None
+    owner,
+    now: datetime | None = None,
+    *,
+    suggest: bool = True,
+    rows: int | None = None,
+    preferences: Preferences | None = None,
 ) -> Owed:
     """Everything the owner owes at ``now``, by section, and what they did in the last 2 days.
 
@@ -271,9 +285,10 @@ def owed(
     costly part); a page showing a few of them fills those in with ``with_suggestions``. With
     ``rows``, the requests section holds its ``rows`` soonest items only: the due requests
     after those are counted (``requests_not_read``, ``total``) without being read in full.
+    A page that has read the owner's ``preferences`` passes them, so they are read once.
     """
     now = now or timezone.now()
-    preferences = ensure_preferences(owner)
+    preferences = preferences or ensure_preferences(owner)
     tz = zone(preferences.time_zone)
     horizon = now + HORIZON
     tonight = day_bounds(local_today(now, tz), tz)[1]

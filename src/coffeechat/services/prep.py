@@ -225,15 +225,52 @@ def _library(owner: Owner) -> Library:
 
 
 def _facts(chat: Chat, library: Library) -> method.PrepFacts:
+    return _facts_from(
+        library,
+        chat.ask,
+        chat.research_notes,
+        chat.contact.research_notes,
+        chat.questions,
+        chat.medium,
+        chat.venue,
+        chat.link,
+        chat.logistics,
+    )
+
+
+# The columns _facts reads, in the order _facts_from takes them, to read them as plain values.
+FACT_COLUMNS = (
+    "ask",
+    "research_notes",
+    "contact__research_notes",
+    "questions",
+    "medium",
+    "venue",
+    "link",
+    "logistics",
+)
+
+
+def _facts_from(
+    library: Library,
+    ask: str,
+    research_notes: str,
+    contact_notes: str,
+    questions: list | None,
+    medium: str,
+    venue: str,
+    link: str,
+    logistics: dict | None,
+) -> method.PrepFacts:
     return method.PrepFacts(
-        ask=chat.ask,
+        ask=ask,
         # Notes kept on the person count too: research on their path often starts there.
-        research_notes=chat.research_notes or chat.contact.research_notes,
-        questions=len(chat.questions or ()),
-        medium=chat.medium,
-        venue=chat.venue,
-        link=chat.link,
-        ticked=frozenset(key for key, ticked in (chat.logistics or {}).items() if ticked),
+        research_notes=research_notes or contact_notes,
+        questions=len(questions or ()),
+        medium=medium,
+        venue=venue,
+        link=link,
+        ticked=frozenset(key for key, ticked in (logistics or {}).items() if ticked),
         has_pitch=library.has_pitch,
         stories=library.stories,
     )
@@ -273,33 +310,72 @@ UNPREPARED_FIELDS = (
 )
 
 
-def unprepared_upcoming(
-    owner: Owner, now: datetime | None = None, days: int = FLAG_DAYS
-) -> list[Unprepared]:
-    """Planned chats in the next ``days`` days that are not prepared, soonest first.
-
-    Three queries whatever the number of chats: the chats with their contacts, the pitch, and
-    the number of stories.
-    """
-    now = now or timezone.now()
-    chats = list(
+def _planned_soon(owner: Owner, now: datetime, days: int):
+    return (
         Chat.objects.for_owner(owner)
         .filter(
             status=Chat.Status.PLANNED,
             starts_at__gte=now,
             starts_at__lt=now + timedelta(days=days),
         )
+        .order_by("starts_at", "pk")
+    )
+
+
+def _shown_chats(owner: Owner, pks: list[int]) -> dict[int, Chat]:
+    return (
+        Chat.objects.for_owner(owner)
+        .filter(pk__in=pks)
         .select_related("contact")
         # What readiness and the list read: a busy week holds a hundred chats or more, and
         # their other columns (notes, the ask's HTML, the contact's details) are not needed.
         .only(*UNPREPARED_FIELDS)
-        .order_by("starts_at", "pk")
+        # No order (the caller has it): sorting by start makes SQLite walk the owner's whole
+        # (owner, start) index instead of looking the few rows up by key.
+        .order_by()
+        .in_bulk()
     )
-    if not chats:
-        return []
+
+
+def unprepared_upcoming(
+    owner: Owner, now: datetime | None = None, days: int = FLAG_DAYS
+) -> list[Unprepared]:
+    """Planned chats in the next ``days`` days that are not prepared, soonest first."""
+    return unprepared_soonest(owner, None, now, days).items
+
+
+@dataclass(frozen=True)
+class SoonestUnprepared:
+    """The soonest few of unprepared_upcoming, and how many it holds in all."""
+
+    items: list[Unprepared]
+    total: int
+
+
+def unprepared_soonest(
+    owner: Owner, rows: int | None, now: datetime | None = None, days: int = FLAG_DAYS
+) -> SoonestUnprepared:
+    """The first ``rows`` (None: all) planned chats in the next ``days`` days that are not
+    prepared, soonest first, and how many there are in all.
+
+    A busy week holds a hundred planned chats or more: readiness reads their columns as plain
+    values, and only the chats shown are read as chats. Four queries whatever the number.
+    """
+    now = now or timezone.now()
+    planned = list(_planned_soon(owner, now, days).values_list("pk", *FACT_COLUMNS))
+    if not planned:
+        return SoonestUnprepared([], 0)
     library = _library(owner)
-    flagged = [Unprepared(chat, method.readiness(_facts(chat, library))) for chat in chats]
-    return [item for item in flagged if not item.readiness.is_prepared]
+    flagged = []
+    for pk, *columns in planned:
+        readiness = method.readiness(_facts_from(library, *columns))
+        if not readiness.is_prepared:
+            flagged.append((pk, readiness))
+    shown = flagged if rows is None else flagged[:rows]
+    chats = _shown_chats(owner, [pk for pk, _ in shown]) if shown else {}
+    # A chat deleted between the two reads is left out of the list; the count stays as read.
+    items = [Unprepared(chats[pk], readiness) for pk, readiness in shown if pk in chats]
+    return SoonestUnprepared(items, len(flagged))
 
 
 # Finding a chat from the command line.
@@ -619,9 +695,8 @@ def brief_for(owner: Owner, chat: Chat) -> Brief:
 
 @dataclass(frozen=True)
 class PocketBrief:
-    """A chat with the pieces of its brief that fit a phone: pitch, Ask, stories, questions."""
+    """The pieces of a chat's brief that fit a phone: pitch, Ask, stories, questions."""
 
-    chat: Chat
     pitch: str
     pitch_seconds: int
     ask: str
@@ -633,37 +708,56 @@ class PocketBrief:
     is_next: bool  # the first of the chats that is live or still to come
 
 
-def pocket_briefs(
-    owner: Owner, chats: Sequence[Chat], now: datetime | None = None
-) -> list[PocketBrief]:
-    """The pocket brief of each of ``chats`` (contacts and organisations loaded), in order.
+@dataclass(frozen=True)
+class PocketRow:
+    """A chat on the home page, with its pocket brief while it is still to come.
 
-    Four queries whatever the number of chats: the preferences, the pitch, the stories, and the
-    stories each chat pinned.
+    ``pocket`` is None for a chat that is over (held, a no-show, cancelled, or planned and past
+    its end): there is nothing left to read on the way there.
     """
-    if not chats:
-        return []
+
+    chat: Chat
+    pocket: PocketBrief | None
+
+
+def still_to_come(chat: Chat, now: datetime) -> bool:
+    """Whether ``chat`` is live, or planned and not yet past its end and buffer."""
+    if chat.status == Chat.Status.LIVE:
+        return True
+    return (
+        chat.status == Chat.Status.PLANNED
+        and ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes).ends_at > now
+    )
+
+
+def pocket_briefs(
+    owner: Owner,
+    chats: Sequence[Chat],
+    now: datetime | None = None,
+    preferences: Preferences | None = None,
+) -> list[PocketRow]:
+    """One row per chat of ``chats`` (contacts and organisations loaded), in order, each with
+    its pocket brief while the chat is still to come.
+
+    A brief is built for those chats only. Four queries whatever the number of chats (the
+    preferences unless given, the pitch, the stories, and the stories each chat pinned), none
+    when no chat is still to come.
+    """
     now = now or timezone.now()
+    upcoming = [chat for chat in chats if still_to_come(chat, now)]
+    if not upcoming:
+        return [PocketRow(chat, None) for chat in chats]
+    preferences = preferences or ensure_preferences(owner)
     pitch = _elevator_pitch(owner)
-    estimate = spoken.estimate(pitch, ensure_preferences(owner).words_per_minute)
+    estimate = spoken.estimate(pitch, preferences.words_per_minute)
     stories = list(Story.objects.for_owner(owner).order_by("pk"))
-    pinned: dict[int, set[int]] = {chat.pk: set() for chat in chats}
+    pinned: dict[int, set[int]] = {chat.pk: set() for chat in upcoming}
     for chat_id, story_id in Chat.stories.through.objects.filter(
         chat__owner=owner, chat__in=list(pinned)
     ).values_list("chat_id", "story_id"):
         pinned[chat_id].add(story_id)
-    upcoming = [
-        chat
-        for chat in chats
-        if chat.status == Chat.Status.LIVE
-        or (
-            chat.status == Chat.Status.PLANNED
-            and ChatSpan(chat.starts_at, chat.agreed_minutes, chat.buffer_minutes).ends_at > now
-        )
-    ]
-    return [
-        PocketBrief(
-            chat=chat,
+    briefs = {
+        chat.pk: PocketBrief(
             pitch=pitch,
             pitch_seconds=estimate.seconds,
             ask=chat.ask,
@@ -672,7 +766,8 @@ def pocket_briefs(
             questions=_questions(chat.questions or ()),
             place=_place(chat),
             logistics=_logistics(chat),
-            is_next=bool(upcoming) and chat is upcoming[0],
+            is_next=chat is upcoming[0],
         )
-        for chat in chats
-    ]
+        for chat in upcoming
+    }
+    return [PocketRow(chat, briefs.get(chat.pk)) for chat in chats]

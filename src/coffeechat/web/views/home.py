@@ -17,32 +17,36 @@ from coffeechat.services.owed import (
     owed,
     with_suggestions,
 )
-from coffeechat.services.prep import pocket_briefs, unprepared_upcoming
+from coffeechat.services.prep import pocket_briefs, unprepared_soonest
 from coffeechat.store.models import Contact
 from coffeechat.store.owners import Owner
 from coffeechat.web.forms import SnoozeForm
-from coffeechat.web.shortcuts import allow
+from coffeechat.web.shortcuts import allow, preferences_of
 from coffeechat.web.views.owed import BACK, SECTIONS, Part
 
 
 @allow("GET")
 def home(request):
-    agenda = today(request.user)
+    # Read once for the whole page: every part below and the template's times use them.
+    preferences = preferences_of(request)
+    agenda = today(request.user, preferences=preferences)
     # The other people to suggest are worked out below, for the few requests shown only; the
     # due requests after those are counted, not read.
-    owing = owed(request.user, agenda.now, suggest=False, rows=HOME_ROWS)
+    owing = owed(request.user, agenda.now, suggest=False, rows=HOME_ROWS, preferences=preferences)
     # A first visit gets a few words on where to start instead of empty lists.
     is_new = (
         not agenda.chats and owing.is_empty and not Contact.objects.for_owner(request.user).exists()
     )
-    tomorrow = chats_tomorrow(request.user, agenda.now)
+    tomorrow = chats_tomorrow(request.user, agenda.now, preferences)
     # One call for both days, so the brief that opens by itself is the next chat of either.
     # Tomorrow shows its soonest few with their briefs (the next chat among them when today has
     # none left): a full day tomorrow would double the page, and each is on today's page then.
-    pockets = pocket_briefs(request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now)
+    pockets = pocket_briefs(
+        request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now, preferences
+    )
     # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
     # whole count, and the chat list holds every one.
-    unprepared = unprepared_upcoming(request.user, agenda.now)
+    unprepared = unprepared_soonest(request.user, HOME_ROWS, agenda.now)
     context = {
         "agenda": agenda,
         "today_pockets": pockets[: len(agenda.chats)],
@@ -54,8 +58,8 @@ def home(request):
         "done_days": DONE_WITHIN.days,
         "snooze_choices": SnoozeForm.CHOICES,
         "is_new": is_new,
-        "unprepared": unprepared[:HOME_ROWS],
-        "unprepared_total": len(unprepared),
+        "unprepared": unprepared.items,
+        "unprepared_total": unprepared.total,
     }
     return render(request, "coffeechat/home.html", context)
 
