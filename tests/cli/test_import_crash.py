@@ -31,7 +31,7 @@ from coffeechat.config import DATABASE_FILE
 from tests.cli.conftest import ROOT, clean_environment, coffeechat
 from tests.migrated import start_migrated
 
-TRIALS = 50
+TRIALS = 30
 BASE_ROWS = 20
 ROWS = 2_400
 

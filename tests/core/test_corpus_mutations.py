@@ -268,7 +268,7 @@ def test_a_damaged_calendar_is_read_or_refused_plainly(damage, data):
 
 # One damaged line costs the event it is in, no other.
 @pytest.mark.parametrize("damage", list(DAMAGES))
-@settings(EXAMPLES, max_examples=200)
+@settings(EXAMPLES, max_examples=120)
 @given(data=st.data())
 def test_a_damaged_calendar_keeps_the_blocks_of_every_event_it_did_not_touch(damage, data):
     case = data.draw(damaged(READ_TODAY, damage, structure=False))
