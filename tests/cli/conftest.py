@@ -66,16 +66,39 @@ def coffeechat(
     )
 
 
-@pytest.fixture(scope="module")
-def used_home_made(tmp_path_factory) -> Path:
-    """A home a command has made and used, once a module: migrating a new one takes seconds."""
-    home = tmp_path_factory.mktemp("used") / "home"
-    result = coffeechat("--home", str(home), "today")
+def made_by(tmp_path_factory, command: str) -> Path:
+    """A home ``coffeechat COMMAND`` made (and migrated: that takes seconds)."""
+    home = tmp_path_factory.mktemp(command) / "home"
+    result = coffeechat("--home", str(home), command)
     assert result.returncode == 0, result.stderr
     return home
 
 
+def copy_of(home: Path, tmp_path: Path) -> Path:
+    """A copy of ``home`` (private, as coffeechat made it) for one test to change as it likes."""
+    return Path(shutil.copytree(home, tmp_path / "home"))
+
+
+# Each made once a module and copied for each test.
+
+
+@pytest.fixture(scope="module")
+def used_home_made(tmp_path_factory) -> Path:
+    return made_by(tmp_path_factory, "today")
+
+
 @pytest.fixture
 def used_home(used_home_made, tmp_path) -> Path:
-    """A copy of the module's used home (private, as coffeechat made it) for one test."""
-    return Path(shutil.copytree(used_home_made, tmp_path / "home"))
+    """A home a command has made and used, with nothing in it."""
+    return copy_of(used_home_made, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def demo_home_made(tmp_path_factory) -> Path:
+    return made_by(tmp_path_factory, "demo")
+
+
+@pytest.fixture
+def demo_home(demo_home_made, tmp_path) -> Path:
+    """A home holding the demo network."""
+    return copy_of(demo_home_made, tmp_path)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -21,21 +20,6 @@ def export(home: Path) -> dict:
     document = json.loads(result.stdout)
     document.pop("exported_at")
     return document
-
-
-@pytest.fixture(scope="module")
-def demo_made(tmp_path_factory) -> Path:
-    """One demo home for the module: making it migrates and fills a database (seconds)."""
-    home = tmp_path_factory.mktemp("demo-made") / "home"
-    result = coffeechat("--home", str(home), "demo")
-    assert result.returncode == 0, result.stderr
-    return home
-
-
-@pytest.fixture
-def demo_home(demo_made, tmp_path) -> Path:
-    """A copy of the module's demo home for one test to change as it likes."""
-    return Path(shutil.copytree(demo_made, tmp_path / "home"))
 
 
 def test_restore_of_an_export_into_an_empty_home_exports_the_same(demo_home, tmp_path):
