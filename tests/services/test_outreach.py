@@ -360,7 +360,7 @@ def test_the_board_groups_requests_by_where_they_stand(alice, mail_ada, time_mac
     record_reply(alice, answered)
     time_machine.move_to(NOW + timedelta(days=40), tick=False)
     board = service.outreach_board(alice)
-    assert [row.outreach.pk for row in board.drafts] != []
-    assert [row.outreach.pk for row in board.closed] == [old.pk]
-    assert [row.outreach.pk for row in board.answered] == [answered.pk]
+    assert [row.request.pk for row in board.drafts] != []
+    assert [row.request.pk for row in board.closed] == [old.pk]
+    assert [row.request.pk for row in board.answered] == [answered.pk]
     assert board.waiting == []

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models.signals import post_init
 from django.urls import reverse
 
-from coffeechat.services.outreach import log_outreach
+from coffeechat.services.outreach import log_outreach, record_reply
 from coffeechat.store.models import Contact, Outreach
 from coffeechat.web.views.outreach import WAITING_PER_PAGE
 from tests.web.conftest import NOW, count_queries, make_contact, text_of
@@ -108,3 +108,29 @@ def test_the_list_reads_the_contacts_of_the_rows_it_shows_only(alice, alice_clie
     # Same order as before: nothing is due, so by when the next timer fires, then by name.
     assert names(page) == [f"Fresh {number:02}" for number in range(WAITING_PER_PAGE)]
     assert "Fresh 00 Ltd" in page
+
+
+def test_the_list_builds_the_requests_it_shows_only(alice, alice_client):
+    # The rest are counted and sorted from plain values: building hundreds of requests cost
+    # more than the page that shows a few of them.
+    fresh(alice, WAITING_PER_PAGE + 10)
+    for name in ("Draft One", "Draft Two"):
+        log_outreach(alice, make_contact(alice, name), "Hello?")
+    answered = waiting(alice, "Said Yes", 3)
+    record_reply(alice, answered, replied_at=NOW - timedelta(days=2))
+    built: list[Outreach] = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(count, sender=Outreach)
+    try:
+        page = text_of(alice_client.get(LIST))
+    finally:
+        post_init.disconnect(count, sender=Outreach)
+    shown = names(page)
+    assert sorted(shown[:2]) == ["Draft One", "Draft Two"]
+    assert shown[2 : 2 + WAITING_PER_PAGE] == [f"Fresh {n:02}" for n in range(WAITING_PER_PAGE)]
+    assert shown[-1] == "Said Yes"
+    assert f'<span class="outreach__count">{WAITING_PER_PAGE + 10}</span>' in page
+    assert len(built) == len(shown) == 2 + WAITING_PER_PAGE + 1

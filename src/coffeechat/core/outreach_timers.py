@@ -95,19 +95,29 @@ def outreach_timers(
     if answered:
         return Timers(Stage.ANSWERED, second_at, nudge_at, close_at)
     local_now = now.astimezone(tz)
-    if closed or _reached(local_now, close_at):
+    # Each moment is turned into an instant once: pages work out hundreds of these per visit.
+    now_at, second_instant, nudge_instant, close_instant = map(
+        _instant, (now, second_at, nudge_at, close_at)
+    )
+    if closed or now_at >= close_instant:
         stopped = min(local_now, close_at, key=_instant)
         waited = count_business_days(sent, stopped, calendar)
         return Timers(Stage.CLOSED, second_at, nudge_at, close_at, waited=waited)
     upcoming = [
-        moment for moment in (second_at, nudge_at, close_at) if not _reached(local_now, moment)
+        (instant, moment)
+        for instant, moment in (
+            (second_instant, second_at),
+            (nudge_instant, nudge_at),
+            (close_instant, close_at),
+        )
+        if now_at < instant
     ]
     # Once the nudge went out, the earlier suggestion lapses: all that is left is to wait.
-    second_due = _reached(local_now, second_at) and not moved_on and nudged_at is None
+    second_due = now_at >= second_instant and not moved_on and nudged_at is None
     nudge_due = False
     if nudged_at is not None:
         stage = Stage.NUDGED
-    elif _reached(local_now, nudge_at):
+    elif now_at >= nudge_instant:
         stage, nudge_due = Stage.NUDGE_DUE, True
     elif second_due:
         stage = Stage.TRY_SECOND
@@ -121,14 +131,10 @@ def outreach_timers(
         waited=count_business_days(sent, local_now, calendar),
         second_contact_due=second_due,
         nudge_due=nudge_due,
-        next_at=min(upcoming, key=_instant, default=None),
+        next_at=min(upcoming)[1] if upcoming else None,
     )
 
 
 def _instant(moment: datetime) -> datetime:
     # Aware datetimes sharing one tzinfo compare by wall clock; UTC compares the instants.
     return moment.astimezone(UTC)
-
-
-def _reached(now: datetime, moment: datetime) -> bool:
-    return _instant(now) >= _instant(moment)

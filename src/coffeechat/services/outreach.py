@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
+from typing import NamedTuple, TypeVar
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from coffeechat.core import outreach_lint as lint
@@ -442,9 +444,104 @@ def close_outreach(owner: Owner, outreach: Outreach, now: datetime | None = None
 
 @dataclass(frozen=True)
 class Row:
-    """One request on the list, with its timers as they stand."""
+    """One request on the list, read in full, with its timers as they stand."""
 
     outreach: Outreach
+    timers: Timers
+
+
+class Waiting(NamedTuple):
+    """What a request's timers read of it, as plain values: no model instance is built."""
+
+    pk: int
+    sent_at: datetime
+    status: str
+    moved_on_at: datetime | None
+    replied_at: datetime | None
+    nudged_at: datetime | None
+    snoozed_until: datetime | None
+
+
+class Listed(NamedTuple):
+    """A draft or a request out, as plain values: what its timers and its place on the list read.
+
+    ``contact_name`` is the order's tie-break; the contact itself is read for the rows a page
+    shows only (``read_rows``).
+    """
+
+    pk: int
+    sent_at: datetime | None
+    status: str
+    moved_on_at: datetime | None
+    replied_at: datetime | None
+    nudged_at: datetime | None
+    snoozed_until: datetime | None
+    created_at: datetime
+    contact_name: str
+
+
+# A request as plain values, of either shape: the timers read the same fields of both.
+V = TypeVar("V", Waiting, Listed)
+# ... or read in full.
+A = TypeVar("A", Waiting, Listed, Outreach)
+
+
+def request_values(requests: QuerySet[Outreach], shape: type[V]) -> list[V]:
+    """``requests`` as plain values of ``shape``'s fields, in the query's order.
+
+    Pages read hundreds of requests to count and sort them and show a few: building a model
+    instance for each cost more than their timers.
+    """
+    return [shape._make(row) for row in requests.values_list(*shape._fields)]
+
+
+def timed(requests: Iterable[A], now: datetime, preferences: Preferences) -> list[tuple[A, Timers]]:
+    """Each request with its timers at ``now`` (as ``timers_of``), the owner's zone and calendar
+    looked up once for all of them."""
+    tz, calendar = zone(preferences.time_zone), calendar_of(preferences)
+    closed = Outreach.Status.CLOSED
+    return [
+        (
+            request,
+            outreach_timers(
+                request.sent_at,
+                now,
+                tz=tz,
+                calendar=calendar,
+                answered=request.status in ANSWERED or request.replied_at is not None,
+                moved_on=request.moved_on_at is not None,
+                nudged_at=request.nudged_at,
+                closed=request.status == closed,
+            ),
+        )
+        for request in requests
+    ]
+
+
+def closing(requests: Iterable[tuple[V, Timers]], now: datetime) -> list[Outreach]:
+    """The requests whose wait is over, as their closing writes them (for a bulk update).
+
+    Only the primary key and the written fields are needed to close a request.
+    """
+    return [
+        Outreach(
+            pk=request.pk, status=Outreach.Status.CLOSED, closed_at=timers.close_at, updated_at=now
+        )
+        for request, timers in requests
+        if timers.stage == Stage.CLOSED
+    ]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A request on the list before it is read in full: enough to sort, count and page it.
+
+    The list shows a page of the few hundred requests waiting in a big network; the rest only
+    count, and building each one's request, contact and organisation cost more than the rest
+    of the page. ``read_rows`` reads those shown, all in one query.
+    """
+
+    request: Listed
     timers: Timers
 
 
@@ -452,14 +549,15 @@ class Row:
 class Board:
     """The owner's requests by where they stand; answered and closed ones, the latest few.
 
-    ``waiting``: every request out and unanswered, most urgent first (see ``urgency``), for the
-    page to show a page of at a time; ``due``: how many of them have something due now.
+    None is read in full (see ``Listing``). ``waiting``: every request out and unanswered, most
+    urgent first (see ``urgency``), for the page to show a page of at a time; ``due``: how many
+    of them have something due now.
     """
 
-    drafts: list[Row] = field(default_factory=list)
-    waiting: list[Row] = field(default_factory=list)
-    answered: list[Row] = field(default_factory=list)
-    closed: list[Row] = field(default_factory=list)
+    drafts: list[Listing] = field(default_factory=list)
+    waiting: list[Listing] = field(default_factory=list)
+    answered: list[Listing] = field(default_factory=list)
+    closed: list[Listing] = field(default_factory=list)
     past_total: int = 0  # answered or closed, all of them
     due: int = 0
 
@@ -482,31 +580,23 @@ _LAST = datetime.max.replace(tzinfo=UTC)
 
 def timers_of(outreach: Outreach, now: datetime, preferences: Preferences) -> Timers:
     """The request's 3-and-7 timers at ``now``, in the zone and calendar of ``preferences``."""
-    return outreach_timers(
-        outreach.sent_at,
-        now,
-        tz=zone(preferences.time_zone),
-        calendar=calendar_of(preferences),
-        answered=outreach.status in ANSWERED or outreach.replied_at is not None,
-        moved_on=outreach.moved_on_at is not None,
-        nudged_at=outreach.nudged_at,
-        closed=outreach.status == Outreach.Status.CLOSED,
-    )
+    [(_, timers)] = timed([outreach], now, preferences)
+    return timers
 
 
-def is_due(row: Row, now: datetime) -> bool:
+def is_due(row: Listing, now: datetime) -> bool:
     """Something of the request is for the user to do now (a request snoozed waits)."""
-    snoozed = row.outreach.snoozed_until is not None and row.outreach.snoozed_until > now
+    snoozed = row.request.snoozed_until is not None and row.request.snoozed_until > now
     return row.timers.is_due and not snoozed
 
 
-def urgency(row: Row, now: datetime) -> tuple[int, datetime, str]:
+def urgency(row: Listing, now: datetime) -> tuple[int, datetime, str]:
     """Sort key of a waiting request: nudges due, then second people to try, each longest due
     first; then the rest by when their next timer fires.
 
     A nudge is the last step before the request closes, so it leads.
     """
-    timers, name = row.timers, _contact_name(row.outreach).casefold()
+    timers, name = row.timers, row.request.contact_name.casefold()
     if is_due(row, now) and timers.nudge_due:
         return (0, timers.nudge_at or _LAST, name)
     if is_due(row, now):
@@ -544,66 +634,43 @@ ROW_FIELDS = (
 )
 
 
-def open_requests(owner: Owner):
-    """Every draft and every request out and unanswered, with their contacts: one query."""
+def _listed(requests: QuerySet[Outreach]) -> list[Listed]:
+    return request_values(requests.annotate(contact_name=F("contact__name")), Listed)
+
+
+def listed_requests(owner: Owner) -> list[Listed]:
+    """Every draft and every request out and unanswered, as plain values: one query.
+
+    The timers are worked out by the caller (``timed``), who may close some first.
+    """
     # Named statuses, not "not past", so the (owner, status, sent_at) index finds them; no order,
-    # since sorting wide rows in the database costs more than sorting the few here.
-    return (
+    # since board_of sorts them here anyway.
+    return _listed(Outreach.objects.for_owner(owner).filter(status__in=OPEN).order_by())
+
+
+def read_rows(owner: Owner, *groups: Sequence[Listing]) -> list[list[Row]]:
+    """Each group read in full (request, contact, organisation), in its order: one query for
+    all of them."""
+    wanted = [row.request.pk for group in groups for row in group]
+    if not wanted:
+        return [[] for _ in groups]
+    found = (
         Outreach.objects.for_owner(owner)
-        .filter(status__in=OPEN)
+        .filter(pk__in=wanted)
         .select_related("contact", "contact__organisation")
         .only(*ROW_FIELDS)
-        .order_by()
-    )
-
-
-# The contact's name (the order's tie-break) comes as one column: building a contact and its
-# organisation for each of hundreds of requests cost more than the rest of the list, which shows
-# a page of them.
-def open_requests_bare(owner: Owner):
-    """Every draft and every request out and unanswered, without their contacts: one query.
-
-    Each carries ``contact_name`` for ``urgency``; ``with_contacts`` fills in the contacts of
-    the rows a page shows.
-    """
-    return (
-        Outreach.objects.for_owner(owner)
-        .filter(status__in=OPEN)
-        .only(*TIMER_FIELDS)
-        .annotate(contact_name=F("contact__name"))
-        .order_by()
-    )
-
-
-def with_contacts(owner: Owner, rows: list[Row]) -> list[Row]:
-    """``rows`` with their requests' contacts and organisations read in: one query for all."""
-    wanted = {row.outreach.contact_id for row in rows}
-    if not wanted:
-        return rows
-    contacts = (
-        Contact.objects.for_owner(owner)
-        .filter(pk__in=wanted)
-        .select_related("organisation")
-        .only(
-            *(name.removeprefix("contact__") for name in ROW_FIELDS if name.startswith("contact__"))
-        )
         .in_bulk()
     )
-    for row in rows:
-        row.outreach.contact = contacts[row.outreach.contact_id]
-    return rows
+    return [[Row(found[row.request.pk], row.timers) for row in group] for group in groups]
 
 
-def _contact_name(outreach: Outreach) -> str:
-    # Rows of open_requests_bare carry the name alone; the others have their contact.
-    name = getattr(outreach, "contact_name", None)
-    return name if name is not None else outreach.contact.name
+def board_of(
+    owner: Owner, rows: list[tuple[Listed, Timers]], now: datetime, preferences: Preferences
+) -> Board:
+    """The board from the open requests and their timers (worked out once, by the caller).
 
-
-def board_of(owner: Owner, rows: list[Row], now: datetime, preferences: Preferences) -> Board:
-    """The board from the open requests' rows (timers worked out once, by the caller).
-
-    Two more queries, whatever the number of requests: the latest past requests and a count.
+    Two more queries, whatever the number of requests: the latest past requests (as plain
+    values, read in full with the rows a page shows) and a count.
     Rows whose timers closed them are read back with the past ones, so the caller closes them
     first (services.outreach_timers.settled_board).
     """
@@ -613,21 +680,16 @@ def board_of(owner: Owner, rows: list[Row], now: datetime, preferences: Preferen
     # Ties broken by the key, not the creation time, so the (owner, status, sent_at) index
     # holds all it sorts by.
     latest = requests.order_by("-sent_at", "-pk").values("pk")[:PAST_SHOWN]
-    past = (
-        requests.filter(pk__in=latest)
-        .select_related("contact", "contact__organisation")
-        .only(*ROW_FIELDS)
-        .order_by("-sent_at", "-pk")
-    )
+    past = _listed(requests.filter(pk__in=latest).order_by("-sent_at", "-pk"))
     board = Board(past_total=requests.count())
-    for row in sorted(rows, key=lambda row: row.outreach.created_at, reverse=True):
-        if row.outreach.status == Outreach.Status.DRAFT:
-            board.drafts.append(row)
-        elif row.timers.stage not in (Stage.ANSWERED, Stage.CLOSED):
-            board.waiting.append(row)
-    for outreach in past:
-        row = Row(outreach, timers_of(outreach, now, preferences))
-        (board.answered if row.timers.stage == Stage.ANSWERED else board.closed).append(row)
+    for request, timers in sorted(rows, key=lambda row: row[0].created_at, reverse=True):
+        if request.status == Outreach.Status.DRAFT:
+            board.drafts.append(Listing(request, timers))
+        elif timers.stage not in (Stage.ANSWERED, Stage.CLOSED):
+            board.waiting.append(Listing(request, timers))
+    for request, timers in timed(past, now, preferences):
+        answered = timers.stage == Stage.ANSWERED
+        (board.answered if answered else board.closed).append(Listing(request, timers))
     board.waiting.sort(key=lambda row: urgency(row, now))
     return replace(board, due=sum(1 for row in board.waiting if is_due(row, now)))
 
@@ -640,9 +702,9 @@ def outreach_board(owner: Owner, now: datetime | None = None) -> Board:
     """
     now = now or timezone.now()
     preferences = ensure_preferences(owner)
-    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests(owner)]
+    rows = timed(listed_requests(owner), now, preferences)
     board = board_of(owner, rows, now, preferences)
-    over = [row for row in rows if row.timers.stage == Stage.CLOSED]
+    over = [Listing(request, timers) for request, timers in rows if timers.stage == Stage.CLOSED]
     return replace(board, closed=[*over, *board.closed])
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coffeechat.core.business_days import HolidayCalendar
 from coffeechat.core.clock import format_day, zone
-from coffeechat.core.outreach_timers import Stage, Timers, outreach_timers
+from coffeechat.core.outreach_timers import Stage, Timers
 from coffeechat.services.accounts import ensure_preferences
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.outreach import (
@@ -30,13 +30,15 @@ from coffeechat.services.outreach import (
     AWAITING,
     ROW_FIELDS,
     Board,
-    Row,
+    Waiting,
     board_of,
-    open_requests_bare,
+    closing,
+    listed_requests,
+    request_values,
+    timed,
     timers_of,
 )
 from coffeechat.services.ownership import ensure_owned
-from coffeechat.services.preferences import calendar_of
 from coffeechat.store.models import (
     Chat,
     Contact,
@@ -166,7 +168,10 @@ def close_quietly(owner, now: datetime | None = None, *, preferences=None) -> in
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    return _close(owner, _open_requests(owner, now, preferences), now)
+    # Closing needs no request read in full: plain values, as the home page reads them.
+    return _close_rows(
+        owner, closing(timed(_open_request_values(owner, now), now, preferences), now), now
+    )
 
 
 @transaction.atomic
@@ -183,20 +188,8 @@ def settle(
     return suggest_people(owner, due) if suggest else due
 
 
-class _Waiting(NamedTuple):
-    """What a request's timers read of it, as plain values: no model instance is built."""
-
-    pk: int
-    sent_at: datetime
-    status: str
-    moved_on_at: datetime | None
-    replied_at: datetime | None
-    nudged_at: datetime | None
-    snoozed_until: datetime | None
-
-
 # A request read in full or as plain values: the due rule reads the same fields of both.
-R = TypeVar("R", Outreach, _Waiting)
+R = TypeVar("R", Outreach, Waiting)
 
 
 @dataclass(frozen=True)
@@ -221,15 +214,14 @@ class DueRequest:
         return moment
 
 
-def _open_request_values(owner, now: datetime, preferences: Preferences) -> list[_Waiting]:
+def _open_request_values(owner, now: datetime) -> list[Waiting]:
     """As _open_requests, as plain values (same rows, same order)."""
-    return [
-        _Waiting._make(row)
-        for row in Outreach.objects.for_owner(owner)
+    return request_values(
+        Outreach.objects.for_owner(owner)
         .filter(status__in=AWAITING, sent_at__isnull=False, sent_at__lte=now - NOTHING_DUE_BEFORE)
-        .order_by("sent_at", "pk")
-        .values_list(*_Waiting._fields)
-    ]
+        .order_by("sent_at", "pk"),
+        Waiting,
+    )
 
 
 @transaction.atomic
@@ -240,34 +232,8 @@ def settle_counted(owner, now: datetime | None = None, *, preferences=None) -> l
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    tz, calendar = zone(preferences.time_zone), calendar_of(preferences)
-    closed = Outreach.Status.CLOSED
-    requests = [
-        (
-            row,
-            outreach_timers(
-                row.sent_at,
-                now,
-                tz=tz,
-                calendar=calendar,
-                answered=row.status in ANSWERED or row.replied_at is not None,
-                moved_on=row.moved_on_at is not None,
-                nudged_at=row.nudged_at,
-                closed=row.status == closed,
-            ),
-        )
-        for row in _open_request_values(owner, now, preferences)
-    ]
-    # Only the primary key and the written fields are needed to close a request.
-    _close_rows(
-        owner,
-        [
-            Outreach(pk=row.pk, status=closed, closed_at=timers.close_at, updated_at=now)
-            for row, timers in requests
-            if timers.stage == Stage.CLOSED
-        ],
-        now,
-    )
+    requests = timed(_open_request_values(owner, now), now, preferences)
+    _close_rows(owner, closing(requests, now), now)
     return [
         DueRequest(row.pk, timers, timers.second_contact_due, nudge_due, nudge)
         for row, timers, nudge_due, nudge in _due_values(owner, requests, now)
@@ -301,25 +267,16 @@ def read_due(owner, due: list[DueRequest]) -> list[DueOutreach]:
 def settled_board(owner, now: datetime | None = None, *, preferences=None) -> Board:
     """The outreach list's board, after closing the requests whose wait is over.
 
-    One read of the open requests serves both: each request's timers are worked out once,
-    where close_quietly and outreach_board would each read the requests and work them out.
-    The drafts and waiting rows come without their contacts: the page reads those of the rows
-    it shows with services.outreach.with_contacts.
+    One read of the open requests, as plain values, serves both: each request's timers are
+    worked out once, where close_quietly and outreach_board would each read the requests and
+    work them out. The drafts and waiting rows are not read in full: the page reads those it
+    shows with services.outreach.read_rows.
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
-    rows = [Row(item, timers_of(item, now, preferences)) for item in open_requests_bare(owner)]
-    _close(owner, [(row.outreach, row.timers) for row in rows], now)
-    return board_of(owner, rows, now, preferences)
-
-
-def _close(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> int:
-    over = [(request, timers) for request, timers in requests if timers.stage == Stage.CLOSED]
-    for request, timers in over:
-        request.status = Outreach.Status.CLOSED
-        request.closed_at = timers.close_at
-        request.updated_at = now
-    return _close_rows(owner, [request for request, _ in over], now)
+    requests = timed(listed_requests(owner), now, preferences)
+    _close_rows(owner, closing(requests, now), now)
+    return board_of(owner, requests, now, preferences)
 
 
 def _close_rows(owner, over: list[Outreach], now: datetime) -> int:

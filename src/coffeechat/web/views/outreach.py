@@ -111,12 +111,24 @@ def outreach_list(request):
         return _past_requests(request)
     # Requests whose wait is over are closed first, as on the home page, so none shows as due.
     board = settled_board(request.user, preferences=preferences_of(request))
-    # Every waiting request counts, but a page of them shows, most urgent first.
+    # Every waiting request counts, but a page of them shows, most urgent first; only the rows
+    # shown are read in full, all in one query.
     page = Paginator(board.waiting, WAITING_PER_PAGE).get_page(request.GET.get("page"))
-    service.with_contacts(request.user, [*board.drafts, *page.object_list])
-    for row in [*page.object_list, *board.closed]:
-        row.outreach.stage_text = stage_text(row)
-    return render(request, "coffeechat/outreach/list.html", {"board": board, "page": page})
+    drafts, waiting, answered, closed = service.read_rows(
+        request.user, board.drafts, list(page.object_list), board.answered, board.closed
+    )
+    for row in [*waiting, *closed]:
+        # The row template reads it off the request, as on the page of past requests.
+        row.outreach.stage_text = stage_text(row)  # type: ignore[attr-defined]
+    context = {
+        "board": board,
+        "drafts": drafts,
+        "waiting": waiting,
+        "answered": answered,
+        "closed": closed,
+        "page": page,
+    }
+    return render(request, "coffeechat/outreach/list.html", context)
 
 
 def _past_requests(request):
