@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db.models.signals import post_init
@@ -89,20 +91,27 @@ def test_more_requests_than_a_page_take_as_many_queries_as_two(alice, alice_clie
     assert len(names(text_of(alice_client.get(LIST)))) == WAITING_PER_PAGE
 
 
-def test_the_list_reads_the_contacts_of_the_rows_it_shows_only(alice, alice_client):
-    # Hundreds of requests wait in a big network; building each one's contact and organisation
-    # cost more than the rest of the page, which shows a page of them.
-    fresh(alice, WAITING_PER_PAGE + 10)
-    built: list[Contact] = []
+@contextmanager
+def instances_built(model) -> Iterator[list]:
+    """The instances of ``model`` built while the block runs."""
+    built: list = []
 
     def count(sender, instance, **kwargs):
         built.append(instance)
 
-    post_init.connect(count, sender=Contact)
+    post_init.connect(count, sender=model)
     try:
-        page = text_of(alice_client.get(LIST))
+        yield built
     finally:
-        post_init.disconnect(count, sender=Contact)
+        post_init.disconnect(count, sender=model)
+
+
+def test_the_list_reads_the_contacts_of_the_rows_it_shows_only(alice, alice_client):
+    # Hundreds of requests wait in a big network; building each one's contact and organisation
+    # cost more than the rest of the page, which shows a page of them.
+    fresh(alice, WAITING_PER_PAGE + 10)
+    with instances_built(Contact) as built:
+        page = text_of(alice_client.get(LIST))
     assert len(names(page)) == WAITING_PER_PAGE
     assert len(built) == WAITING_PER_PAGE
     # Same order as before: nothing is due, so by when the next timer fires, then by name.
@@ -118,16 +127,8 @@ def test_the_list_builds_the_requests_it_shows_only(alice, alice_client):
         log_outreach(alice, make_contact(alice, name), "Hello?")
     answered = waiting(alice, "Said Yes", 3)
     record_reply(alice, answered, replied_at=NOW - timedelta(days=2))
-    built: list[Outreach] = []
-
-    def count(sender, instance, **kwargs):
-        built.append(instance)
-
-    post_init.connect(count, sender=Outreach)
-    try:
+    with instances_built(Outreach) as built:
         page = text_of(alice_client.get(LIST))
-    finally:
-        post_init.disconnect(count, sender=Outreach)
     shown = names(page)
     assert sorted(shown[:2]) == ["Draft One", "Draft Two"]
     assert shown[2 : 2 + WAITING_PER_PAGE] == [f"Fresh {n:02}" for n in range(WAITING_PER_PAGE)]
