@@ -3,7 +3,7 @@
 Migrating a fresh home takes seconds (several times that on a busy machine), and every test
 that starts a server or a command on a fresh home would pay it again. Such a test copies this
 database into its home instead. Migrating a home that never was is tested where that is the
-point (tests/cli/test_migrate.py, the `serve` tests of tests/cli).
+point (tests/cli/test_migrate.py, tests/cli/test_serve_link.py).
 """
 
 from __future__ import annotations

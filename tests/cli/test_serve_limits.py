@@ -7,6 +7,7 @@ import socket
 from coffeechat.services.imports import MAX_IMPORT_BYTES
 from coffeechat.services.uploads import MAX_REQUEST_BYTES
 from tests.browser.conftest import COFFEECHAT, child_environment, free_port, serving
+from tests.migrated import start_migrated
 
 # Only reached when the server waits for a body it should have refused: the test then fails
 # instead of hanging. A passing run has its answer at once.
@@ -19,6 +20,7 @@ def test_the_largest_upload_and_its_form_fit_in_a_request():
 
 def test_a_body_over_the_limit_is_refused_before_it_is_sent(tmp_path):
     port = free_port()
+    start_migrated(tmp_path)  # a new home's migrating is test_serve_link's to check
     command = [COFFEECHAT, "--home", str(tmp_path), "serve", "--no-browser", "--port", str(port)]
     with (
         serving(command, child_environment(tmp_path, None)),
