@@ -482,7 +482,7 @@ class Listed(NamedTuple):
 
 # A request as plain values, of either shape: the timers read the same fields of both.
 V = TypeVar("V", Waiting, Listed)
-# ... or read in full.
+# ... or read in full: the timers and the due rule read the same fields of each.
 A = TypeVar("A", Waiting, Listed, Outreach)
 
 

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
@@ -29,6 +28,7 @@ from coffeechat.services.outreach import (
     ANSWERED,
     AWAITING,
     ROW_FIELDS,
+    A,
     Board,
     Waiting,
     board_of,
@@ -188,10 +188,6 @@ def settle(
     return suggest_people(owner, due) if suggest else due
 
 
-# A request read in full or as plain values: the due rule reads the same fields of both.
-R = TypeVar("R", Outreach, Waiting)
-
-
 @dataclass(frozen=True)
 class DueRequest:
     """A due request before it is read in full: enough to count it, sort it and read it later.
@@ -318,8 +314,8 @@ def _due(owner, requests: list[tuple[Outreach, Timers]], now: datetime) -> list[
 
 
 def _due_values(
-    owner, requests: list[tuple[R, Timers]], now: datetime
-) -> list[tuple[R, Timers, bool, FollowUp | None]]:
+    owner, requests: list[tuple[A, Timers]], now: datetime
+) -> list[tuple[A, Timers, bool, FollowUp | None]]:
     """The requests with something due, each with whether its nudge is due, and that nudge."""
     # A request snoozed from a reminder ("snooze a day") waits, suggestion and nudge alike.
     due = [
@@ -330,7 +326,7 @@ def _due_values(
     if not due:
         return []
     nudges = _nudges(owner, [request.pk for request, timers in due if timers.nudge_due])
-    wanted: list[tuple[R, Timers, bool, FollowUp | None]] = []
+    wanted: list[tuple[A, Timers, bool, FollowUp | None]] = []
     for request, timers in due:
         nudge, put_aside = nudges.get(request.pk, (None, False))
         snoozed = (

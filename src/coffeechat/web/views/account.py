@@ -145,9 +145,8 @@ def account_sign_out_everywhere(request):
 def account_delete(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_bound and form.is_valid():
-        owner = request.user
-        logout(request)
-        delete_account(owner)
+        delete_account(request.user)
+        # Signing out ends the session of the user just deleted.
         return signed_out(request, "deleted")
     status = INVALID if form.is_bound else 200
     return render(request, "coffeechat/account/delete.html", {"form": form}, status=status)
