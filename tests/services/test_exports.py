@@ -210,9 +210,10 @@ def test_every_field_of_every_model_is_exported():
         fields = {
             field.name
             for field in model._meta.get_fields()
-            # *_html fields are rendered from their Markdown on save, so they are not exported.
+            # *_html fields are rendered from their Markdown on save, so they are not exported;
+            # nor is a contact's funnel stage, which the database's triggers work out again.
             if field.concrete
-            and field.name not in ("id", "owner")
+            and field.name not in ("id", "owner", "funnel_stage")
             and not field.name.endswith("_html")
         }
         assert fields <= columns, f"{model.__name__} misses {fields - columns}"

@@ -192,10 +192,18 @@ class Funnel:
 
 def funnel_from(furthest: Iterable[int]) -> Funnel:
     """The funnel of people whose furthest stages are ``furthest`` (one value per person)."""
+    return funnel_from_counts((value, 1) for value in furthest)
+
+
+def funnel_from_counts(stopped: Iterable[tuple[int, int]]) -> Funnel:
+    """The funnel of people counted by furthest stage: (stage, how many stopped there) pairs.
+
+    A grouped query gives these; a stage may come more than once (once per organisation), and
+    its counts add up.
+    """
     reached = [0] * len(STAGES)
-    for value in furthest:
-        stage = Stage(value)  # refuses anything that is not a stage
-        reached[stage] += 1
+    for value, people in stopped:
+        reached[Stage(value)] += people  # refuses anything that is not a stage
     # Each stage counts everyone who got at least that far.
     counts = []
     running = 0

@@ -206,6 +206,9 @@ class Contact(Owned):
     keep_in_touch_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # A keep-in-touch or add-value reminder put off by the user shows again after this moment.
     reminders_snoozed_until = models.DateTimeField(null=True, blank=True)
+    # The furthest funnel stage they reached (core.funnel.Stage), NULL if never sent a request.
+    # Only the database writes it, by triggers (migration 0021), so no write can leave it behind.
+    funnel_stage = models.SmallIntegerField(null=True, editable=False)
 
     objects: ClassVar[ContactManager] = ContactManager()
 
@@ -222,6 +225,20 @@ class Contact(Owned):
             models.Index(fields=["owner", "created_at"], name="contact_added"),
             # Counting the contacts not merged into anyone (the contact list) reads the index only.
             models.Index(fields=["owner", "merged_into"], name="contact_active"),
+            # The funnel page counts people per organisation and stage from this index alone.
+            # ">= 0" rather than "IS NOT NULL": SQLite's planner uses a partial index for it.
+            models.Index(
+                fields=["owner", "organisation", "funnel_stage"],
+                condition=models.Q(merged_into__isnull=True, funnel_stage__gte=0),
+                name="contact_funnel",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funnel_stage__isnull=True)
+                | models.Q(funnel_stage__range=(0, 4)),
+                name="contact_funnel_stage_0_to_4",
+            ),
         ]
 
     def __str__(self) -> str:
