@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coffeechat.services.agenda import chats_tomorrow, today
+from coffeechat.services.accounts import ensure_preferences
+from coffeechat.services.agenda import chats_tomorrow, today, today_and_tomorrow
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from tests.services.prefs import set_preferences
@@ -74,3 +75,25 @@ def test_an_empty_day_is_empty(berliner):
     agenda = today(berliner)
     assert agenda.chats == []
     assert agenda.time_zone == "Europe/Berlin"
+
+
+def test_today_and_tomorrow_is_today_and_chats_tomorrow_in_one_query(
+    berliner, ada, django_assert_num_queries
+):
+    # Berlin days, in UTC: the 9th runs from 23:00 on the 8th, the 10th from 23:00 on the 9th.
+    for start in (
+        datetime(2030, 1, 8, 22, 59, tzinfo=UTC),  # the 8th: neither day
+        datetime(2030, 1, 8, 23, 0, tzinfo=UTC),  # the first minute of today
+        datetime(2030, 1, 9, 22, 59, tzinfo=UTC),  # the last minute of today
+        datetime(2030, 1, 9, 23, 0, tzinfo=UTC),  # the first minute of tomorrow
+        datetime(2030, 1, 10, 22, 59, tzinfo=UTC),  # the last minute of tomorrow
+        datetime(2030, 1, 10, 23, 0, tzinfo=UTC),  # the 11th: neither day
+    ):
+        plan(berliner, ada, start)
+    cancel_chat(berliner, plan(berliner, ada, datetime(2030, 1, 10, 12, 0, tzinfo=UTC)))
+    preferences = ensure_preferences(berliner)
+    with django_assert_num_queries(1):
+        agenda, tomorrow = today_and_tomorrow(berliner, preferences=preferences)
+    assert agenda == today(berliner)
+    assert tomorrow == chats_tomorrow(berliner)
+    assert [len(agenda.chats), len(tomorrow)] == [2, 2]

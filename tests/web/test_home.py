@@ -160,6 +160,27 @@ def test_the_home_page_reads_the_preferences_once(alice, alice_client):
     assert len(reads) == 1
 
 
+def test_the_home_page_reads_the_pitch_and_the_stories_once(alice, alice_client):
+    ada = make_contact(alice, "Ada Lovelace", organisation="Quill Press")
+    # A chat later today (a pocket brief) and one in three days, not prepared yet: both read
+    # the pitch and the stories.
+    make_chat(alice, ada, NOW + timedelta(hours=1))
+    make_chat(alice, ada, NOW + timedelta(days=3))
+    save_pitch(alice, "elevator", "I design onboarding for small teams.")
+    add_story(alice, StoryDetails(title="Cut onboarding time", result="Two weeks to three days."))
+    with CaptureQueriesContext(connection) as captured:
+        page = text_of(alice_client.get("/"))
+    assert "I design onboarding for small teams." in page
+    assert "Not prepared yet" in page
+    reads = [
+        query["sql"].split(" FROM ", 1)[1].split(" ", 1)[0]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+    ]
+    assert reads.count('"coffeechat_pitch"') == 1
+    assert reads.count('"coffeechat_story"') == 1
+
+
 def test_the_home_page_runs_as_many_queries_for_20_items_as_for_2(alice, alice_client):
     def add(count: int) -> None:
         for number in range(count):
@@ -454,6 +475,42 @@ def test_requests_waiting_take_as_many_queries_for_20_as_for_2(alice, alice_clie
     assert 'href="/owed/requests/">All 60 requests waiting</a>' in page
     # Each request counts once in the summary, like any other debt that came due.
     assert "60 overdue" in page or "60 due within a day" in page
+
+
+def test_who_do_i_owe_reads_only_what_its_rows_show_of_people_and_chats(alice, alice_client):
+    from coffeechat.services.outreach import log_outreach
+
+    ada = make_contact(alice, "Ada Lovelace", organisation="Quill Press")
+    make_contact(alice, "Bea Quill", organisation="Quill Press")
+    chat = make_chat(alice, ada, NOW - timedelta(hours=3))
+    add_follow_up(alice, ada, "thank_you", NOW - timedelta(hours=1), chat=chat)
+    add_next_step(alice, ada, "Send the article", due_on=date(2026, 3, 4))
+    add_referral(alice, ada, make_contact(alice, "Cy Press"), status="suggested")
+    log_outreach(alice, ada, "Hello?", sent_at=NOW - timedelta(days=5))
+    with CaptureQueriesContext(connection) as captured:
+        page = text_of(alice_client.get("/"))
+    # Every row is there: the thank-you, the step, the name given, the request and its
+    # suggestion (Bea, the second person at Quill Press).
+    assert "Thank-you for Ada Lovelace" in page
+    assert "Send the article" in page
+    assert "Cy Press" in page
+    assert "Write to Bea Quill" in page
+    # The rows' reads (and the suggestions') leave out a contact's details and a chat's prep.
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+        # The table read (not one in a subquery, as the keep-in-touch reminders' are).
+        and query["sql"]
+        .split(" FROM ", 1)[1]
+        .startswith(('"coffeechat_followup"', '"coffeechat_nextstep"', '"coffeechat_referral"'))
+        or "ROW_NUMBER() OVER" in query["sql"]
+    ]
+    # The thank-you, the steps (open and done), the name given, the suggestions.
+    assert len(reads) >= 5
+    for sql in reads:
+        assert '"coffeechat_contact"."emails"' not in sql
+        assert '"coffeechat_chat"."ask_html"' not in sql
 
 
 def test_a_thank_you_owed_has_a_write_the_thank_you_button(alice, alice_client):

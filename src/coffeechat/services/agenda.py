@@ -51,3 +51,21 @@ def chats_tomorrow(
     tz = zone((preferences or ensure_preferences(owner)).time_zone)
     start, end = day_bounds(local_today(now, tz) + timedelta(days=1), tz)
     return _chats_between(owner, start, end)
+
+
+def today_and_tomorrow(
+    owner, now: datetime | None = None, preferences: Preferences | None = None
+) -> tuple[Agenda, list[Chat]]:
+    """``today`` and ``chats_tomorrow`` in one query (the home page shows both days)."""
+    now = now or timezone.now()
+    preferences = preferences or ensure_preferences(owner)
+    tz = zone(preferences.time_zone)
+    day = local_today(now, tz)
+    start, end = day_bounds(day, tz)
+    # Tomorrow starts where today ends (day_bounds of the next day).
+    _, tomorrow_ends = day_bounds(day + timedelta(days=1), tz)
+    chats = _chats_between(owner, start, tomorrow_ends)
+    return (
+        Agenda(now, start, [chat for chat in chats if chat.starts_at < end], preferences.time_zone),
+        [chat for chat in chats if chat.starts_at >= end],
+    )

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from coffeechat.core.business_days import HolidayCalendar
@@ -46,7 +44,6 @@ from coffeechat.store.models import (
     Organisation,
     Outreach,
     Preferences,
-    Referral,
 )
 
 # How many other people at the organisation the 3-day suggestion names.
@@ -389,6 +386,32 @@ def fold_nudges(unsent: Iterable[FollowUp]) -> dict[int, tuple[FollowUp | None, 
     return {key: (nudge, put_aside and nudge is None) for key, (nudge, put_aside) in found.items()}
 
 
+# The ranking of _second_people, written out: built with the ORM (a window over the Exists
+# tests, filtered on its row number) it cost more to put together than to run, on every home
+# page. A contact comes back with the fields a suggestion shows; the others load if asked for.
+_SECOND_PEOPLE = """
+    SELECT id, owner_id, code, name, organisation_id FROM (
+        SELECT c.id, c.owner_id, c.code, c.name, c.organisation_id, ROW_NUMBER() OVER (
+            PARTITION BY c.organisation_id
+            ORDER BY
+                CASE WHEN EXISTS (
+                    SELECT 1 FROM coffeechat_chat h WHERE h.contact_id = c.id AND h.status = %s
+                ) OR EXISTS (
+                    SELECT 1 FROM coffeechat_referral r
+                    WHERE r.to_contact_id = c.id OR r.from_contact_id = c.id
+                ) THEN 0 ELSE 1 END,
+                c.created_at DESC, c.name, c.id
+        ) AS place
+        FROM coffeechat_contact c
+        WHERE c.owner_id = %s AND c.merged_into_id IS NULL
+            AND c.organisation_id IN ({organisations})
+            AND NOT EXISTS (SELECT 1 FROM coffeechat_outreach o WHERE o.contact_id = c.id)
+    ) ranked
+    WHERE place <= %s
+    ORDER BY organisation_id, place
+"""
+
+
 def _second_people(owner, organisations: set[int]) -> dict[int, list[Contact]]:
     """The best few people at each organisation nobody has written to yet, best first.
 
@@ -400,26 +423,10 @@ def _second_people(owner, organisations: set[int]) -> dict[int, list[Contact]]:
     """
     if not organisations:
         return {}
-    written = Outreach.objects.filter(contact=OuterRef("pk"))
-    talked = Chat.objects.filter(contact=OuterRef("pk"), status=Chat.Status.HELD)
-    referred = Referral.objects.filter(
-        Q(to_contact=OuterRef("pk")) | Q(from_contact=OuterRef("pk"))
-    )
-    warm_first = Case(
-        When(Q(talked=True) | Q(referred=True), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    order = [warm_first.asc(), F("created_at").desc(), F("name").asc(), F("pk").asc()]
-    people = (
-        Contact.objects.for_owner(owner)
-        .active()
-        .filter(organisation__in=organisations)
-        .exclude(Exists(written))
-        .annotate(talked=Exists(talked), referred=Exists(referred))
-        .annotate(place=Window(RowNumber(), partition_by=[F("organisation_id")], order_by=order))
-        .filter(place__lte=SUGGESTIONS + 1)
-        .order_by("organisation_id", "place")
+    places = ", ".join(["%s"] * len(organisations))
+    people = Contact.objects.raw(
+        _SECOND_PEOPLE.format(organisations=places),
+        [Chat.Status.HELD, owner.pk, *sorted(organisations), SUGGESTIONS + 1],
     )
     grouped: dict[int, list[Contact]] = defaultdict(list)
     for person in people:

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +63,22 @@ LAST = datetime.max.replace(tzinfo=UTC)
 
 REMINDER_KINDS = (FollowUp.Kind.KEEP_IN_TOUCH, FollowUp.Kind.ADD_VALUE)
 
+# What a row of "Who do I owe" shows of the person and the chat it names: with owed(lean=True)
+# only these are read. A contact in full carries four JSON lists and a chat its whole prep, all
+# decoded for every row though no row shows them; the row's own fields are read in full.
+_CONTACT_SHOWN = ("code", "name", "owner")
+_CHAT_SHOWN = ("code", "starts_at", "owner")
+
+
+def _lean(rows: QuerySet[M], lean: bool, **related: tuple[str, ...]) -> QuerySet[M]:
+    """``rows`` reading every field of their model, and of each ``related`` (a select_related
+    name) only the fields named, when ``lean``; ``rows`` as they are otherwise."""
+    if not lean:
+        return rows
+    own = [field.name for field in rows.model._meta.concrete_fields]
+    shown = [f"{name}__{field}" for name, fields in related.items() for field in fields]
+    return rows.only(*own, *shown)
+
 
 @dataclass(frozen=True)
 class Item:
@@ -96,6 +112,8 @@ class Item:
         """How it stands at ``now``: "overdue", "soon" (a few hours left), "later" or "undated"."""
         return "undated" if self.due_at is None else urgency_at(self.due_at, now).state
 
+
+M = TypeVar("M", bound=Model)
 
 # An item of a section, or a due request not read yet: both sort by their due moment.
 _Entry = TypeVar("_Entry", Item, Item | DueRequest)
@@ -278,6 +296,7 @@ def owed(
     suggest: bool = True,
     rows: int | None = None,
     preferences: Preferences | None = None,
+    lean: bool = False,
 ) -> Owed:
     """Everything the owner owes at ``now``, by section, and what they did in the last 2 days.
 
@@ -285,7 +304,9 @@ def owed(
     costly part); a page showing a few of them fills those in with ``with_suggestions``. With
     ``rows``, the requests section holds its ``rows`` soonest items only: the due requests
     after those are counted (``requests_not_read``, ``total``) without being read in full.
-    A page that has read the owner's ``preferences`` passes them, so they are read once.
+    A page that has read the owner's ``preferences`` passes them, so they are read once. With
+    ``lean`` the items' contacts and chats hold only what a row of the page shows (their code,
+    name or start): for a page, not for code that reads more of them.
     """
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
@@ -326,6 +347,10 @@ def owed(
         )
         .select_related("contact", "chat", "next_step")
     )
+    next_step = tuple(field.name for field in NextStep._meta.concrete_fields)
+    open_follow_ups = _lean(
+        open_follow_ups, lean, contact=_CONTACT_SHOWN, chat=_CHAT_SHOWN, next_step=next_step
+    )
     nudges_by_step: dict[int, FollowUp] = {}
     nudges_by_request: dict[int, Item] = {}
     for follow_up in open_follow_ups:
@@ -364,6 +389,7 @@ def owed(
         .exclude(Exists(nudge_snoozed), side=NextStep.Side.THEM)
         .select_related("contact", "chat")
     )
+    steps = _lean(steps, lean, contact=_CONTACT_SHOWN, chat=_CHAT_SHOWN)
     for step in steps:
         due_at = _end_of(step.due_on, tz)
         if step.side == NextStep.Side.ME:
@@ -421,9 +447,9 @@ def owed(
     result.nudges[:] = [
         _request_item(next(read)) if isinstance(entry, DueRequest) else entry for entry in section
     ]
-    result.intros.extend(_pending_referrals(owner))
-    result.reminders.extend(_cadence_reminders(owner, now, horizon))
-    result.done.extend(_done_recently(owner, now))
+    result.intros.extend(_pending_referrals(owner, lean))
+    result.reminders.extend(_cadence_reminders(owner, now, horizon, lean))
+    result.done.extend(_done_recently(owner, now, lean))
 
     for name in ("thank_yous", "next_steps", "intros", "reminders", "nudges"):
         items = getattr(result, name)
@@ -463,7 +489,7 @@ def with_suggestions(owner, items: list[Item]) -> list[Item]:
     return [replace(item, request=next(filled)) if item.request else item for item in items]
 
 
-def _pending_referrals(owner) -> list[Item]:
+def _pending_referrals(owner, lean: bool = False) -> list[Item]:
     """Names I was given that have not turned into a chat yet.
 
     An ``intro_asked`` edge is an introduction the referrer agreed to make: their move. A
@@ -482,6 +508,9 @@ def _pending_referrals(owner) -> list[Item]:
         )
         .exclude(Exists(has_chat))
         .select_related("from_contact", "to_contact", "chat")
+    )
+    referrals = _lean(
+        referrals, lean, from_contact=_CONTACT_SHOWN, to_contact=_CONTACT_SHOWN, chat=_CHAT_SHOWN
     )
     items = []
     for referral in referrals:
@@ -511,7 +540,7 @@ def _latest(contact_ref: str, model, moment: str, **filters) -> Subquery:
     return Subquery(rows.order_by(f"-{moment}").values(moment)[:1])
 
 
-def _cadence_reminders(owner, now: datetime, horizon: datetime) -> list[Item]:
+def _cadence_reminders(owner, now: datetime, horizon: datetime, lean: bool = False) -> list[Item]:
     """Keep-in-touch reminders from each contact's cadence, due by ``horizon``."""
     open_reminder = FollowUp.objects.open().filter(contact=OuterRef("pk"), kind__in=REMINDER_KINDS)
     contacts = (
@@ -529,8 +558,13 @@ def _cadence_reminders(owner, now: datetime, horizon: datetime) -> list[Item]:
             last_referral=_latest("from_contact", Referral, "created_at"),
             last_step=_latest("contact", NextStep, "created_at"),
         )
-        .select_related("organisation")
     )
+    if lean:
+        # A row names and links to the person; the cadence reads these three.
+        cadence = ("keep_in_touch_days", "created_at", "reminders_snoozed_until")
+        contacts = contacts.only(*_CONTACT_SHOWN, *cadence)
+    else:
+        contacts = contacts.select_related("organisation")
     contacts = list(contacts)
     if not contacts:
         return []
@@ -579,8 +613,9 @@ def _cadence_reminders(owner, now: datetime, horizon: datetime) -> list[Item]:
     return items
 
 
-def _done_recently(owner, now: datetime) -> list[Item]:
+def _done_recently(owner, now: datetime, lean: bool = False) -> list[Item]:
     since = now - DONE_WITHIN
+    shown = {"contact": _CONTACT_SHOWN, "chat": _CHAT_SHOWN}
     items = [
         Item(
             follow_up.kind,
@@ -592,9 +627,13 @@ def _done_recently(owner, now: datetime) -> list[Item]:
             chat=follow_up.chat,
             done_at=follow_up.sent_at,
         )
-        for follow_up in FollowUp.objects.for_owner(owner)
-        .filter(sent_at__gt=since, sent_at__lte=now)
-        .select_related("contact", "chat")
+        for follow_up in _lean(
+            FollowUp.objects.for_owner(owner)
+            .filter(sent_at__gt=since, sent_at__lte=now)
+            .select_related("contact", "chat"),
+            lean,
+            **shown,
+        )
     ]
     items.extend(
         Item(
@@ -607,9 +646,13 @@ def _done_recently(owner, now: datetime) -> list[Item]:
             chat=step.chat,
             done_at=step.done_at,
         )
-        for step in NextStep.objects.for_owner(owner)
-        .filter(done_at__gt=since, done_at__lte=now)
-        .select_related("contact", "chat")
+        for step in _lean(
+            NextStep.objects.for_owner(owner)
+            .filter(done_at__gt=since, done_at__lte=now)
+            .select_related("contact", "chat"),
+            lean,
+            **shown,
+        )
     )
     return items
 

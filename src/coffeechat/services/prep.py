@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -224,6 +225,29 @@ def _library(owner: Owner) -> Library:
     return Library(bool(_elevator_pitch(owner)), Story.objects.for_owner(owner).count())
 
 
+class Shelf:
+    """The owner's elevator pitch and stories, each read on first use and then kept.
+
+    A page with pocket briefs and a "not prepared yet" list reads them once for both; nothing is
+    read when neither needs them.
+    """
+
+    def __init__(self, owner: Owner) -> None:
+        self.owner = owner
+
+    @cached_property
+    def pitch(self) -> str:
+        return _elevator_pitch(self.owner)
+
+    @cached_property
+    def stories(self) -> list[Story]:
+        return list(Story.objects.for_owner(self.owner).order_by("pk"))
+
+    @property
+    def library(self) -> Library:
+        return Library(bool(self.pitch), len(self.stories))
+
+
 def _facts(chat: Chat, library: Library) -> method.PrepFacts:
     return _facts_from(
         library,
@@ -353,26 +377,37 @@ class SoonestUnprepared:
 
 
 def unprepared_soonest(
-    owner: Owner, rows: int | None, now: datetime | None = None, days: int = FLAG_DAYS
+    owner: Owner,
+    rows: int | None,
+    now: datetime | None = None,
+    days: int = FLAG_DAYS,
+    shelf: Shelf | None = None,
+    read: Sequence[Chat] = (),
 ) -> SoonestUnprepared:
     """The first ``rows`` (None: all) planned chats in the next ``days`` days that are not
     prepared, soonest first, and how many there are in all.
 
     A busy week holds a hundred planned chats or more: readiness reads their columns as plain
-    values, and only the chats shown are read as chats. Four queries whatever the number.
+    values, and only the chats shown are read as chats. Four queries whatever the number, two
+    when the page's ``shelf`` was read already. A page that has read some chats already (with
+    their contacts) passes them as ``read``: the rows shown among them are not read again, and
+    when all are, their query is not run.
     """
     now = now or timezone.now()
     planned = list(_planned_soon(owner, now, days).values_list("pk", *FACT_COLUMNS))
     if not planned:
         return SoonestUnprepared([], 0)
-    library = _library(owner)
+    library = _library(owner) if shelf is None else shelf.library
     flagged = []
     for pk, *columns in planned:
         readiness = method.readiness(_facts_from(library, *columns))
         if not readiness.is_prepared:
             flagged.append((pk, readiness))
     shown = flagged if rows is None else flagged[:rows]
-    chats = _shown_chats(owner, [pk for pk, _ in shown]) if shown else {}
+    chats = {chat.pk: chat for chat in read}
+    missing = [pk for pk, _ in shown if pk not in chats]
+    if missing:
+        chats.update(_shown_chats(owner, missing))
     # A chat deleted between the two reads is left out of the list; the count stays as read.
     items = [Unprepared(chats[pk], readiness) for pk, readiness in shown if pk in chats]
     return SoonestUnprepared(items, len(flagged))
@@ -735,22 +770,24 @@ def pocket_briefs(
     chats: Sequence[Chat],
     now: datetime | None = None,
     preferences: Preferences | None = None,
+    shelf: Shelf | None = None,
 ) -> list[PocketRow]:
     """One row per chat of ``chats`` (contacts and organisations loaded), in order, each with
     its pocket brief while the chat is still to come.
 
     A brief is built for those chats only. Four queries whatever the number of chats (the
-    preferences unless given, the pitch, the stories, and the stories each chat pinned), none
-    when no chat is still to come.
+    preferences unless given, the pitch and the stories unless ``shelf`` holds them already,
+    and the stories each chat pinned), none when no chat is still to come.
     """
     now = now or timezone.now()
     upcoming = [chat for chat in chats if still_to_come(chat, now)]
     if not upcoming:
         return [PocketRow(chat, None) for chat in chats]
     preferences = preferences or ensure_preferences(owner)
-    pitch = _elevator_pitch(owner)
+    shelf = shelf or Shelf(owner)
+    pitch = shelf.pitch
     estimate = spoken.estimate(pitch, preferences.words_per_minute)
-    stories = list(Story.objects.for_owner(owner).order_by("pk"))
+    stories = shelf.stories
     pinned: dict[int, set[int]] = {chat.pk: set() for chat in upcoming}
     for chat_id, story_id in Chat.stories.through.objects.filter(
         chat__owner=owner, chat__in=list(pinned)

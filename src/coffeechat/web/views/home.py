@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.shortcuts import render
 from django.urls import reverse
 
-from coffeechat.services.agenda import chats_tomorrow, today
+from coffeechat.services.agenda import today_and_tomorrow
 from coffeechat.services.owed import (
     DONE_WITHIN,
     HOME_ROWS,
@@ -17,7 +17,7 @@ from coffeechat.services.owed import (
     owed,
     with_suggestions,
 )
-from coffeechat.services.prep import pocket_briefs, unprepared_soonest
+from coffeechat.services.prep import Shelf, pocket_briefs, unprepared_soonest
 from coffeechat.store.models import Contact
 from coffeechat.store.owners import Owner
 from coffeechat.web.forms import SnoozeForm
@@ -29,24 +29,37 @@ from coffeechat.web.views.owed import BACK, SECTIONS, Part
 def home(request):
     # Read once for the whole page: every part below and the template's times use them.
     preferences = preferences_of(request)
-    agenda = today(request.user, preferences=preferences)
+    # Both days in one query: tomorrow's chats show below today's.
+    agenda, tomorrow = today_and_tomorrow(request.user, preferences=preferences)
     # The other people to suggest are worked out below, for the few requests shown only; the
     # due requests after those are counted, not read.
-    owing = owed(request.user, agenda.now, suggest=False, rows=HOME_ROWS, preferences=preferences)
+    # The rows read only what they show of their people and chats (lean).
+    owing = owed(
+        request.user,
+        agenda.now,
+        suggest=False,
+        rows=HOME_ROWS,
+        preferences=preferences,
+        lean=True,
+    )
     # A first visit gets a few words on where to start instead of empty lists.
     is_new = (
         not agenda.chats and owing.is_empty and not Contact.objects.for_owner(request.user).exists()
     )
-    tomorrow = chats_tomorrow(request.user, agenda.now, preferences)
     # One call for both days, so the brief that opens by itself is the next chat of either.
     # Tomorrow shows its soonest few with their briefs (the next chat among them when today has
     # none left): a full day tomorrow would double the page, and each is on today's page then.
+    # The briefs and "not prepared yet" read the pitch and the stories once between them.
+    shelf = Shelf(request.user)
     pockets = pocket_briefs(
-        request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now, preferences
+        request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now, preferences, shelf
     )
     # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
     # whole count, and the chat list holds every one.
-    unprepared = unprepared_soonest(request.user, HOME_ROWS, agenda.now)
+    # The soonest of them are often today's or tomorrow's, read above already.
+    unprepared = unprepared_soonest(
+        request.user, HOME_ROWS, agenda.now, shelf=shelf, read=[*agenda.chats, *tomorrow]
+    )
     context = {
         "agenda": agenda,
         "today_pockets": pockets[: len(agenda.chats)],
