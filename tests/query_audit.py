@@ -47,6 +47,14 @@ WITHOUT_OWNER: dict[tuple[str, str], str] = {
         "a snooze link is opened signed out: its code comes out of a token signed with the "
         "site's secret, which only the reminder's owner was sent"
     ),
+    ("store/stamps.py", "repair"): (
+        "after a migrate put back a trigger that a table rebuild dropped, every owner's network "
+        "stamp moves: a change made while the trigger was missing left no mark on any of them"
+    ),
+    ("store/funnel_stage.py", "repair"): (
+        "after a migrate put back a trigger that a table rebuild dropped, every contact's funnel "
+        "stage is worked out again: a change made while the trigger was missing went unseen"
+    ),
     ("services/restore.py", "_refuse_known_codes"): (
         "codes are unique across the database: before writing, a restore asks whether any "
         "account already holds one of the export's codes, and reads nothing but the code"

@@ -26,6 +26,7 @@ from coffeechat.services.accounts import (
 from coffeechat.services.demo import fill_demo
 from coffeechat.services.devices import pair, pairing_secret
 from coffeechat.services.imports import import_file
+from coffeechat.services.network import network_of
 from coffeechat.store.models import (
     BusyBlock,
     CalendarSource,
@@ -123,6 +124,7 @@ def fill_everything(user, other, tmp_path) -> None:
         owner=user, item_key="x", reminder=reminder, expires_at=NOW + timedelta(days=1)
     )
     RateEvent.objects.create(owner=user, action="export", at=NOW)
+    network_of(user)  # the network page was seen: the stamp exists
     LoginFailure.objects.create(username=user.username.casefold(), address="192.0.2.1", at=NOW)
     # The invitation they joined with, one they made that is still open, and one they made
     # that someone else joined with (that one is the other person's record and stays).

@@ -186,6 +186,7 @@ def test_every_field_of_every_model_is_exported():
         "LoginLink",
         "Preferences",
         "ContactKey",
+        "NetworkStamp",
         "ImportBatch",
         "ImportRow",
         "Device",

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coffeechat.core.network import Edge, Network, Person, build_network, referral_yield
+from coffeechat.services import network as services_network
 from coffeechat.services.chats import ChatPlan, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from coffeechat.services.debrief import HeldChat, record_held
@@ -195,11 +196,20 @@ def test_the_network_reads_in_the_same_few_queries_whatever_its_size(alice, bob)
     for owner, alone in ((alice, 2), (bob, 30)):
         for index in range(alone):
             add_contact(owner, ContactDetails(name=f"Alone {index}"))
-    with CaptureQueriesContext(connection) as small:
-        _read_the_page(alice)
-    with CaptureQueriesContext(connection) as large:
-        _read_the_page(bob)
-    assert len(small) == len(large) == 10
+    counts = {}
+    for owner in (alice, bob):
+        # The first read also makes the owner's network stamp (three queries); the next one
+        # finds the graph kept under it instead of reading the referrals, people and held chats.
+        for visit in ("first", "next"):
+            with CaptureQueriesContext(connection) as queries:
+                _read_the_page(owner)
+            counts[owner.username, visit] = len(queries)
+    assert counts == {
+        ("alice", "first"): 13,
+        ("alice", "next"): 8,
+        ("bob", "first"): 13,
+        ("bob", "next"): 8,
+    }
     view = network_of(bob)
     assert max(view.network.degrees.values()) == 50
     assert view.reach()[1] == 31
@@ -384,3 +394,130 @@ def test_the_network_read_from_its_linked_part_is_the_whole_network(
         narrowed = contacts_at_degree(alice, Contact.objects.filter(owner=alice), degree)
         at_degree = {code[c.pk] for c in narrowed}
         assert at_degree == set(whole.at_degree(degree))
+
+
+# The graph is kept between reads while the owner's network stamp stays the same (store.stamps):
+# whatever is changed, and however (a service, a bulk update, a delete), the next read must
+# give what a graph built afresh gives. Each change takes two of five people (or their chats).
+
+
+def _refer(owner, people, chats, one, other):
+    if (
+        one != other
+        and not Referral.objects.filter(from_contact=people[one], to_contact=people[other]).exists()
+    ):
+        add_referral(owner, people[one], people[other], chat=chats[one])
+
+
+def _forget_referrals(owner, people, chats, one, other):
+    Referral.objects.filter(from_contact=people[one]).delete()
+
+
+def _drop_chats_of_referrals(owner, people, chats, one, other):
+    Referral.objects.filter(from_contact=people[one]).update(chat=None)
+
+
+def _merge_one(owner, people, chats, one, other):
+    if one != other:
+        Contact.objects.filter(pk=people[one].pk).update(merged_into=people[other])
+
+
+def _unmerge(owner, people, chats, one, other):
+    Contact.objects.filter(pk=people[one].pk).update(merged_into=None)
+
+
+def _rename(owner, people, chats, one, other):
+    person = Contact.objects.get(pk=people[one].pk)
+    person.name = f"Renamed {other}"
+    person.save()
+
+
+def _added_earlier(owner, people, chats, one, other):
+    Contact.objects.filter(pk=people[one].pk).update(created_at=START - timedelta(days=other))
+
+
+def _hold(owner, people, chats, one, other):
+    Chat.objects.filter(pk=chats[one].pk).update(status=Chat.Status.HELD)
+
+
+def _cancel(owner, people, chats, one, other):
+    Chat.objects.filter(pk=chats[one].pk).update(status=Chat.Status.CANCELLED)
+
+
+def _move_chat(owner, people, chats, one, other):
+    Chat.objects.filter(pk=chats[one].pk).update(starts_at=START + timedelta(days=10 * other))
+
+
+def _credit(owner, people, chats, one, other):
+    add_opportunity(owner, people[one], "lead", f"Lead {other}", arose_on=date(2030, 3, 1))
+
+
+def _forget_opportunities(owner, people, chats, one, other):
+    Opportunity.objects.filter(contact=people[one]).delete()
+
+
+def _add_someone(owner, people, chats, one, other):
+    add_contact(owner, ContactDetails(name=f"New {one}"))
+
+
+CHANGES = {
+    change.__name__.strip("_"): change
+    for change in (
+        _refer,
+        _forget_referrals,
+        _drop_chats_of_referrals,
+        _merge_one,
+        _unmerge,
+        _rename,
+        _added_earlier,
+        _hold,
+        _cancel,
+        _move_chat,
+        _credit,
+        _forget_opportunities,
+        _add_someone,
+    )
+}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(sorted(CHANGES)), st.integers(0, 4), st.integers(0, 4)),
+        max_size=10,
+    )
+)
+def test_a_kept_network_is_the_network_built_afresh_after_any_change(alice, changes):
+    names = NAMES[:5]
+    by_name = _people_and_referrals(alice, names, [(names[0], names[1], 0)])
+    people = list(by_name.values())
+    chats = [
+        plan_chat(alice, ChatPlan(person, START + timedelta(days=index, hours=12)))
+        for index, person in enumerate(people)
+    ]
+    network_of(alice)  # kept from here on
+    for change, one, other in changes:
+        CHANGES[change](alice, people, chats, one, other)
+        kept, fresh = network_of(alice), services_network._build(alice)
+        assert kept.network == fresh.graph.network, change
+        assert kept.yields == fresh.yields, change
+
+
+def test_a_second_read_finds_the_network_kept_and_a_change_builds_it_again(alice, chain):
+    ada, bea, cy, _, _ = chain
+    first = network_of(alice).network
+    assert network_of(alice).network is first
+    add_referral(alice, ada, cy)
+    again = network_of(alice).network
+    assert again is not first
+    assert again.edges != first.edges
+
+
+def test_a_network_is_kept_for_its_owner_only(alice, bob, chain):
+    kept = network_of(alice).network
+    assert network_of(bob).network.nodes == ()
+    assert network_of(alice).network is kept

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,13 +15,14 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from coffeechat.core.network import Edge, Network, Person, build_network, credit
+from coffeechat.core.network import Edge, Network, Person, Yield, build_network, credit
 from coffeechat.core.network import referral_yield as yield_of
 from coffeechat.core.text import clean_line
 from coffeechat.services.errors import InvalidInput
 from coffeechat.services.ownership import ensure_owned
 from coffeechat.store.models import Chat, Contact, Opportunity, Referral
 from coffeechat.store.owners import Owner
+from coffeechat.store.stamps import network_token
 
 
 @transaction.atomic
@@ -211,14 +214,12 @@ class NetworkView:
     and the rows behind what a page shows, read when asked for (a few queries whatever the
     network's size)."""
 
-    def __init__(self, owner: Owner, graph: _Graph, alone: int, held: int) -> None:
+    def __init__(self, owner: Owner, built: _Built, alone: int) -> None:
         self.owner = owner
-        self.network = graph.network
+        self.network = built.graph.network
         self.alone = alone  # 1st-degree contacts outside the linked part
         self._loaded: dict[str, Contact] = {}
-        self.yields = yield_of(
-            graph.network, graph.edges, graph.held_chats, held - len(graph.held_chats)
-        )
+        self.yields = built.yields
 
     @property
     def total(self) -> int:
@@ -384,15 +385,60 @@ def _ancestry(owner: Owner, contact: Contact) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def network_of(owner: Owner) -> NetworkView:
-    """What the network page and ``coffeechat network`` show, in four queries: the linked
-    part's graph, the count of everyone else and of the held chats; the rows a page lists are
-    read when it asks for them."""
+@dataclass(frozen=True)
+class _Built:
+    """The owner's whole graph and the yield of their chats, as kept between visits."""
+
+    graph: _Graph
+    yields: Yield
+
+
+# The graph each process built last for each of the most recent owners, with the network stamp
+# it was built under (store.stamps): building it is most of the network page, and it changes
+# far less often than it is looked at. A thread of the server may build while another reads.
+_KEPT_OWNERS = 32
+_kept: OrderedDict[tuple[str, str, int], tuple[int, _Built]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _build(owner: Owner) -> _Built:
     graph = _graph(owner)
-    # Every contact is in the linked part (merged ones are) or alone.
-    alone = Contact.objects.for_owner(owner).count() - graph.size
     held = Chat.objects.for_owner(owner).filter(status=Chat.Status.HELD).count()
-    return NetworkView(owner, graph, alone, held)
+    yields = yield_of(graph.network, graph.edges, graph.held_chats, held - len(graph.held_chats))
+    return _Built(graph, yields)
+
+
+def _built(owner: Owner) -> _Built:
+    """The owner's graph: the one kept while their stamp has not moved, else built again.
+
+    The stamp is read before the rows: a change committed in between moves it, so a graph newer
+    than its stamp is only built once more, never kept past a change.
+    """
+    token = network_token(owner)
+    key = (connection.alias, str(connection.settings_dict["NAME"]), owner.pk)
+    with _kept_lock:
+        kept = _kept.get(key)
+        if kept is not None and kept[0] == token:
+            _kept.move_to_end(key)
+            return kept[1]
+    built = _build(owner)
+    if token is not None:
+        with _kept_lock:
+            _kept[key] = (token, built)
+            _kept.move_to_end(key)
+            while len(_kept) > _KEPT_OWNERS:
+                _kept.popitem(last=False)
+    return built
+
+
+def network_of(owner: Owner) -> NetworkView:
+    """What the network page and ``coffeechat network`` show: the linked part's graph (kept
+    between visits while nothing in it changed) and the count of everyone else, in two queries
+    then; the rows a page lists are read when it asks for them."""
+    built = _built(owner)
+    # Every contact is in the linked part (merged ones are) or alone.
+    alone = Contact.objects.for_owner(owner).count() - built.graph.size
+    return NetworkView(owner, built, alone)
 
 
 def degree_of(owner: Owner, contact: Contact) -> Standing:
@@ -423,7 +469,7 @@ def degree_of(owner: Owner, contact: Contact) -> Standing:
 
 def contacts_at_degree(owner: Owner, contacts: QuerySet[Contact], degree: int) -> QuerySet[Contact]:
     """Narrow ``contacts`` (the owner's) to those of one degree."""
-    network = _graph(owner).network
+    network = _built(owner).graph.network
     keys = [int(key) for key in network.at_degree(degree)]
     if degree != 1:
         return contacts.filter(pk__in=keys)

@@ -4,12 +4,13 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _repair_search(sender, using, **kwargs) -> None:
+def _repair_triggers(sender, using, **kwargs) -> None:
     from django.db import connections
 
-    from coffeechat.store.search import repair
+    from coffeechat.store import funnel_stage, search, stamps
 
-    repair(connections[using])
+    for store in (search, stamps, funnel_stage):
+        store.repair(connections[using])
 
 
 class StoreConfig(AppConfig):
@@ -19,5 +20,8 @@ class StoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Migrations that rebuild a table on SQLite drop its search triggers; put them back.
-        post_migrate.connect(_repair_search, sender=self, dispatch_uid="coffeechat-search-repair")
+        # Migrations that rebuild a table on SQLite drop its triggers (search, network stamps,
+        # funnel stages): put them back (store.triggers).
+        post_migrate.connect(
+            _repair_triggers, sender=self, dispatch_uid="coffeechat-trigger-repair"
+        )

@@ -1133,6 +1133,28 @@ class ContactKey(models.Model):
         return self.key
 
 
+class NetworkStamp(models.Model):
+    """A token that changes whenever anything the owner's referral network is built from changes.
+
+    The network page and the contact list's degree filter build the whole referral graph; a
+    process keeps the last graph it built and reuses it while the token stays the same
+    (``services.network``). Only the database writes a new token, from triggers on referrals,
+    opportunities, contacts and chats (migration 0022, ``store.stamps``), so no write path, bulk
+    update, restore or script can change the network without changing the token. Derived: not
+    exported; a missing row is made on the first read.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.BigIntegerField()
+
+    objects: ClassVar[models.Manager[NetworkStamp]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"network stamp {self.token}"
+
+
 def sync_contact_keys(contacts) -> None:
     """Replace the stored keys of ``contacts`` (saved Contact rows) with their current ones."""
     contacts = [contact for contact in contacts if contact.pk is not None]

@@ -78,6 +78,7 @@ from coffeechat.core.search import (
     fts5_snippet,
     owner_token,
 )
+from coffeechat.store.triggers import put_back
 
 TABLE = "coffeechat_search"
 KINDS = {"contact": 1, "organisation": 2, "note": 3}
@@ -452,26 +453,13 @@ def suspend_sqlite_triggers(apps, schema_editor) -> None:
 def repair(connection=None) -> bool:
     """Put back SQLite triggers a later migration dropped, and rebuild the index if it did.
 
-    To alter a table, Django's SQLite backend builds a new one and drops the old, and the old
-    one's triggers go with it; nothing would index that table any more. This runs after every
-    migrate, and answers whether it had to act. PostgreSQL alters tables in place.
+    Nothing would index a rebuilt table any more (store.triggers). This runs after every
+    migrate, and answers whether it had to act.
     """
     connection = connection or default_connection
-    if connection.vendor != "sqlite":
+    if not put_back(connection, SQLITE_TRIGGERS, TABLE):
         return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT type, name FROM sqlite_master WHERE name = %s OR type = 'trigger'", [TABLE]
-        )
-        found = cursor.fetchall()
-        if ("table", TABLE) not in found:
-            return False  # not migrated that far (or undone)
-        present = {name for kind, name in found if kind == "trigger"}
-        missing = [name for name in SQLITE_TRIGGERS if name not in present]
-        if not missing:
-            return False
-        for name in missing:
-            cursor.execute(f"CREATE TRIGGER {name} {SQLITE_TRIGGERS[name]}")
         cursor.execute(f"DELETE FROM {TABLE}")
         for statement in _fill("sqlite"):
             cursor.execute(statement)
