@@ -1,10 +1,10 @@
 """The funnel of the people written to: overall, per target organisation, for one organisation.
 
 Each contact carries their furthest stage (``Contact.funnel_stage``, kept by database triggers:
-migration 0021 and store.funnel_stage hold the rule), so one grouped query counts the people per organisation and
-stage from an index, whatever the amount of data; the pure ``core.funnel`` turns the counts into
-funnels. Merged contacts are left out: the merge moved their rows to the contact that survived,
-who counts once.
+migration 0021 and store.funnel_stage hold the rule), so one grouped query counts the people
+per organisation and stage from an index, whatever the amount of data; the pure ``core.funnel``
+turns the counts into funnels. Merged contacts are left out: the merge moved their rows to the
+contact that survived, who counts once.
 """
 
 from __future__ import annotations
