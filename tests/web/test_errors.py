@@ -80,7 +80,7 @@ def test_a_crashing_view_shows_the_calm_error_page(alice_client, monkeypatch):
     def broken(owner, now=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("coffeechat.web.views.home.today", broken)
+    monkeypatch.setattr("coffeechat.web.views.home.today_and_tomorrow", broken)
     alice_client.raise_request_exception = False
     response = alice_client.get("/")
     assert response.status_code == 500
