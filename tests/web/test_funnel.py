@@ -179,3 +179,24 @@ def test_the_summary_of_an_empty_funnel_says_so():
     html = render_to_string("coffeechat/funnel/_summary.html", {"funnel": Funnel.empty()})
     assert "No requests sent yet" in html
     assert "<svg" not in html
+
+
+def test_many_targets_show_a_page_at_a_time_and_the_funnel_above_counts_them_all(
+    alice, alice_client
+):
+    for index in range(60):
+        written(alice, f"Person {index:02}", f"Org {index:02}", reply=index % 2 == 0)
+        target(alice, f"Org {index:02}", motivation=3 if index == 59 else 2)
+    first = alice_client.get(URL).content.decode()
+    rows = re.findall(r'<th scope="row"><a href="/organisations/', first)
+    assert len(rows) == 50
+    # The most motivated first, then by name; the rest on the next page.
+    assert first.index("Org 59") < first.index("Org 00") < first.index("Org 48")
+    assert "Org 49" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
+    assert "60 targets, top five first" in first
+    assert "Outreach: you wrote to 60 people" in first
+    second = alice_client.get(URL, {"page": 2}).content.decode()
+    assert len(re.findall(r'<th scope="row"><a href="/organisations/', second)) == 10
+    assert "Org 49" in second and "Org 58" in second and "Org 00" not in second
+    assert "Outreach: you wrote to 60 people" in second
