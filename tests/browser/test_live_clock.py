@@ -128,13 +128,16 @@ def test_the_countdown_and_cues_follow_the_servers_clock_on_a_phone_with_its_own
     set_feel_preferences(page, base, on=feel)
     code = plan_chat_now(page, base, f"Contact running {case}", now)
 
-    # Start: the countdown shows the agreed 20 minutes, whatever the phone's clock says.
+    # Start: the countdown shows the agreed 20 minutes, whatever the phone's clock says. The
+    # page's clock runs on in real time between the test's jumps, and a busy machine can take
+    # many seconds over a screenshot and a reload: a countdown within the first minute is right
+    # (a wrong clock would be 7 or 10 minutes off).
     page.goto(f"{base}/chats/{code}/live/")
     live = page.locator("[data-live-panel]")
     page.get_by_role("button", name="Start").click()
     expect(live).to_have_attribute("data-status", "live")
     countdown = live.locator("[data-countdown]")
-    expect(countdown).to_have_text(re.compile(r"^(19:5\d|20:00)$"))
+    expect(countdown).to_have_text(re.compile(r"^(19:[0-5]\d|20:00)$"))
     offset = live.locator("[data-clock-offset]")
     if notice:
         expect(offset).to_have_text(f"{notice}; coffeechat corrects for it.")
@@ -144,7 +147,7 @@ def test_the_countdown_and_cues_follow_the_servers_clock_on_a_phone_with_its_own
 
     # The same after a reload: the page measures again from the server's clock it carries.
     page.reload()
-    expect(countdown).to_have_text(re.compile(r"^(19:5\d|20:00)$"))
+    expect(countdown).to_have_text(re.compile(r"^(19:[0-5]\d|20:00)$"))
     if notice:
         expect(offset).to_contain_text(notice)
     else:
@@ -158,7 +161,7 @@ def test_the_countdown_and_cues_follow_the_servers_clock_on_a_phone_with_its_own
     wrap_at, end = instant(state["wrap_up_at"]), instant(state["target_end"])
     wrap_cue = live.locator('[data-cue="wrap_up"]')
     move_clocks_to(clocked_server, page, wrap_at - timedelta(seconds=30), skew)
-    expect(countdown).to_have_text(re.compile(r"^5:[23]\d$"))
+    expect(countdown).to_have_text(re.compile(r"^5:[0-3]\d$"))
     expect(wrap_cue).to_be_hidden()
     expect(page.locator("body")).not_to_have_class(re.compile("live-cue-flash"))
     move_clocks_to(clocked_server, page, wrap_at + timedelta(seconds=30), skew)
