@@ -194,7 +194,7 @@ def test_many_targets_show_a_page_at_a_time_and_the_funnel_above_counts_them_all
     assert first.index("Org 59") < first.index("Org 00") < first.index("Org 48")
     assert "Org 49" not in first
     assert "Page 1 of 2" in first and 'href="?page=2" rel="next"' in first
-    assert "60 targets, top five first" in first
+    assert "60 targets. Top five first, then by motivation." in first
     assert "Outreach: you wrote to 60 people" in first
     second = alice_client.get(URL, {"page": 2}).content.decode()
     assert len(re.findall(r'<th scope="row"><a href="/organisations/', second)) == 10
