@@ -382,16 +382,15 @@ def unprepared_soonest(
     now: datetime | None = None,
     days: int = FLAG_DAYS,
     shelf: Shelf | None = None,
-    read: Sequence[Chat] = (),
 ) -> SoonestUnprepared:
     """The first ``rows`` (None: all) planned chats in the next ``days`` days that are not
     prepared, soonest first, and how many there are in all.
 
     A busy week holds a hundred planned chats or more: readiness reads their columns as plain
     values, and only the chats shown are read as chats. Four queries whatever the number, two
-    when the page's ``shelf`` was read already. A page that has read some chats already (with
-    their contacts) passes them as ``read``: the rows shown among them are not read again, and
-    when all are, their query is not run.
+    when the page's ``shelf`` was read already. The chats shown are read even when the page has
+    some of them already: skipping that read when it had them all would make the page's number
+    of queries depend on its data.
     """
     now = now or timezone.now()
     planned = list(_planned_soon(owner, now, days).values_list("pk", *FACT_COLUMNS))
@@ -404,10 +403,7 @@ def unprepared_soonest(
         if not readiness.is_prepared:
             flagged.append((pk, readiness))
     shown = flagged if rows is None else flagged[:rows]
-    chats = {chat.pk: chat for chat in read}
-    missing = [pk for pk, _ in shown if pk not in chats]
-    if missing:
-        chats.update(_shown_chats(owner, missing))
+    chats = _shown_chats(owner, [pk for pk, _ in shown]) if shown else {}
     # A chat deleted between the two reads is left out of the list; the count stays as read.
     items = [Unprepared(chats[pk], readiness) for pk, readiness in shown if pk in chats]
     return SoonestUnprepared(items, len(flagged))

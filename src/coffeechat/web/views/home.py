@@ -56,10 +56,7 @@ def home(request):
     )
     # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
     # whole count, and the chat list holds every one.
-    # The soonest of them are often today's or tomorrow's, read above already.
-    unprepared = unprepared_soonest(
-        request.user, HOME_ROWS, agenda.now, shelf=shelf, read=[*agenda.chats, *tomorrow]
-    )
+    unprepared = unprepared_soonest(request.user, HOME_ROWS, agenda.now, shelf=shelf)
     context = {
         "agenda": agenda,
         "today_pockets": pockets[: len(agenda.chats)],
