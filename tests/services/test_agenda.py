@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coffeechat.services.accounts import ensure_preferences
-from coffeechat.services.agenda import chats_tomorrow, today, today_and_tomorrow
+from coffeechat.services.agenda import today, today_and_tomorrow
 from coffeechat.services.chats import ChatPlan, cancel_chat, plan_chat
 from coffeechat.services.contacts import ContactDetails, add_contact
 from tests.services.prefs import set_preferences
@@ -41,7 +41,7 @@ def test_tomorrow_means_the_users_local_tomorrow_without_cancelled_chats(berline
     late = plan(berliner, ada, datetime(2030, 1, 9, 23, 30, tzinfo=UTC))  # 00:30 on the 10th
     cancel_chat(berliner, plan(berliner, ada, datetime(2030, 1, 10, 12, 0, tzinfo=UTC)))
     plan(berliner, ada, datetime(2030, 1, 10, 23, 30, tzinfo=UTC))  # already the 11th in Berlin
-    assert chats_tomorrow(berliner) == [late]
+    assert today_and_tomorrow(berliner)[1] == [late]
 
 
 def test_an_early_utc_chat_belongs_to_the_same_berlin_day(berliner, ada):
@@ -77,7 +77,7 @@ def test_an_empty_day_is_empty(berliner):
     assert agenda.time_zone == "Europe/Berlin"
 
 
-def test_today_and_tomorrow_is_today_and_chats_tomorrow_in_one_query(
+def test_today_and_tomorrow_is_today_and_the_next_days_today_in_one_query(
     berliner, ada, django_assert_num_queries
 ):
     # Berlin days, in UTC: the 9th runs from 23:00 on the 8th, the 10th from 23:00 on the 9th.
@@ -95,5 +95,5 @@ def test_today_and_tomorrow_is_today_and_chats_tomorrow_in_one_query(
     with django_assert_num_queries(1):
         agenda, tomorrow = today_and_tomorrow(berliner, preferences=preferences)
     assert agenda == today(berliner)
-    assert tomorrow == chats_tomorrow(berliner)
+    assert tomorrow == today(berliner, now=NOW + timedelta(days=1)).chats
     assert [len(agenda.chats), len(tomorrow)] == [2, 2]

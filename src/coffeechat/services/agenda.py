@@ -43,20 +43,11 @@ def today(
     return Agenda(now, start, _chats_between(owner, start, end), preferences.time_zone)
 
 
-def chats_tomorrow(
-    owner: Owner, now: datetime | None = None, preferences: Preferences | None = None
-) -> list[Chat]:
-    """The owner's chats on their local tomorrow, cancelled ones left out, soonest first."""
-    now = now or timezone.now()
-    tz = zone((preferences or ensure_preferences(owner)).time_zone)
-    start, end = day_bounds(local_today(now, tz) + timedelta(days=1), tz)
-    return _chats_between(owner, start, end)
-
-
 def today_and_tomorrow(
     owner, now: datetime | None = None, preferences: Preferences | None = None
 ) -> tuple[Agenda, list[Chat]]:
-    """``today`` and ``chats_tomorrow`` in one query (the home page shows both days)."""
+    """``today`` and the chats of the local tomorrow (cancelled ones left out, soonest first),
+    in one query: the home page shows both days."""
     now = now or timezone.now()
     preferences = preferences or ensure_preferences(owner)
     tz = zone(preferences.time_zone)

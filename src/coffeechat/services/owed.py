@@ -70,6 +70,9 @@ _CONTACT_SHOWN = ("code", "name", "owner")
 _CHAT_SHOWN = ("code", "starts_at", "owner")
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _lean(rows: QuerySet[M], lean: bool, **related: tuple[str, ...]) -> QuerySet[M]:
     """``rows`` reading every field of their model, and of each ``related`` (a select_related
     name) only the fields named, when ``lean``; ``rows`` as they are otherwise."""
@@ -112,8 +115,6 @@ class Item:
         """How it stands at ``now``: "overdue", "soon" (a few hours left), "later" or "undated"."""
         return "undated" if self.due_at is None else urgency_at(self.due_at, now).state
 
-
-M = TypeVar("M", bound=Model)
 
 # An item of a section, or a due request not read yet: both sort by their due moment.
 _Entry = TypeVar("_Entry", Item, Item | DueRequest)

@@ -85,14 +85,13 @@ def _sqlite_triggers() -> dict[str, str]:
 SQLITE_TRIGGERS = _sqlite_triggers()
 
 
-def network_token(owner: Owner, connection=None) -> int | None:
+def network_token(owner: Owner) -> int | None:
     """The owner's network stamp, making it on the first read; None if it cannot be had."""
-    connection = connection or default_connection
     token = _read(owner)
     if token is not None:
         return token
-    fresh = "random()" if connection.vendor == "sqlite" else f"nextval('{SEQUENCE}')"
-    with connection.cursor() as cursor:
+    fresh = "random()" if default_connection.vendor == "sqlite" else f"nextval('{SEQUENCE}')"
+    with default_connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (owner_id, token) VALUES (%s, {fresh}) "
             "ON CONFLICT (owner_id) DO NOTHING",
@@ -102,10 +101,7 @@ def network_token(owner: Owner, connection=None) -> int | None:
 
 
 def _read(owner: Owner) -> int | None:
-    tokens: list[int] = list(
-        NetworkStamp.objects.filter(owner=owner).values_list("token", flat=True)
-    )
-    return tokens[0] if tokens else None
+    return NetworkStamp.objects.filter(owner=owner).values_list("token", flat=True).first()
 
 
 def repair(connection=None) -> bool:
