@@ -394,6 +394,16 @@ def test_only_the_first_chat_not_over_yet_has_its_pocket_brief_open(alice, ada):
     assert [row.pocket and row.pocket.is_next for row in rows] == [None, None, True, False]
 
 
+def test_with_most_only_the_soonest_chats_to_come_get_a_brief(alice, ada):
+    over = chat_with(alice, ada, hours=-1)
+    following, later, last = (chat_with(alice, ada, hours=hours) for hours in (1, 2, 3))
+    rows = pocket_briefs(alice, [over, following, later, last], most=2)
+    assert [row.pocket is not None for row in rows] == [False, True, True, False]
+    # The one left out is still to come: its row links to its brief; the one over does not.
+    assert [row.brief_elsewhere for row in rows] == [False, False, False, True]
+    assert rows[1].pocket.is_next
+
+
 def test_a_chat_that_is_over_has_no_pocket_brief(alice, ada):
     held = record_held(
         alice,

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coffeechat.store.models import Chat, Contact, Note
+from coffeechat.web.shortcuts import PER_PAGE
+from coffeechat.web.views.contacts import NOTES_SHOWN
 from tests.web.conftest import NOW, count_queries, make_chat, make_contact, make_note, text_of
 from tests.web.crafted import CRAFTED_QUERIES
 
@@ -31,7 +33,7 @@ FORM = {
 # Owner isolation: another user's contact looks as if it does not exist.
 
 
-@pytest.mark.parametrize("suffix", ["", "edit/", "delete/"])
+@pytest.mark.parametrize("suffix", ["", "edit/", "delete/", "notes/"])
 def test_another_users_contact_is_not_found(alice, bob_client, suffix):
     contact = make_contact(alice)
     assert bob_client.get(f"/contacts/{contact.code}/{suffix}").status_code == 404
@@ -278,9 +280,75 @@ def test_the_notes_script_gets_just_the_notes_section(alice, alice_client):
     assert "<h1>" not in page
 
 
-def test_notes_are_added_only_by_post(alice, alice_client):
+def test_a_contacts_page_shows_their_newest_notes_and_links_to_all(alice, alice_client):
     ada = make_contact(alice)
-    assert alice_client.get(f"/contacts/{ada.code}/notes/").status_code == 405
+    for number in range(NOTES_SHOWN + 3):
+        make_note(
+            alice, ada, f"Note number {number:02}.", taken_at=NOW - timedelta(days=50 - number)
+        )
+    page = text_of(alice_client.get(f"/contacts/{ada.code}/"))
+    newest = [f"Note number {number:02}." for number in range(3, NOTES_SHOWN + 3)]
+    assert all(text in page for text in newest)
+    assert "Note number 02." not in page
+    # Numbered as on the page of them all: the newest is the 13th.
+    assert f'<ol class="note-list" reversed start="{NOTES_SHOWN + 3}">' in page
+    assert (
+        f'<a href="/contacts/{ada.code}/notes/">All {NOTES_SHOWN + 3} notes about Ada Lovelace</a>'
+        in page
+    )
+
+
+def test_a_contact_with_few_notes_has_no_link_to_all_of_them(alice, alice_client):
+    ada = make_contact(alice)
+    make_note(alice, ada, "Only one.")
+    page = text_of(alice_client.get(f"/contacts/{ada.code}/"))
+    assert "Only one." in page
+    assert "All 1 note" not in page
+    assert f'href="/contacts/{ada.code}/notes/"' not in page
+
+
+def test_the_notes_page_shows_every_note_a_page_at_a_time(alice, alice_client):
+    ada = make_contact(alice)
+    chat = make_chat(alice, ada, NOW - timedelta(days=1))
+    total = PER_PAGE + 2
+    for number in range(total):
+        make_note(
+            alice,
+            ada,
+            f"Note number {number:02}.",
+            taken_at=NOW - timedelta(hours=total - number),
+            chat=chat if number == 0 else None,
+        )
+    first = text_of(alice_client.get(f"/contacts/{ada.code}/notes/"))
+    assert "<h1>Notes about Ada Lovelace</h1>" in first
+    assert f"{total} notes, newest first." in first
+    assert first.index(f"Note number {total - 1:02}.") < first.index(f"Note number {total - 2:02}.")
+    assert "Note number 01." not in first
+    assert f'<ol class="note-list" reversed start="{total}">' in first
+    assert "Page 1 of 2" in first
+    second = text_of(alice_client.get(f"/contacts/{ada.code}/notes/?page=2"))
+    assert "Note number 01." in second and "Note number 00." in second
+    assert '<ol class="note-list" reversed start="2">' in second
+    # The oldest came from a chat: it links there, as on the contact's page.
+    assert f'href="/chats/{chat.code}/">from the chat on' in second
+    assert f'href="/contacts/{ada.code}/">Back to Ada Lovelace</a>' in second
+
+
+def test_the_notes_page_of_someone_without_notes_says_so(alice, alice_client):
+    ada = make_contact(alice)
+    page = text_of(alice_client.get(f"/contacts/{ada.code}/notes/"))
+    assert "No notes about Ada Lovelace yet." in page
+
+
+def test_the_notes_page_takes_as_many_queries_for_60_notes_as_for_2(alice, alice_client):
+    ada = make_contact(alice)
+    chat = make_chat(alice, ada, NOW - timedelta(days=1))
+    for number in range(2):
+        make_note(alice, ada, f"Note {number}", chat=chat)
+    few = count_queries(alice_client, f"/contacts/{ada.code}/notes/")
+    for number in range(58):
+        make_note(alice, ada, f"Note {number}", chat=chat)
+    assert count_queries(alice_client, f"/contacts/{ada.code}/notes/") == few
 
 
 # Deleting.

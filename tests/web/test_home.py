@@ -340,9 +340,38 @@ def test_the_pocket_briefs_take_as_many_queries_for_20_chats_as_for_2(alice, ali
     few = count_queries(alice_client, "/")
     add(10, 1)
     page = pocket_part(text_of(alice_client.get("/")))
-    # Eleven today and tomorrow's soonest few.
-    assert page.count('<details class="pocket"') == 11 + HOME_ROWS
+    # Eleven today and tomorrow's soonest few: the soonest few carry their brief, the others
+    # link to it.
+    assert page.count('<details class="pocket"') == HOME_ROWS
+    assert page.count(">Brief</a>") == 11
     assert count_queries(alice_client, "/") == few
+
+
+def test_a_full_day_shows_every_chat_and_the_briefs_of_the_soonest_few(alice, alice_client):
+    with_library(alice)
+    over = prepared(alice, "Early Bird", NOW - timedelta(hours=3), agreed_minutes=20)
+    chats = [
+        prepared(alice, f"Person {number:02}", NOW + timedelta(minutes=30 * (number + 1)))
+        for number in range(HOME_ROWS + 3)
+    ]
+    page = pocket_part(text_of(alice_client.get("/")))
+    today = page[: page.index('id="chats-tomorrow"')]
+    # Every chat of the day has its row, the one that is over included.
+    for chat in [over, *chats]:
+        assert chat.contact.name in today
+    assert today.count('<details class="pocket"') == HOME_ROWS
+    assert today.count('<details class="pocket" open') == 1
+    soonest, later = chats[:HOME_ROWS], chats[HOME_ROWS:]
+    assert f"An introduction to the learning team, {soonest[-1].contact.name}." in today
+    for chat in later:
+        assert f"An introduction to the learning team, {chat.contact.name}." not in today
+        assert (
+            f'<a href="/chats/{chat.code}/brief/" aria-label="Brief for the chat with '
+            f'{chat.contact.name}">Brief</a>'
+        ) in today
+    # The chat that is over has neither a brief nor a link to one.
+    row = today[today.index("Early Bird") : today.index(soonest[0].contact.name)]
+    assert "Brief" not in row
 
 
 def test_the_home_page_answers_head_like_get(alice_client):

@@ -42,7 +42,7 @@ NOT_LINKED = {
     "calendar_feed",  # the secret feed address: checked below, signed out
     "calendar_feed_chat",  # one chat under the feed's secret (a QR code): checked below
     "live_state",  # fetched by live.js: checked below
-    "contact_note",
+    "contact_note",  # a form's target; as a page, linked from a contact with many notes
     "chat_note",
     "live_start",
     "live_extend",

@@ -744,11 +744,14 @@ class PocketRow:
     """A chat on the home page, with its pocket brief while it is still to come.
 
     ``pocket`` is None for a chat that is over (held, a no-show, cancelled, or planned and past
-    its end): there is nothing left to read on the way there.
+    its end): there is nothing left to read on the way there. It is None too for a chat still to
+    come after the few whose briefs a page shows (``brief_elsewhere``): its row links to its
+    whole brief.
     """
 
     chat: Chat
     pocket: PocketBrief | None
+    brief_elsewhere: bool = False
 
 
 def still_to_come(chat: Chat, now: datetime) -> bool:
@@ -767,16 +770,20 @@ def pocket_briefs(
     now: datetime | None = None,
     preferences: Preferences | None = None,
     shelf: Shelf | None = None,
+    most: int | None = None,
 ) -> list[PocketRow]:
     """One row per chat of ``chats`` (contacts and organisations loaded), in order, each with
-    its pocket brief while the chat is still to come.
+    its pocket brief while the chat is still to come; with ``most``, the soonest ``most`` of
+    those only (a later one's row links to its whole brief instead).
 
     A brief is built for those chats only. Four queries whatever the number of chats (the
     preferences unless given, the pitch and the stories unless ``shelf`` holds them already,
     and the stories each chat pinned), none when no chat is still to come.
     """
     now = now or timezone.now()
-    upcoming = [chat for chat in chats if still_to_come(chat, now)]
+    to_come = [chat for chat in chats if still_to_come(chat, now)]
+    upcoming = to_come[:most]
+    later = {chat.pk for chat in to_come[len(upcoming) :]}
     if not upcoming:
         return [PocketRow(chat, None) for chat in chats]
     preferences = preferences or ensure_preferences(owner)
@@ -803,4 +810,4 @@ def pocket_briefs(
         )
         for chat in upcoming
     }
-    return [PocketRow(chat, briefs.get(chat.pk)) for chat in chats]
+    return [PocketRow(chat, briefs.get(chat.pk), chat.pk in later) for chat in chats]

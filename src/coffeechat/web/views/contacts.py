@@ -115,23 +115,48 @@ def contact_edit(request, code):
     return _form_page(request, form, contact)
 
 
-def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
-    now = timezone.now()
-    chats = Chat.objects.for_owner(request.user).filter(contact=contact)
-    notes = (
+# What includes/chat_row.html shows of a chat.
+CHAT_ROW_FIELDS = ("owner", "contact", "code", "starts_at", "agreed_minutes", "medium", "status")
+
+# A contact's page shows their newest notes; "All N notes" pages through the rest (issue 18: a
+# page draws what a person reads). Enough to see where things stand with them.
+NOTES_SHOWN = 10
+
+
+def _notes_of(request, contact: Contact):
+    """The notes about ``contact``, newest first, with the chat each came from."""
+    return (
         Note.objects.for_owner(request.user)
         .filter(contact=contact)
         .select_related("chat")
+        # A note's row shows its chat's day only: a chat in full carries its whole prep.
+        .only("code", "kind", "text", "text_html", "taken_at", "chat__code", "chat__starts_at")
         .order_by("-taken_at", "-pk")
     )
+
+
+def _detail(request, contact: Contact, note_form: NoteForm, **extra) -> dict:
+    now = timezone.now()
+    # One read for both lists, of what a row shows (a chat in full carries its whole prep).
+    chats = list(
+        Chat.objects.for_owner(request.user)
+        .filter(contact=contact)
+        .only(*CHAT_ROW_FIELDS)
+        .order_by("starts_at", "pk")
+    )
+    notes = _notes_of(request, contact)
+    note_action = reverse("web:contact_note", args=[contact.code])
     return {
         "contact": contact,
         "now": now,
-        "upcoming": chats.filter(starts_at__gte=now).order_by("starts_at"),
-        "past": chats.filter(starts_at__lt=now).order_by("-starts_at"),
-        "notes": notes,
+        "upcoming": [chat for chat in chats if chat.starts_at >= now],
+        "past": [chat for chat in reversed(chats) if chat.starts_at < now],
+        "notes": notes[:NOTES_SHOWN],
+        "notes_total": notes.count(),
+        # The notes' own address: a form posts a new note to it, a link opens them all.
+        "all_notes_url": note_action,
         "note_form": note_form,
-        "note_action": reverse("web:contact_note", args=[contact.code]),
+        "note_action": note_action,
         "network_standing": standing_of(request, contact),
         "requests": Outreach.objects.for_owner(request.user)
         .filter(contact=contact)
@@ -148,9 +173,23 @@ def contact_detail(request, code):
     return render(request, "coffeechat/contacts/detail.html", _detail(request, contact, NoteForm()))
 
 
-@allow("POST")
+@allow("GET", "POST")
 def contact_note(request, code):
+    """Every note about a contact, a page at a time (GET); add one from their page (POST)."""
     contact = _contact(request, code)
+    if request.method == "GET":
+        if gone := _merged_away(request, contact):
+            return gone
+        page = page_of(request, _notes_of(request, contact))
+        return render(
+            request,
+            "coffeechat/contacts/notes.html",
+            {
+                "contact": contact,
+                "page": page,
+                "first_number": page.paginator.count - page.start_index() + 1,
+            },
+        )
     if contact.merged_into_id is not None:
         # A note typed on a page opened before a merge belongs to the person: the survivor.
         contact = survivor_of(request.user, contact)

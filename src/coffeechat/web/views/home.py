@@ -47,12 +47,19 @@ def home(request):
         not agenda.chats and owing.is_empty and not Contact.objects.for_owner(request.user).exists()
     )
     # One call for both days, so the brief that opens by itself is the next chat of either.
-    # Tomorrow shows its soonest few with their briefs (the next chat among them when today has
-    # none left): a full day tomorrow would double the page, and each is on today's page then.
+    # Tomorrow shows its soonest few (the next chat among them when today has none left): a
+    # full day tomorrow would double the page, and each is on today's page then. The soonest
+    # few chats to come, of either day, carry their pocket brief; a full day's later ones link
+    # to theirs (issue 18: a page draws what a person reads; a brief is read on the way there).
     # The briefs and "not prepared yet" read the pitch and the stories once between them.
     shelf = Shelf(request.user)
     pockets = pocket_briefs(
-        request.user, [*agenda.chats, *tomorrow[:HOME_ROWS]], agenda.now, preferences, shelf
+        request.user,
+        [*agenda.chats, *tomorrow[:HOME_ROWS]],
+        agenda.now,
+        preferences,
+        shelf,
+        most=HOME_ROWS,
     )
     # A busy week can hold a hundred chats not prepared yet: the soonest few show, with the
     # whole count, and the chat list holds every one.
