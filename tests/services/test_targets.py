@@ -324,6 +324,43 @@ def test_the_board_runs_the_same_two_queries_for_45_targets_as_for_3(alice):
     assert len(target_board(alice)) == 45
 
 
+def test_the_board_counts_people_and_requests_from_indexes_alone(alice):
+    """Neither count reads a contact's or a request's row (migration 0023): on SQLite each is
+    found through a covering index; on PostgreSQL the indexes it needs exist."""
+    contact = person(alice, "Ada", "Acme")
+    add_target(alice, "Acme", motivation=2)
+    log_outreach(alice, contact, "Hello?", sent_at=NOW - timedelta(days=1))
+    indexes = {
+        table: connection.introspection.get_constraints(connection.cursor(), table)
+        for table in ("coffeechat_contact", "coffeechat_outreach")
+    }
+    assert indexes["coffeechat_contact"]["contact_organisation_active"]["columns"] == [
+        "organisation_id",
+        "merged_into_id",
+    ]
+    assert indexes["coffeechat_outreach"]["outreach_contact_sent"]["columns"] == [
+        "contact_id",
+        "sent_at",
+        "replied_at",
+        "status",
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        assert target_board(alice)[0].requests == 1
+    if connection.vendor != "sqlite":
+        return
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            # The logged SQL has its values written in; it plans the same.
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans.append(" / ".join(row[-1] for row in cursor.fetchall()))
+    joins = [plan for plan in plans if "coffeechat_contact" in plan]
+    assert len(joins) == 2, plans
+    for plan in joins:
+        assert "COVERING INDEX contact_organisation_active" in plan, plan
+    assert any("COVERING INDEX outreach_contact_sent" in plan for plan in plans), plans
+
+
 # --- bulk-adding ---------------------------------------------------------------------------------
 
 

@@ -225,6 +225,11 @@ class Contact(Owned):
             models.Index(fields=["owner", "created_at"], name="contact_added"),
             # Counting the contacts not merged into anyone (the contact list) reads the index only.
             models.Index(fields=["owner", "merged_into"], name="contact_active"),
+            # The targets board counts each target's people not merged away from this index
+            # alone (through the organisation's own index it read every one of their rows).
+            models.Index(
+                fields=["organisation", "merged_into"], name="contact_organisation_active"
+            ),
             # The funnel page counts people per organisation and stage from this index alone.
             # ">= 0" rather than "IS NOT NULL": SQLite's planner uses a partial index for it.
             models.Index(
@@ -317,8 +322,11 @@ class Outreach(Owned):
         indexes = [
             models.Index(fields=["owner", "status", "sent_at"]),
             # The funnel asks of each person written to when the first request went out and
-            # whether one was answered: this answers both without reading the requests.
-            models.Index(fields=["contact", "sent_at", "replied_at"], name="outreach_contact_sent"),
+            # whether one was answered, and the targets board counts each target's requests
+            # sent, waiting and answered: this answers all of them without reading the requests.
+            models.Index(
+                fields=["contact", "sent_at", "replied_at", "status"], name="outreach_contact_sent"
+            ),
             # A contact's page lists their requests, the latest first: without this SQLite reads
             # every request of the owner to find one person's few.
             models.Index(fields=["contact", "created_at"], name="outreach_contact_recent"),
